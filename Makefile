@@ -1,0 +1,133 @@
+# sock: a socket toolkit.  Plain GNU make; every build goes into $(BUILD).
+#
+#   make            build build/libsock.a and build/sock
+#   make check      unit + integration tests (prove; ends with "Result: PASS")
+#   make asan       the same under clang -fsanitize=address,undefined (build-asan/)
+#   make fuzz       libFuzzer targets (clang, build-fuzz/); make fuzz-smoke runs them
+#   make examples   the small programs in examples/ against libsock
+#   make bench      benchmarks against socat, nc, ss, netstat (by hand; slow)
+#   make deps       install the Debian packages that build and tests need
+#   make format     clang-format in place; make format-check only checks
+
+CC ?= cc
+BUILD ?= build
+PREFIX ?= /usr/local
+
+WARN = -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
+       -Wmissing-prototypes -Wvla
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+OPT ?= -O2 -g
+ifeq ($(SANITIZE),1)
+OPT = -O1 -g -fno-omit-frame-pointer
+SAN = -fsanitize=address,undefined -fno-sanitize-recover=all
+endif
+CPPFLAGS += -Iinclude -D_GNU_SOURCE
+CFLAGS += -std=c11 $(WARN) $(OPT) $(SAN) -MMD -MP
+LDFLAGS += $(SAN)
+LDLIBS += -lmnl
+
+LIB_SRC := $(wildcard lib/*.c)
+TOOL_SRC := $(wildcard tool/*.c)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+EXAMPLE_SRC := $(wildcard examples/*.c)
+
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+TOOL_OBJ := $(TOOL_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
+REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/fuzz/replay_%)
+EXAMPLE_BIN := $(EXAMPLE_SRC:%.c=$(BUILD)/%)
+IT_TESTS := $(sort $(wildcard tests/it/*.sh))
+
+all: $(BUILD)/sock
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/libsock.a: $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/sock: $(TOOL_OBJ) $(BUILD)/libsock.a
+	$(CC) $(LDFLAGS) -o $@ $(TOOL_OBJ) $(BUILD)/libsock.a $(LDLIBS)
+
+$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(BUILD)/libsock.a
+	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/libsock.a $(LDLIBS) -lcmocka
+
+# Fuzz targets double as corpus replayers in every build (replay_main.c
+# supplies main); `make fuzz` links the same sources against libFuzzer.
+$(BUILD)/tests/fuzz/replay_%: $(BUILD)/tests/fuzz/%.o \
+		$(BUILD)/tests/fuzz/replay_main.o $(BUILD)/libsock.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/fuzz/replay_main.o: tests/fuzz/replay_main.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes -c -o $@ $<
+
+$(BUILD)/examples/%: examples/%.c $(BUILD)/libsock.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libsock.a \
+		$(LDLIBS)
+
+examples: $(EXAMPLE_BIN)
+
+tests: $(BUILD)/sock $(UNIT_BIN) $(REPLAY_BIN)
+
+# One prove run over the cmocka binaries (TAP output) and the shell tests,
+# so that CI reads a single closing line.
+check: tests
+	SOCK=$(abspath $(BUILD)/sock) BUILD=$(abspath $(BUILD)) \
+	CMOCKA_MESSAGE_OUTPUT=TAP \
+	prove --exec '' $(UNIT_BIN) $(IT_TESTS)
+
+asan:
+	$(MAKE) BUILD=build-asan CC=clang SANITIZE=1 check
+
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
+build-fuzz/%: tests/fuzz/%.c $(LIB_SRC)
+	@mkdir -p build-fuzz
+	clang $(CPPFLAGS) -std=c11 -g -O1 \
+		-fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_SRC) $(LDLIBS)
+
+fuzz: $(FUZZ_BIN)
+
+fuzz-smoke: fuzz
+	@for f in $(FUZZ_BIN); do \
+		n=$${f#build-fuzz/fuzz_}; mkdir -p /tmp/sock-fuzz-$$n; \
+		echo "fuzz $$n"; \
+		$$f -max_total_time=$${FUZZ_SECONDS:-10} -print_final_stats=0 \
+			/tmp/sock-fuzz-$$n tests/fuzz/corpus/$$n || exit 1; \
+	done
+
+bench: $(BUILD)/sock
+	@for b in bench/*.sh; do SOCK=$(abspath $(BUILD)/sock) bash $$b || exit 1; done
+
+DEPS = build-essential clang libclang-rt-14-dev libmnl-dev libcmocka-dev \
+       pkg-config clang-format socat ncat netcat-openbsd curl iproute2 \
+       net-tools python3 hyperfine procps psmisc
+deps:
+	apt-get update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y $(DEPS)
+
+FORMAT_SRC = $(wildcard include/sock/*.h lib/*.c lib/*.h tool/*.c tool/*.h \
+	tests/unit/*.c tests/fuzz/*.c examples/*.c)
+format:
+	clang-format -i $(FORMAT_SRC)
+format-check:
+	clang-format --dry-run --Werror $(FORMAT_SRC)
+
+install: $(BUILD)/sock
+	install -D -m 755 $(BUILD)/sock $(DESTDIR)$(PREFIX)/bin/sock
+	install -D -m 644 docs/sock.1 $(DESTDIR)$(PREFIX)/share/man/man1/sock.1
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+.PHONY: all check tests asan fuzz fuzz-smoke bench deps format format-check \
+	examples install clean
+.SECONDARY:
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

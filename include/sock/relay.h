@@ -1,0 +1,79 @@
+/*
+ * sock/relay.h - copy data both ways between two ends, with half-close.
+ *
+ * An end is a pair of descriptors: one to read, one to write (the same
+ * socket twice, or stdin and stdout).  Direction A->B copies what A reads
+ * into B's write side, and B->A the reverse.  When a direction reads EOF
+ * and has written everything, the write side of the other end is
+ * half-closed (shutdown(SHUT_WR) on a socket); the session ends when both
+ * directions are done, or sooner as the flags below say.
+ *
+ * The relay never closes the descriptors of its ends: the caller owns
+ * them and closes them after the done callback.  Socket descriptors are
+ * made non-blocking; other descriptors are left as they are, because
+ * stdin and stdout are shared with the parent shell.
+ */
+#ifndef SOCK_RELAY_H
+#define SOCK_RELAY_H
+
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include <sock/loop.h>
+
+/* One side of a relay. */
+struct sock_relay_end {
+	int rfd;	/* read from here; -1: this end sends nothing */
+	int wfd;	/* write here; -1: this end receives nothing */
+	int is_socket;	/* 1: use the socket calls (traced, shutdown) */
+	int dgram;	/* 1: each read or write is one message */
+	/* 1: no connection (UDP, unix-dgram): a 0-byte read is an empty
+	 * datagram, not EOF, and there is no write side to shut down. */
+	int connectionless;
+	/* Unconnected datagram socket: remember who sent last and address
+	 * what the other end sends to that peer (recvfrom/sendto). */
+	int reply_to_last;
+};
+
+/* The session ends as soon as B->A is done (B closed, and everything it
+ * sent is written to A): a client stops reading stdin once the peer has
+ * closed. */
+#define SOCK_RELAY_END_WITH_B 0x1
+
+struct sock_relay_stats {
+	unsigned long long bytes_ab; /* bytes copied from A to B */
+	unsigned long long bytes_ba; /* bytes copied from B to A */
+	long long start_ms;	     /* sock_loop_now_ms() at creation */
+};
+
+struct sock_relay;
+
+/* Called once when the session ends: err is 0, or the negative error
+ * that ended it (-ECONNRESET, -EPIPE...).  The callback may free the
+ * relay. */
+typedef void (*sock_relay_done_fn)(struct sock_relay *r, int err, void *arg);
+
+/*
+ * Start a session on loop.  idle_ms > 0: once A has reached EOF and the
+ * last datagram from B is idle_ms old, the session ends (a datagram
+ * client has no other sign that the exchange is over); <= 0: no idle end.
+ * Returns the session, or NULL with errno set.
+ */
+struct sock_relay *sock_relay_new(struct sock_loop *loop,
+				  const struct sock_relay_end *a,
+				  const struct sock_relay_end *b,
+				  unsigned int flags, long idle_ms,
+				  sock_relay_done_fn done, void *arg);
+
+/* Stop watching the ends and free the session; NULL is ignored. */
+void sock_relay_free(struct sock_relay *r);
+
+/* Byte counts so far. */
+void sock_relay_get_stats(const struct sock_relay *r,
+			  struct sock_relay_stats *out);
+
+/* The peer last heard from by a reply_to_last end (peer_len 0: none). */
+void sock_relay_get_peer(const struct sock_relay *r,
+			 struct sockaddr_storage *peer, socklen_t *peer_len);
+
+#endif

@@ -1,0 +1,34 @@
+/*
+ * sock/trace.h - the --trace hook: every socket call the library makes,
+ * decoded, as one line of text.
+ *
+ * The library formats "socket(AF_INET6, SOCK_STREAM, IPPROTO_TCP) = 3" and
+ * hands the line to a hook; what to do with it (print it on stderr) is
+ * the caller's business.  With no hook set, each call costs one load and
+ * one branch.  The hook is process-wide; set it before starting threads.
+ */
+#ifndef SOCK_TRACE_H
+#define SOCK_TRACE_H
+
+#include <stddef.h>
+
+/* Receives one line, without a newline; the text is valid only during
+ * the call.  err is the negative errno of a call that failed (0 for
+ * success), so that the caller can add an explanation in its language. */
+typedef void (*sock_trace_fn)(const char *line, int err, void *arg);
+
+/* Install (fn != NULL) or remove (fn == NULL) the hook. */
+void sock_trace_set(sock_trace_fn fn, void *arg);
+
+/* How many data calls (send/recv/read/write...) in a row on one
+ * descriptor are shown before the rest are folded into one summary line.
+ * Default 3; 0 shows every call. */
+void sock_trace_set_fold(unsigned int shown);
+
+/* Emit the summary of any calls folded so far (at exit, say). */
+void sock_trace_flush(void);
+
+/* Symbolic name of an errno value ("ECONNREFUSED"), or NULL. */
+const char *sock_trace_errno_name(int err);
+
+#endif

@@ -1,0 +1,283 @@
+/*
+ * lib/loop.c - epoll event loop with one-shot timers.
+ *
+ * Watches live in an array indexed by descriptor; each carries a
+ * generation number in the epoll cookie so that an event queued for a
+ * descriptor that was removed (and perhaps reused) in the same batch is
+ * dropped instead of reaching the wrong callback.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sock/loop.h>
+
+struct watch {
+	sock_loop_fd_fn fn;
+	void *arg;
+	uint32_t events;
+	uint32_t gen;
+	int used;
+	int always; /* epoll refused it: a regular file, always ready */
+};
+
+struct timer {
+	int id;
+	long long due;
+	sock_loop_timer_fn fn;
+	void *arg;
+};
+
+struct sock_loop {
+	int epfd;
+	struct watch *w;
+	size_t wcap;
+	size_t nused, nalways;
+	uint32_t gen;
+	struct timer *t;
+	size_t nt, tcap;
+	int next_id;
+	int stop;
+};
+
+long long sock_loop_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+struct sock_loop *sock_loop_new(void)
+{
+	struct sock_loop *l = calloc(1, sizeof(*l));
+
+	if (!l)
+		return NULL;
+	l->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (l->epfd < 0) {
+		free(l);
+		return NULL;
+	}
+	return l;
+}
+
+void sock_loop_free(struct sock_loop *l)
+{
+	if (!l)
+		return;
+	close(l->epfd);
+	free(l->w);
+	free(l->t);
+	free(l);
+}
+
+static int grow_watches(struct sock_loop *l, int fd)
+{
+	size_t cap = l->wcap ? l->wcap : 64;
+	struct watch *w;
+
+	while (cap <= (size_t)fd)
+		cap *= 2;
+	if (cap == l->wcap)
+		return 0;
+	w = realloc(l->w, cap * sizeof(*w));
+	if (!w)
+		return -ENOMEM;
+	memset(w + l->wcap, 0, (cap - l->wcap) * sizeof(*w));
+	l->w = w;
+	l->wcap = cap;
+	return 0;
+}
+
+static int ctl(struct sock_loop *l, int op, int fd)
+{
+	struct watch *w = &l->w[fd];
+	struct epoll_event ev = { .events = w->events };
+
+	ev.data.u64 = (uint64_t)w->gen << 32 | (uint32_t)fd;
+	return epoll_ctl(l->epfd, op, fd, &ev) < 0 ? -errno : 0;
+}
+
+int sock_loop_add(struct sock_loop *l, int fd, uint32_t events,
+		  sock_loop_fd_fn fn, void *arg)
+{
+	struct watch *w;
+	int ret;
+
+	if (fd < 0)
+		return -EBADF;
+	ret = grow_watches(l, fd);
+	if (ret)
+		return ret;
+	w = &l->w[fd];
+	if (w->used)
+		return -EEXIST;
+	*w = (struct watch){ fn, arg, events, ++l->gen, 1, 0 };
+	ret = ctl(l, EPOLL_CTL_ADD, fd);
+	if (ret == -EPERM) {
+		/* Regular files cannot be polled: they never block. */
+		w->always = 1;
+		l->nalways++;
+		ret = 0;
+	}
+	if (ret) {
+		w->used = 0;
+		return ret;
+	}
+	l->nused++;
+	return 0;
+}
+
+static struct watch *find(struct sock_loop *l, int fd)
+{
+	if (fd < 0 || (size_t)fd >= l->wcap || !l->w[fd].used)
+		return NULL;
+	return &l->w[fd];
+}
+
+int sock_loop_mod(struct sock_loop *l, int fd, uint32_t events)
+{
+	struct watch *w = find(l, fd);
+
+	if (!w)
+		return -ENOENT;
+	if (w->events == events)
+		return 0;
+	w->events = events;
+	return w->always ? 0 : ctl(l, EPOLL_CTL_MOD, fd);
+}
+
+int sock_loop_del(struct sock_loop *l, int fd)
+{
+	struct watch *w = find(l, fd);
+
+	if (!w)
+		return -ENOENT;
+	if (w->always)
+		l->nalways--;
+	else
+		epoll_ctl(l->epfd, EPOLL_CTL_DEL, fd, NULL);
+	w->used = 0;
+	l->nused--;
+	return 0;
+}
+
+int sock_loop_timer(struct sock_loop *l, long ms, sock_loop_timer_fn fn,
+		    void *arg)
+{
+	if (l->nt == l->tcap) {
+		size_t cap = l->tcap ? l->tcap * 2 : 8;
+		struct timer *t = realloc(l->t, cap * sizeof(*t));
+
+		if (!t)
+			return -ENOMEM;
+		l->t = t;
+		l->tcap = cap;
+	}
+	if (++l->next_id <= 0)
+		l->next_id = 1;
+	l->t[l->nt++] = (struct timer){ l->next_id, sock_loop_now_ms() + ms,
+					fn, arg };
+	return l->next_id;
+}
+
+void sock_loop_timer_cancel(struct sock_loop *l, int id)
+{
+	for (size_t i = 0; i < l->nt; i++) {
+		if (l->t[i].id == id) {
+			l->t[i] = l->t[--l->nt];
+			return;
+		}
+	}
+}
+
+void sock_loop_stop(struct sock_loop *l)
+{
+	l->stop = 1;
+}
+
+/* Milliseconds until the next timer, -1 for none. */
+static int next_timeout(struct sock_loop *l)
+{
+	long long now, first;
+
+	if (!l->nt)
+		return -1;
+	first = l->t[0].due;
+	for (size_t i = 1; i < l->nt; i++)
+		if (l->t[i].due < first)
+			first = l->t[i].due;
+	now = sock_loop_now_ms();
+	if (first <= now)
+		return 0;
+	return first - now > 1000000 ? 1000000 : (int)(first - now);
+}
+
+static void fire_timers(struct sock_loop *l)
+{
+	long long now = sock_loop_now_ms();
+
+	for (size_t i = 0; i < l->nt && !l->stop;) {
+		if (l->t[i].due > now) {
+			i++;
+			continue;
+		}
+		struct timer t = l->t[i];
+		l->t[i] = l->t[--l->nt];
+		t.fn(l, t.arg);
+	}
+}
+
+static void dispatch(struct sock_loop *l, const struct epoll_event *ev)
+{
+	int fd = (int)(uint32_t)ev->data.u64;
+	struct watch *w = find(l, fd);
+
+	if (w && w->gen == (uint32_t)(ev->data.u64 >> 32))
+		w->fn(l, fd, ev->events, w->arg);
+}
+
+/* Regular files: report what is asked for as ready. */
+static void dispatch_always(struct sock_loop *l)
+{
+	for (size_t fd = 0; fd < l->wcap && l->nalways && !l->stop; fd++) {
+		struct watch *w = &l->w[fd];
+
+		if (w->used && w->always && w->events)
+			w->fn(l, (int)fd, w->events, w->arg);
+	}
+}
+
+static int any_always_ready(struct sock_loop *l)
+{
+	for (size_t fd = 0; l->nalways && fd < l->wcap; fd++)
+		if (l->w[fd].used && l->w[fd].always && l->w[fd].events)
+			return 1;
+	return 0;
+}
+
+int sock_loop_run(struct sock_loop *l)
+{
+	struct epoll_event ev[64];
+
+	l->stop = 0;
+	while (!l->stop && (l->nused || l->nt)) {
+		int timeout = any_always_ready(l) ? 0 : next_timeout(l);
+		int n = epoll_wait(l->epfd, ev, 64, timeout);
+
+		if (n < 0 && errno != EINTR)
+			return -errno;
+		for (int i = 0; i < n && !l->stop; i++)
+			dispatch(l, &ev[i]);
+		if (!l->stop)
+			dispatch_always(l);
+		if (!l->stop)
+			fire_timers(l);
+	}
+	l->stop = 0;
+	return 0;
+}

@@ -1,0 +1,345 @@
+/*
+ * lib/relay.c - two-way copy between two ends, one buffer per direction.
+ *
+ * A direction alternates between reading (its buffer is empty) and
+ * writing (its buffer holds data), so a slow reader pushes back on its
+ * writer instead of growing memory.  A descriptor is watched only while
+ * some direction wants it: a closed pipe keeps reporting EPOLLHUP, and
+ * watching it without reading would spin.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include <sock/relay.h>
+
+#include "sys.h"
+
+/* Large enough for any UDP datagram (65507 bytes of payload at most). */
+#define RELAY_BUF 65536
+
+struct dir {
+	struct sock_relay *r;
+	const struct sock_relay_end *src, *dst;
+	char *buf;
+	size_t len, off;
+	int eof, done;
+	unsigned long long bytes;
+};
+
+struct sock_relay {
+	struct sock_loop *loop;
+	struct sock_relay_end a, b;
+	struct dir ab, ba;
+	unsigned int flags;
+	long idle_ms;
+	int idle_timer;
+	int fds[4];
+	int registered[4];
+	int nfds;
+	int finished, reported, err;
+	struct sockaddr_storage peer;
+	socklen_t peer_len;
+	long long start_ms;
+	sock_relay_done_fn done;
+	void *arg;
+};
+
+static void end_session(struct sock_relay *r, int err)
+{
+	if (!r->finished) {
+		r->finished = 1;
+		r->err = err;
+	}
+}
+
+/* A direction may read when its buffer is empty and, for a reply to the
+ * last peer, once some peer has been heard: data must not be read before
+ * it has somewhere to go. */
+static int wants_read(const struct dir *d)
+{
+	if (d->eof || d->len || d->src->rfd < 0)
+		return 0;
+	return !d->dst->reply_to_last || d->r->peer_len;
+}
+
+static uint32_t interest(const struct sock_relay *r, int fd)
+{
+	const struct dir *dirs[2] = { &r->ab, &r->ba };
+	uint32_t ev = 0;
+
+	for (int i = 0; i < 2; i++) {
+		if (dirs[i]->src->rfd == fd && wants_read(dirs[i]))
+			ev |= EPOLLIN;
+		if (dirs[i]->dst->wfd == fd && dirs[i]->len)
+			ev |= EPOLLOUT;
+	}
+	return ev;
+}
+
+static void on_fd(struct sock_loop *loop, int fd, uint32_t events,
+		  void *arg);
+
+/* Watch each descriptor for exactly what the directions want now. */
+static void update(struct sock_relay *r)
+{
+	for (int i = 0; i < r->nfds; i++) {
+		uint32_t ev = r->finished ? 0 : interest(r, r->fds[i]);
+
+		if (!ev && r->registered[i]) {
+			sock_loop_del(r->loop, r->fds[i]);
+			r->registered[i] = 0;
+		} else if (ev && r->registered[i]) {
+			sock_loop_mod(r->loop, r->fds[i], ev);
+		} else if (ev) {
+			if (sock_loop_add(r->loop, r->fds[i], ev, on_fd, r))
+				end_session(r, -errno ? -errno : -EIO);
+			else
+				r->registered[i] = 1;
+		}
+	}
+}
+
+static void on_idle(struct sock_loop *loop, void *arg)
+{
+	struct sock_relay *r = arg;
+
+	(void)loop;
+	r->idle_timer = 0;
+	end_session(r, 0);
+	update(r);
+	if (!r->reported) {
+		r->reported = 1;
+		r->done(r, r->err, r->arg);
+	}
+}
+
+static void arm_idle(struct sock_relay *r)
+{
+	if (r->idle_ms <= 0 || !r->ab.done)
+		return;
+	if (r->idle_timer)
+		sock_loop_timer_cancel(r->loop, r->idle_timer);
+	r->idle_timer = sock_loop_timer(r->loop, r->idle_ms, on_idle, r);
+	if (r->idle_timer < 0)
+		r->idle_timer = 0;
+}
+
+/* The direction has read EOF and written everything: pass the EOF on. */
+static void finish_dir(struct dir *d)
+{
+	struct sock_relay *r = d->r;
+
+	d->done = 1;
+	if (d->dst->is_socket && !d->dst->connectionless && d->dst->wfd >= 0 &&
+	    sock__shutdown(d->dst->wfd, SHUT_WR) < 0 && errno != ENOTCONN)
+		end_session(r, -errno);
+	if (r->ab.done && r->ba.done)
+		end_session(r, 0);
+	else if (d == &r->ba && (r->flags & SOCK_RELAY_END_WITH_B))
+		end_session(r, 0);
+	else if (d == &r->ab)
+		arm_idle(r);
+}
+
+static ssize_t do_send(struct dir *d)
+{
+	const struct sock_relay_end *e = d->dst;
+	struct sock_relay *r = d->r;
+	size_t n = d->len - d->off;
+
+	if (!e->is_socket)
+		return write(e->wfd, d->buf + d->off, n);
+	if (e->reply_to_last)
+		return sock__sendto(e->wfd, d->buf + d->off, n, MSG_NOSIGNAL,
+				    (struct sockaddr *)&r->peer, r->peer_len);
+	return sock__send(e->wfd, d->buf + d->off, n, MSG_NOSIGNAL);
+}
+
+static void do_write(struct dir *d)
+{
+	ssize_t n = do_send(d);
+
+	if (n < 0) {
+		if (errno != EAGAIN && errno != EINTR)
+			end_session(d->r, -errno);
+		return;
+	}
+	d->bytes += (size_t)n;
+	d->off += (size_t)n;
+	/* A datagram goes out whole or not at all. */
+	if (d->dst->dgram || d->off == d->len)
+		d->len = d->off = 0;
+	if (!d->len && d->eof)
+		finish_dir(d);
+}
+
+static ssize_t do_recv(struct dir *d)
+{
+	const struct sock_relay_end *e = d->src;
+	struct sock_relay *r = d->r;
+	/* A datagram bound for UDP must fit in one UDP payload. */
+	size_t cap = d->dst->dgram ? 65507 : RELAY_BUF;
+	ssize_t n;
+
+	if (!e->is_socket)
+		return read(e->rfd, d->buf, cap);
+	if (e->reply_to_last) {
+		struct sockaddr_storage from;
+		socklen_t fromlen = sizeof(from);
+
+		n = sock__recvfrom(e->rfd, d->buf, cap, MSG_TRUNC,
+				   (struct sockaddr *)&from, &fromlen);
+		/* An unnamed Unix sender cannot be answered. */
+		if (n >= 0 && fromlen > sizeof(sa_family_t)) {
+			memcpy(&r->peer, &from, fromlen);
+			r->peer_len = fromlen;
+		}
+		return n;
+	}
+	return sock__recv(e->rfd, d->buf, cap, e->dgram ? MSG_TRUNC : 0);
+}
+
+static void do_read(struct dir *d)
+{
+	ssize_t n = do_recv(d);
+
+	if (n < 0) {
+		if (errno != EAGAIN && errno != EINTR)
+			end_session(d->r, -errno);
+		return;
+	}
+	if (d->src->dgram && d->src->is_socket && n > RELAY_BUF) {
+		end_session(d->r, -EMSGSIZE);
+		return;
+	}
+	/* An empty datagram is a message; only a stream's 0 is EOF. */
+	if (n == 0 && !(d->src->connectionless && d->src->is_socket)) {
+		d->eof = 1;
+		finish_dir(d);
+		return;
+	}
+	d->len = (size_t)n;
+	d->off = 0;
+	if (d == &d->r->ba)
+		arm_idle(d->r);
+	do_write(d);
+}
+
+static void on_fd(struct sock_loop *loop, int fd, uint32_t events, void *arg)
+{
+	struct sock_relay *r = arg;
+	struct dir *dirs[2] = { &r->ab, &r->ba };
+
+	(void)loop;
+	for (int i = 0; i < 2 && !r->finished; i++)
+		if (dirs[i]->len && dirs[i]->dst->wfd == fd &&
+		    (events & (EPOLLOUT | EPOLLERR | EPOLLHUP)))
+			do_write(dirs[i]);
+	for (int i = 0; i < 2 && !r->finished; i++)
+		if (wants_read(dirs[i]) && dirs[i]->src->rfd == fd &&
+		    (events & (EPOLLIN | EPOLLERR | EPOLLHUP)))
+			do_read(dirs[i]);
+	update(r);
+	if (r->finished && !r->reported) {
+		r->reported = 1;
+		r->done(r, r->err, r->arg); /* may free r: nothing after */
+	}
+}
+
+static void add_fd(struct sock_relay *r, int fd, int is_socket)
+{
+	if (fd < 0)
+		return;
+	for (int i = 0; i < r->nfds; i++)
+		if (r->fds[i] == fd)
+			return;
+	/* Sockets are ours; stdin and stdout are shared with the shell. */
+	if (is_socket)
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	r->fds[r->nfds++] = fd;
+}
+
+static int init_dir(struct sock_relay *r, struct dir *d,
+		    const struct sock_relay_end *src,
+		    const struct sock_relay_end *dst)
+{
+	d->r = r;
+	d->src = src;
+	d->dst = dst;
+	if (src->rfd < 0 || dst->wfd < 0) {
+		/* Nothing to copy this way: it is done from the start. */
+		d->eof = 1;
+		return 0;
+	}
+	d->buf = malloc(RELAY_BUF);
+	return d->buf ? 0 : -ENOMEM;
+}
+
+struct sock_relay *sock_relay_new(struct sock_loop *loop,
+				  const struct sock_relay_end *a,
+				  const struct sock_relay_end *b,
+				  unsigned int flags, long idle_ms,
+				  sock_relay_done_fn done, void *arg)
+{
+	struct sock_relay *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return NULL;
+	*r = (struct sock_relay){ .loop = loop, .a = *a, .b = *b,
+				  .flags = flags, .idle_ms = idle_ms,
+				  .done = done, .arg = arg,
+				  .start_ms = sock_loop_now_ms() };
+	if (init_dir(r, &r->ab, &r->a, &r->b) ||
+	    init_dir(r, &r->ba, &r->b, &r->a)) {
+		sock_relay_free(r);
+		errno = ENOMEM;
+		return NULL;
+	}
+	add_fd(r, r->a.rfd, r->a.is_socket);
+	add_fd(r, r->a.wfd, r->a.is_socket);
+	add_fd(r, r->b.rfd, r->b.is_socket);
+	add_fd(r, r->b.wfd, r->b.is_socket);
+	if (r->ab.eof)
+		finish_dir(&r->ab);
+	if (r->ba.eof && !r->finished)
+		finish_dir(&r->ba);
+	update(r);
+	/* Report from the loop, never from inside the constructor. */
+	if (r->finished)
+		r->idle_timer = sock_loop_timer(loop, 0, on_idle, r);
+	return r;
+}
+
+void sock_relay_free(struct sock_relay *r)
+{
+	if (!r)
+		return;
+	for (int i = 0; i < r->nfds; i++)
+		if (r->registered[i])
+			sock_loop_del(r->loop, r->fds[i]);
+	if (r->idle_timer)
+		sock_loop_timer_cancel(r->loop, r->idle_timer);
+	free(r->ab.buf);
+	free(r->ba.buf);
+	free(r);
+}
+
+void sock_relay_get_stats(const struct sock_relay *r,
+			  struct sock_relay_stats *out)
+{
+	out->bytes_ab = r->ab.bytes;
+	out->bytes_ba = r->ba.bytes;
+	out->start_ms = r->start_ms;
+}
+
+void sock_relay_get_peer(const struct sock_relay *r,
+			 struct sockaddr_storage *peer, socklen_t *peer_len)
+{
+	*peer_len = r->peer_len;
+	if (r->peer_len)
+		memcpy(peer, &r->peer, r->peer_len);
+}

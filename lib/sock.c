@@ -1,0 +1,344 @@
+/*
+ * lib/sock.c - sockets for endpoints: resolve, bind, listen, connect,
+ * accept.  Every call that reaches the kernel goes through lib/sys.h so
+ * that --trace sees it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sock/sock.h>
+
+#include "sys.h"
+
+const char *sock_strerror(int err)
+{
+	if (err <= -SOCK_ERR_EAI_BASE)
+		return gai_strerror(-(-err - SOCK_ERR_EAI_BASE));
+	return strerror(-err);
+}
+
+static int eai_error(int eai)
+{
+	if (eai == EAI_SYSTEM)
+		return errno ? -errno : -EIO;
+	return -(SOCK_ERR_EAI_BASE - eai);
+}
+
+/* The family asked for: -4/-6 and the endpoint must agree. */
+static int pick_family(const struct sock_addr *a, const struct sock_opts *o,
+		       int *family)
+{
+	int want = o ? o->family : AF_UNSPEC;
+
+	if (want && a->family && want != a->family)
+		return -EAFNOSUPPORT;
+	*family = want ? want : a->family;
+	return 0;
+}
+
+static int resolve(const struct sock_addr *a, const struct sock_opts *o,
+		   int passive, struct addrinfo **res)
+{
+	struct addrinfo hints = { 0 };
+	int ret;
+
+	ret = pick_family(a, o, &hints.ai_family);
+	if (ret)
+		return ret;
+	ret = sock_addr_socktype(a->kind, &hints.ai_socktype,
+				 &hints.ai_protocol);
+	if (ret)
+		return ret;
+	/* An empty host listens on the wildcard, and (like nc) connects to
+	 * the local machine. */
+	if (passive && !a->host[0])
+		hints.ai_flags = AI_PASSIVE;
+	ret = sock__getaddrinfo(a->host[0] ? a->host : NULL, a->service,
+				&hints, res);
+	return ret ? eai_error(ret) : 0;
+}
+
+static int fill_names(int fd, struct sock_conn *c, int want_peer)
+{
+	c->fd = fd;
+	c->local_len = sizeof(c->local);
+	if (getsockname(fd, (struct sockaddr *)&c->local, &c->local_len) < 0)
+		return -errno;
+	c->peer_len = 0;
+	if (want_peer) {
+		c->peer_len = sizeof(c->peer);
+		if (getpeername(fd, (struct sockaddr *)&c->peer,
+				&c->peer_len) < 0)
+			c->peer_len = 0;
+	}
+	return 0;
+}
+
+/* connect(), bounded by timeout_ms when it is positive. */
+static int connect_timed(int fd, const struct sockaddr *sa, socklen_t len,
+			 int timeout_ms)
+{
+	int flags, soerr = 0;
+
+	if (timeout_ms <= 0)
+		return sock__connect(fd, sa, len) < 0 ? -errno : 0;
+	flags = fcntl(fd, F_GETFL);
+	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
+		return -errno;
+	if (sock__connect(fd, sa, len) < 0) {
+		if (errno != EINPROGRESS)
+			return -errno;
+		int n = sock__poll_connect(fd, timeout_ms);
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -ETIMEDOUT;
+		if (sock__getsockopt_error(fd, &soerr) < 0)
+			return -errno;
+		if (soerr)
+			return -soerr;
+	}
+	return fcntl(fd, F_SETFL, flags) < 0 ? -errno : 0;
+}
+
+/* A unix-dgram client binds an auto-bound abstract address first:
+ * without a name of its own, the server could not answer it. */
+static int autobind(int fd)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+
+	return sock__bind(fd, (struct sockaddr *)&sun, sizeof(sa_family_t)) < 0
+		       ? -errno
+		       : 0;
+}
+
+static int connect_one(const struct sock_addr *a, const struct sockaddr *sa,
+		       socklen_t len, int type, int proto,
+		       const struct sock_opts *o, struct sock_conn *out)
+{
+	int fd, ret;
+
+	fd = sock__socket(sa->sa_family, type | SOCK_CLOEXEC, proto);
+	if (fd < 0)
+		return -errno;
+	ret = a->kind == SOCK_KIND_UNIX_DGRAM ? autobind(fd) : 0;
+	if (!ret)
+		ret = connect_timed(fd, sa, len, o ? o->timeout_ms : 0);
+	if (!ret)
+		ret = fill_names(fd, out, 1);
+	if (ret)
+		sock__close(fd);
+	return ret;
+}
+
+static int connect_unix(const struct sock_addr *a, const struct sock_opts *o,
+			struct sock_conn *out)
+{
+	struct sockaddr_un sun;
+	socklen_t len = sock_addr_to_sun(a, &sun);
+	int type, proto;
+
+	sock_addr_socktype(a->kind, &type, &proto);
+	return connect_one(a, (struct sockaddr *)&sun, len, type, 0, o, out);
+}
+
+int sock_connect(const struct sock_addr *a, const struct sock_opts *o,
+		 struct sock_conn *out)
+{
+	struct addrinfo *res, *ai;
+	int ret;
+
+	if (a->family == AF_UNIX)
+		return connect_unix(a, o, out);
+	ret = resolve(a, o, 0, &res);
+	if (ret)
+		return ret;
+	ret = -EHOSTUNREACH;
+	for (ai = res; ai; ai = ai->ai_next) {
+		ret = connect_one(a, ai->ai_addr, ai->ai_addrlen,
+				  ai->ai_socktype, ai->ai_protocol, o, out);
+		if (!ret)
+			break;
+	}
+	freeaddrinfo(res);
+	return ret;
+}
+
+/* ---- listening ------------------------------------------------------ */
+
+static int is_stream(int type)
+{
+	return type == SOCK_STREAM || type == SOCK_SEQPACKET;
+}
+
+/* Options a listener needs before bind(): address reuse for TCP (so a
+ * restart does not wait out TIME_WAIT), and the IPv6 dual-stack choice. */
+static int listen_opts(int fd, const struct sockaddr *sa, int type,
+		       const struct sock_opts *o)
+{
+	if (type == SOCK_STREAM &&
+	    sock__setsockopt_int(fd, SOL_SOCKET, SO_REUSEADDR, 1) < 0)
+		return -errno;
+	if (sa->sa_family == AF_INET6) {
+		int v6only = o && o->family == AF_INET6;
+
+		if (sock__setsockopt_int(fd, IPPROTO_IPV6, IPV6_V6ONLY,
+					 v6only) < 0)
+			return -errno;
+	}
+	return 0;
+}
+
+static int listen_one(const struct sockaddr *sa, socklen_t len, int type,
+		      int proto, const struct sock_opts *o,
+		      struct sock_conn *out)
+{
+	int fd, ret;
+
+	fd = sock__socket(sa->sa_family, type | SOCK_CLOEXEC, proto);
+	if (fd < 0)
+		return -errno;
+	ret = sa->sa_family == AF_UNIX ? 0 : listen_opts(fd, sa, type, o);
+	if (!ret && sock__bind(fd, sa, len) < 0)
+		ret = -errno;
+	if (!ret && is_stream(type) &&
+	    sock__listen(fd, SOCK_LISTEN_BACKLOG) < 0)
+		ret = -errno;
+	if (!ret)
+		ret = fill_names(fd, out, 0);
+	if (ret)
+		sock__close(fd);
+	return ret;
+}
+
+/* Connect to an existing socket file to tell a live listener from the
+ * remains of one that died: only a refused connection means stale. */
+static int probe_stale(const struct sockaddr_un *sun, socklen_t len, int type)
+{
+	int fd, ret;
+
+	fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	ret = connect(fd, (const struct sockaddr *)sun, len) < 0 ? -errno : 0;
+	close(fd);
+	if (ret == -ECONNREFUSED)
+		return 1;
+	return ret ? ret : -EADDRINUSE;
+}
+
+/* Make room for a Unix listener at a filesystem path, or say why not. */
+static int clear_unix_path(const struct sockaddr_un *sun, socklen_t len,
+			   int type)
+{
+	struct stat st;
+	int ret;
+
+	if (lstat(sun->sun_path, &st) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (!S_ISSOCK(st.st_mode))
+		return -ENOTSOCK;
+	ret = probe_stale(sun, len, type);
+	if (ret < 0)
+		return ret;
+	return sock__unlink(sun->sun_path) < 0 ? -errno : 0;
+}
+
+static int listen_unix(const struct sock_addr *a, const struct sock_opts *o,
+		       struct sock_conn *out)
+{
+	struct sockaddr_un sun;
+	socklen_t len = sock_addr_to_sun(a, &sun);
+	int type, proto, ret;
+
+	sock_addr_socktype(a->kind, &type, &proto);
+	if (sun.sun_path[0]) {
+		ret = clear_unix_path(&sun, len, type);
+		if (ret)
+			return ret;
+	}
+	return listen_one((struct sockaddr *)&sun, len, type, 0, o, out);
+}
+
+/* An empty host means every address: IPv6 first, as one dual-stack
+ * socket (o->family is unset here, so IPV6_V6ONLY is off), and plain
+ * IPv4 where the machine has no IPv6. */
+static int listen_any(const struct sock_addr *a, const struct sock_opts *o,
+		      struct sock_conn *out)
+{
+	struct sock_addr any = *a;
+	int ret;
+
+	any.family = AF_INET6;
+	ret = sock_listen(&any, o, out);
+	if (ret != -EAFNOSUPPORT && ret != -EADDRNOTAVAIL &&
+	    ret > -SOCK_ERR_EAI_BASE)
+		return ret;
+	any.family = AF_INET;
+	return sock_listen(&any, o, out);
+}
+
+int sock_listen(const struct sock_addr *a, const struct sock_opts *o,
+		struct sock_conn *out)
+{
+	struct addrinfo *res, *ai;
+	int ret;
+
+	if (a->family == AF_UNIX)
+		return listen_unix(a, o, out);
+	if (!a->host[0] && a->family == AF_UNSPEC &&
+	    (!o || o->family == AF_UNSPEC))
+		return listen_any(a, o, out);
+	ret = resolve(a, o, 1, &res);
+	if (ret)
+		return ret;
+	ret = -EADDRNOTAVAIL;
+	for (ai = res; ai; ai = ai->ai_next) {
+		ret = listen_one(ai->ai_addr, ai->ai_addrlen, ai->ai_socktype,
+				 ai->ai_protocol, o, out);
+		if (!ret)
+			break;
+	}
+	freeaddrinfo(res);
+	return ret;
+}
+
+int sock_accept(int lfd, struct sock_conn *out)
+{
+	struct sock_conn c;
+	int fd;
+
+	c.peer_len = sizeof(c.peer);
+	fd = sock__accept4(lfd, (struct sockaddr *)&c.peer, &c.peer_len,
+			   SOCK_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	c.fd = fd;
+	c.local_len = sizeof(c.local);
+	if (getsockname(fd, (struct sockaddr *)&c.local, &c.local_len) < 0)
+		c.local_len = 0;
+	*out = c;
+	return 0;
+}
+
+int sock_close(int fd)
+{
+	return sock__close(fd) < 0 ? -errno : 0;
+}
+
+int sock_shutdown(int fd, int how)
+{
+	return sock__shutdown(fd, how) < 0 ? -errno : 0;
+}
+
+int sock_remove(const struct sock_addr *a)
+{
+	if (a->family != AF_UNIX || !a->path[0])
+		return 0;
+	return sock__unlink(a->path) < 0 ? -errno : 0;
+}

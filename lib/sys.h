@@ -1,0 +1,44 @@
+/*
+ * lib/sys.h - internal: the socket calls libsock makes, each traced
+ * through the hook of sock/trace.h.  They behave exactly like the calls
+ * they wrap (same return values, errno set), so call sites read as plain
+ * Berkeley API code.
+ */
+#ifndef SOCK_LIB_SYS_H
+#define SOCK_LIB_SYS_H
+
+#include <netdb.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include <sock/trace.h>
+
+/* The hook, or NULL: tested inline so that tracing off costs a branch. */
+extern sock_trace_fn sock__trace_fn;
+
+int sock__socket(int domain, int type, int protocol);
+int sock__setsockopt_int(int fd, int level, int name, int value);
+int sock__bind(int fd, const struct sockaddr *sa, socklen_t len);
+int sock__listen(int fd, int backlog);
+int sock__connect(int fd, const struct sockaddr *sa, socklen_t len);
+int sock__accept4(int fd, struct sockaddr *sa, socklen_t *len, int flags);
+int sock__getsockname(int fd, struct sockaddr *sa, socklen_t *len);
+int sock__getsockopt_error(int fd, int *soerr);
+int sock__poll_connect(int fd, int timeout_ms);
+ssize_t sock__recv(int fd, void *buf, size_t len, int flags);
+ssize_t sock__send(int fd, const void *buf, size_t len, int flags);
+ssize_t sock__recvfrom(int fd, void *buf, size_t len, int flags,
+		       struct sockaddr *sa, socklen_t *salen);
+ssize_t sock__sendto(int fd, const void *buf, size_t len, int flags,
+		     const struct sockaddr *sa, socklen_t salen);
+int sock__shutdown(int fd, int how);
+int sock__close(int fd);
+int sock__unlink(const char *path);
+int sock__getaddrinfo(const char *host, const char *service,
+		      const struct addrinfo *hints, struct addrinfo **res);
+
+/* Emit one trace line built printf-style (only when a hook is set). */
+void sock__tracef(int err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,541 @@
+/*
+ * lib/trace.c - the socket calls of libsock, each made and (when a hook
+ * is set) described as "name(decoded arguments) = result".
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sock/addr.h>
+#include <sock/sock.h>
+
+#include "sys.h"
+
+sock_trace_fn sock__trace_fn;
+static void *trace_arg;
+static unsigned int fold_shown = 3;
+
+void sock_trace_set(sock_trace_fn fn, void *arg)
+{
+	sock__trace_fn = fn;
+	trace_arg = arg;
+}
+
+void sock_trace_set_fold(unsigned int shown)
+{
+	fold_shown = shown;
+}
+
+const char *sock_trace_errno_name(int err)
+{
+	return strerrorname_np(err < 0 ? -err : err);
+}
+
+void sock__tracef(int err, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	if (!sock__trace_fn)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	sock__trace_fn(line, err, trace_arg);
+}
+
+/* ---- decoding ---------------------------------------------------- */
+
+struct name {
+	int value;
+	const char *name;
+};
+
+static const char *lookup(const struct name *t, int value)
+{
+	for (; t->name; t++)
+		if (t->value == value)
+			return t->name;
+	return NULL;
+}
+
+#define N(x) { x, #x }
+static const struct name families[] = { N(AF_INET), N(AF_INET6), N(AF_UNIX),
+					N(AF_UNSPEC), { 0, NULL } };
+static const struct name types[] = { N(SOCK_STREAM), N(SOCK_DGRAM),
+				     N(SOCK_SEQPACKET), N(SOCK_RAW),
+				     { 0, NULL } };
+static const struct name protocols[] = { N(IPPROTO_TCP), N(IPPROTO_UDP),
+					 { 0, NULL } };
+static const struct name levels[] = { N(SOL_SOCKET), N(IPPROTO_IPV6),
+				      N(IPPROTO_TCP), N(IPPROTO_IP),
+				      { 0, NULL } };
+static const struct name sockopts[] = { N(SO_REUSEADDR), N(SO_REUSEPORT),
+					N(SO_ERROR), N(SO_KEEPALIVE),
+					N(SO_RCVBUF), N(SO_SNDBUF),
+					{ 0, NULL } };
+static const struct name ip6opts[] = { N(IPV6_V6ONLY), { 0, NULL } };
+static const struct name tcpopts[] = { N(TCP_NODELAY), { 0, NULL } };
+static const struct name hows[] = { N(SHUT_RD), N(SHUT_WR), N(SHUT_RDWR),
+				    { 0, NULL } };
+#undef N
+
+/* Symbolic name or the number, in a caller-provided buffer. */
+static const char *sym(const struct name *t, int value, char *buf,
+		       size_t len)
+{
+	const char *s = lookup(t, value);
+
+	if (s)
+		return s;
+	snprintf(buf, len, "%d", value);
+	return buf;
+}
+
+static const char *sockopt_name(int level, int name, char *buf, size_t len)
+{
+	if (level == SOL_SOCKET)
+		return sym(sockopts, name, buf, len);
+	if (level == IPPROTO_IPV6)
+		return sym(ip6opts, name, buf, len);
+	if (level == IPPROTO_TCP)
+		return sym(tcpopts, name, buf, len);
+	snprintf(buf, len, "%d", name);
+	return buf;
+}
+
+/* "SOCK_STREAM|SOCK_CLOEXEC": the flags or'ed into socket()'s type. */
+static void type_name(int type, char *buf, size_t len)
+{
+	char num[16];
+	int base = type & ~(SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+	snprintf(buf, len, "%s%s%s", sym(types, base, num, sizeof(num)),
+		 type & SOCK_NONBLOCK ? "|SOCK_NONBLOCK" : "",
+		 type & SOCK_CLOEXEC ? "|SOCK_CLOEXEC" : "");
+}
+
+static void addr_text(const struct sockaddr *sa, socklen_t len, char *buf,
+		      size_t size)
+{
+	if (!sa || sock_addr_format_sa(sa, len, buf, size) < 0)
+		snprintf(buf, size, "?");
+}
+
+/* " = 3" or " = -1 ECONNREFUSED", from a call's result and errno. */
+static void result(long ret, int err, char *buf, size_t len)
+{
+	const char *name;
+
+	if (ret >= 0) {
+		snprintf(buf, len, "%ld", ret);
+		return;
+	}
+	name = strerrorname_np(err);
+	snprintf(buf, len, "-1 %s", name ? name : "E?");
+}
+
+/* Trace a call whose description is already formatted. */
+static void emit(const char *call, long ret, int err)
+{
+	char res[64];
+
+	result(ret, err, res, sizeof(res));
+	sock__tracef(ret < 0 ? -err : 0, "%s = %s", call, res);
+}
+
+/* ---- folding of bulk data calls ------------------------------------ */
+
+struct fold {
+	int fd;
+	const char *op;
+	unsigned int shown;
+	unsigned long long folded, bytes;
+};
+
+#define NFOLDS 16
+static struct fold folds[NFOLDS];
+
+static void fold_emit(struct fold *f)
+{
+	if (f->folded)
+		sock__tracef(0, "... %llu more %s(%d) calls folded, %llu bytes",
+			     f->folded, f->op, f->fd, f->bytes);
+	f->op = NULL;
+	f->shown = 0;
+	f->folded = 0;
+	f->bytes = 0;
+}
+
+static struct fold *fold_slot(int fd, const char *op)
+{
+	struct fold *free_slot = NULL;
+
+	for (int i = 0; i < NFOLDS; i++) {
+		if (folds[i].op == op && folds[i].fd == fd)
+			return &folds[i];
+		if (!folds[i].op && !free_slot)
+			free_slot = &folds[i];
+	}
+	if (!free_slot) {
+		free_slot = &folds[fd % NFOLDS];
+		fold_emit(free_slot);
+	}
+	free_slot->fd = fd;
+	free_slot->op = op;
+	return free_slot;
+}
+
+/* Decide whether a data call is shown; count it when folded.  Failures
+ * other than "try again" are always shown. */
+static int data_shown(int fd, const char *op, ssize_t ret, int err)
+{
+	struct fold *f;
+
+	if (ret < 0 && err != EAGAIN)
+		return 1;
+	f = fold_slot(fd, op);
+	if (!fold_shown || f->shown < fold_shown) {
+		f->shown++;
+		return 1;
+	}
+	f->folded++;
+	if (ret > 0)
+		f->bytes += (unsigned long long)ret;
+	return 0;
+}
+
+/* The workflow call on fd that follows bulk data comes after the
+ * summary of the data, so the order stays true. */
+static void fold_flush_fd(int fd)
+{
+	for (int i = 0; i < NFOLDS; i++)
+		if (folds[i].op && folds[i].fd == fd)
+			fold_emit(&folds[i]);
+}
+
+void sock_trace_flush(void)
+{
+	for (int i = 0; i < NFOLDS; i++)
+		if (folds[i].op)
+			fold_emit(&folds[i]);
+}
+
+/* ---- the calls ------------------------------------------------------ */
+
+int sock__socket(int domain, int type, int protocol)
+{
+	char call[160], f[16], t[64], p[16];
+	int fd = socket(domain, type, protocol), err = errno;
+
+	if (sock__trace_fn) {
+		type_name(type, t, sizeof(t));
+		snprintf(call, sizeof(call), "socket(%s, %s, %s)",
+			 sym(families, domain, f, sizeof(f)), t,
+			 protocol ? sym(protocols, protocol, p, sizeof(p))
+				  : "0");
+		emit(call, fd, err);
+	}
+	errno = err;
+	return fd;
+}
+
+int sock__setsockopt_int(int fd, int level, int name, int value)
+{
+	char call[160], l[16], n[16];
+	int ret = setsockopt(fd, level, name, &value, sizeof(value));
+	int err = errno;
+
+	if (sock__trace_fn) {
+		snprintf(call, sizeof(call), "setsockopt(%d, %s, %s, %d)", fd,
+			 sym(levels, level, l, sizeof(l)),
+			 sockopt_name(level, name, n, sizeof(n)), value);
+		emit(call, ret, err);
+	}
+	errno = err;
+	return ret;
+}
+
+/* bind() and connect() are described the same way. */
+static void trace_addr_call(const char *op, int fd, const struct sockaddr *sa,
+			    socklen_t len, int ret, int err)
+{
+	char call[SOCK_ADDR_STR_MAX + 64], a[SOCK_ADDR_STR_MAX];
+
+	addr_text(sa, len, a, sizeof(a));
+	snprintf(call, sizeof(call), "%s(%d, %s)", op, fd, a);
+	emit(call, ret, err);
+}
+
+int sock__bind(int fd, const struct sockaddr *sa, socklen_t len)
+{
+	int ret = bind(fd, sa, len), err = errno;
+
+	if (sock__trace_fn)
+		trace_addr_call("bind", fd, sa, len, ret, err);
+	errno = err;
+	return ret;
+}
+
+int sock__connect(int fd, const struct sockaddr *sa, socklen_t len)
+{
+	int ret = connect(fd, sa, len), err = errno;
+
+	if (sock__trace_fn)
+		trace_addr_call("connect", fd, sa, len, ret, err);
+	errno = err;
+	return ret;
+}
+
+int sock__listen(int fd, int backlog)
+{
+	char call[64];
+	int ret = listen(fd, backlog), err = errno;
+
+	if (sock__trace_fn) {
+		snprintf(call, sizeof(call), "listen(%d, %d)", fd, backlog);
+		emit(call, ret, err);
+	}
+	errno = err;
+	return ret;
+}
+
+int sock__accept4(int fd, struct sockaddr *sa, socklen_t *len, int flags)
+{
+	char a[SOCK_ADDR_STR_MAX];
+	int ret = accept4(fd, sa, len, flags), err = errno;
+
+	if (sock__trace_fn) {
+		if (ret < 0) {
+			char call[32];
+
+			snprintf(call, sizeof(call), "accept4(%d)", fd);
+			emit(call, ret, err);
+		} else {
+			addr_text(sa, *len, a, sizeof(a));
+			sock__tracef(0, "accept4(%d) = %d peer %s", fd, ret, a);
+		}
+	}
+	errno = err;
+	return ret;
+}
+
+int sock__getsockname(int fd, struct sockaddr *sa, socklen_t *len)
+{
+	char a[SOCK_ADDR_STR_MAX];
+	int ret = getsockname(fd, sa, len), err = errno;
+
+	if (sock__trace_fn) {
+		if (ret < 0) {
+			char call[32];
+
+			snprintf(call, sizeof(call), "getsockname(%d)", fd);
+			emit(call, ret, err);
+		} else {
+			addr_text(sa, *len, a, sizeof(a));
+			sock__tracef(0, "getsockname(%d) = %s", fd, a);
+		}
+	}
+	errno = err;
+	return ret;
+}
+
+int sock__getsockopt_error(int fd, int *soerr)
+{
+	socklen_t len = sizeof(*soerr);
+	int ret = getsockopt(fd, SOL_SOCKET, SO_ERROR, soerr, &len);
+	int err = errno;
+
+	if (sock__trace_fn) {
+		const char *name = *soerr ? strerrorname_np(*soerr) : NULL;
+
+		if (ret < 0)
+			emit("getsockopt(SO_ERROR)", ret, err);
+		else
+			sock__tracef(*soerr ? -*soerr : 0,
+				     "getsockopt(%d, SOL_SOCKET, SO_ERROR) = 0 "
+				     "[%s]",
+				     fd, name ? name : "no error");
+	}
+	errno = err;
+	return ret;
+}
+
+/* Wait for a non-blocking connect() to finish, up to timeout_ms. */
+int sock__poll_connect(int fd, int timeout_ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLOUT };
+	char call[64];
+	int ret, err;
+
+	do
+		ret = poll(&p, 1, timeout_ms);
+	while (ret < 0 && errno == EINTR);
+	err = errno;
+	if (sock__trace_fn) {
+		snprintf(call, sizeof(call), "poll(%d, POLLOUT, %d ms)", fd,
+			 timeout_ms);
+		emit(call, ret, err);
+	}
+	errno = err;
+	return ret;
+}
+
+static void trace_data(const char *op, int fd, size_t len, ssize_t ret,
+		       int err, const struct sockaddr *sa, socklen_t salen)
+{
+	char call[SOCK_ADDR_STR_MAX + 64], a[SOCK_ADDR_STR_MAX];
+
+	if (!data_shown(fd, op, ret, err))
+		return;
+	if (sa && ret >= 0) {
+		addr_text(sa, salen, a, sizeof(a));
+		if (!strcmp(op, "sendto"))
+			snprintf(call, sizeof(call), "sendto(%d, %zu, %s)", fd,
+				 len, a);
+		else
+			snprintf(call, sizeof(call), "%s(%d, %zu) from %s", op,
+				 fd, len, a);
+	} else {
+		snprintf(call, sizeof(call), "%s(%d, %zu)", op, fd, len);
+	}
+	if (sa && ret >= 0 && strcmp(op, "sendto"))
+		/* "recvfrom(3, 65536) = 5 from 127.0.0.1:9000" */
+		sock__tracef(0, "%s(%d, %zu) = %zd from %s", op, fd, len, ret,
+			     a);
+	else
+		emit(call, ret, err);
+}
+
+ssize_t sock__recv(int fd, void *buf, size_t len, int flags)
+{
+	ssize_t ret = recv(fd, buf, len, flags);
+	int err = errno;
+
+	if (sock__trace_fn)
+		trace_data("recv", fd, len, ret, err, NULL, 0);
+	errno = err;
+	return ret;
+}
+
+ssize_t sock__send(int fd, const void *buf, size_t len, int flags)
+{
+	ssize_t ret = send(fd, buf, len, flags);
+	int err = errno;
+
+	if (sock__trace_fn)
+		trace_data("send", fd, len, ret, err, NULL, 0);
+	errno = err;
+	return ret;
+}
+
+ssize_t sock__recvfrom(int fd, void *buf, size_t len, int flags,
+		       struct sockaddr *sa, socklen_t *salen)
+{
+	ssize_t ret = recvfrom(fd, buf, len, flags, sa, salen);
+	int err = errno;
+
+	if (sock__trace_fn)
+		trace_data("recvfrom", fd, len, ret, err, sa,
+			   ret >= 0 ? *salen : 0);
+	errno = err;
+	return ret;
+}
+
+ssize_t sock__sendto(int fd, const void *buf, size_t len, int flags,
+		     const struct sockaddr *sa, socklen_t salen)
+{
+	ssize_t ret = sendto(fd, buf, len, flags, sa, salen);
+	int err = errno;
+
+	if (sock__trace_fn)
+		trace_data("sendto", fd, len, ret, err, sa, salen);
+	errno = err;
+	return ret;
+}
+
+int sock__shutdown(int fd, int how)
+{
+	char call[64], h[16];
+	int ret, err;
+
+	if (sock__trace_fn)
+		fold_flush_fd(fd);
+	ret = shutdown(fd, how);
+	err = errno;
+	if (sock__trace_fn) {
+		snprintf(call, sizeof(call), "shutdown(%d, %s)", fd,
+			 sym(hows, how, h, sizeof(h)));
+		emit(call, ret, err);
+	}
+	errno = err;
+	return ret;
+}
+
+int sock__close(int fd)
+{
+	char call[32];
+	int ret, err;
+
+	if (sock__trace_fn)
+		fold_flush_fd(fd);
+	ret = close(fd);
+	err = errno;
+	if (sock__trace_fn) {
+		snprintf(call, sizeof(call), "close(%d)", fd);
+		emit(call, ret, err);
+	}
+	errno = err;
+	return ret;
+}
+
+int sock__unlink(const char *path)
+{
+	char call[SOCK_ADDR_STR_MAX];
+	int ret = unlink(path), err = errno;
+
+	if (sock__trace_fn) {
+		snprintf(call, sizeof(call), "unlink(\"%s\")", path);
+		emit(call, ret, err);
+	}
+	errno = err;
+	return ret;
+}
+
+/* "[::1]:80, 127.0.0.1:80": every address a lookup returned. */
+static void trace_gai(const char *host, const char *service, int ret,
+		      const struct addrinfo *res)
+{
+	char list[900], a[SOCK_ADDR_STR_MAX];
+	size_t off = 0;
+
+	list[0] = '\0';
+	for (; !ret && res && off < sizeof(list); res = res->ai_next) {
+		addr_text(res->ai_addr, res->ai_addrlen, a, sizeof(a));
+		off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s",
+					off ? ", " : "", a);
+	}
+	if (ret)
+		sock__tracef(-(SOCK_ERR_EAI_BASE - ret),
+			     "getaddrinfo(\"%s\", \"%s\") = %s", host, service,
+			     gai_strerror(ret));
+	else
+		sock__tracef(0, "getaddrinfo(\"%s\", \"%s\") = %s", host,
+			     service, list);
+}
+
+int sock__getaddrinfo(const char *host, const char *service,
+		      const struct addrinfo *hints, struct addrinfo **res)
+{
+	int ret = getaddrinfo(host, service, hints, res);
+
+	if (sock__trace_fn)
+		trace_gai(host ? host : "", service, ret,
+			  ret ? NULL : *res);
+	return ret;
+}

@@ -1,0 +1,69 @@
+/*
+ * tool/cmd.h - what the subcommands share: global options, the command
+ * table entries, and the error reporting that maps library errors to
+ * plain words and exit statuses.
+ */
+#ifndef SOCK_TOOL_CMD_H
+#define SOCK_TOOL_CMD_H
+
+#include <stdio.h>
+
+#include <sock/addr.h>
+
+/* Exit statuses, the same for every subcommand. */
+enum {
+	EXIT_OK = 0,
+	EXIT_RUNTIME = 1, /* refused, reset, timed out, not found... */
+	EXIT_USAGE = 2,	  /* bad flag or bad endpoint */
+};
+
+/* Options that may stand before or after the subcommand. */
+struct sock_global {
+	int verbose; /* -v: human-readable events on stderr */
+	int trace;   /* --trace: every socket call on stderr */
+	int family;  /* AF_UNSPEC, or AF_INET/AF_INET6 from -4/-6 */
+	int numeric; /* -n */
+};
+
+/* A subcommand: argv[0] is its name, global options already removed. */
+struct tool_cmd {
+	const char *name;
+	int (*run)(int argc, char **argv, struct sock_global *g);
+	const char *summary;
+};
+
+int cmd_connect(int argc, char **argv, struct sock_global *g);
+int cmd_listen(int argc, char **argv, struct sock_global *g);
+int cmd_list(int argc, char **argv, struct sock_global *g);
+
+/* "sock: " + message on stderr, one line. */
+void tool_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* -v events: "sock: " + message, only when g->verbose. */
+void tool_verbosef(const struct sock_global *g, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Parse an endpoint; on error print it with a caret under the bad
+ * character and return -1 (the caller exits EXIT_USAGE). */
+int tool_parse_endpoint(const char *text, struct sock_addr *out);
+
+/* Report a runtime failure of an action on an endpoint in plain words
+ * ("connect: connection refused: nothing is listening on ...") and return
+ * the exit status for it. */
+int tool_fail(const char *action, const char *endpoint, int err);
+
+/* The plain-words explanation of an error, or NULL (tool/messages.c). */
+const char *tool_explain(int err);
+
+/* A usage error: message plus a hint to run --help; returns EXIT_USAGE. */
+int tool_usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Parse a non-negative decimal number of seconds ("1.5" allowed) into
+ * milliseconds; returns -1 when text is not one. */
+long tool_parse_seconds(const char *text);
+
+/* Switch on --trace output (lines on stderr). */
+void tool_trace_enable(void);
+
+#endif

@@ -1,0 +1,283 @@
+/*
+ * tool/listen.c - sock listen: a server.  Stream kinds accept a
+ * connection and bridge it with stdin/stdout (or hand it to --exec);
+ * datagram kinds print what any peer sends and answer the last one.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <sock/sock.h>
+
+#include "cmd.h"
+#include "exec.h"
+#include "session.h"
+
+struct listen_args {
+	const char *endpoint;
+	struct sock_addr addr;
+	struct sock_opts opts;
+	int keep;
+	char **exec_argv;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: sock listen [-k] [--exec 'PROGRAM ARG...'] [-4|-6] "
+		"ENDPOINT\n\n"
+		"Serve ENDPOINT. Stream endpoints accept one connection and "
+		"bridge it with\n"
+		"stdin/stdout; datagram endpoints print every datagram from "
+		"any peer and\n"
+		"send stdin to the peer heard from last.\n\n"
+		"  -k, --keep           keep listening after a connection "
+		"ends\n"
+		"  -e, --exec COMMAND   run COMMAND per connection, the "
+		"connection as its\n"
+		"                       stdin and stdout (no shell; SOCK_PEER "
+		"is set);\n"
+		"                       with -k, connections are served "
+		"concurrently\n"
+		"  -4, -6               IPv4 or IPv6 only\n"
+		"  -v, --trace          say what happens; show every socket "
+		"call\n");
+}
+
+static int parse_args(int argc, char **argv, struct sock_global *g,
+		      struct listen_args *a)
+{
+	static const struct option longs[] = {
+		{ "keep", no_argument, NULL, 'k' },
+		{ "exec", required_argument, NULL, 'e' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	a->opts.family = g->family;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "ke:h", longs, NULL)) != -1) {
+		if (c == 'h') {
+			usage(stdout);
+			return -1;
+		} else if (c == 'k') {
+			a->keep = 1;
+		} else if (c == 'e') {
+			exec_free(a->exec_argv);
+			a->exec_argv = exec_split(optarg);
+			if (!a->exec_argv)
+				return tool_usage_error(
+					"listen",
+					"bad --exec command '%s' (empty or an "
+					"unbalanced quote)",
+					optarg);
+		} else {
+			return tool_usage_error("listen", "unknown option");
+		}
+	}
+	if (optind != argc - 1)
+		return tool_usage_error("listen", "needs one ENDPOINT");
+	a->endpoint = argv[optind];
+	return 0;
+}
+
+/* ---- the socket file of a Unix listener ---------------------------- */
+
+static char unix_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+
+static void remove_socket_file(void)
+{
+	if (unix_path[0])
+		unlink(unix_path);
+}
+
+static void on_terminate(int sig)
+{
+	remove_socket_file();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void on_child(int sig)
+{
+	(void)sig; /* only to interrupt accept() so children are reaped */
+}
+
+static void install_signals(const struct sock_addr *a)
+{
+	struct sigaction sa = { 0 };
+
+	if (a->family == AF_UNIX && a->path[0]) {
+		memcpy(unix_path, a->path, sizeof(unix_path));
+		atexit(remove_socket_file);
+	}
+	sa.sa_handler = on_terminate;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = on_child;
+	sigaction(SIGCHLD, &sa, NULL);
+}
+
+/* ---- serving ------------------------------------------------------- */
+
+/* "tcp://[::1]:5000", "unix:/path": the peer as an endpoint. */
+static void peer_endpoint(enum sock_kind kind, const struct sock_conn *c,
+			  char *buf, size_t len)
+{
+	char a[SOCK_ADDR_STR_MAX];
+
+	if (!c->peer_len ||
+	    sock_addr_format_sa((const struct sockaddr *)&c->peer, c->peer_len,
+				a, sizeof(a)) < 0)
+		snprintf(a, sizeof(a), "?");
+	if (kind == SOCK_KIND_TCP || kind == SOCK_KIND_UDP)
+		snprintf(buf, len, "%s://%s", sock_addr_kind_name(kind), a);
+	else
+		snprintf(buf, len, "%s:%s", sock_addr_kind_name(kind), a);
+}
+
+static void reap_children(const struct sock_global *g)
+{
+	int status;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+		tool_verbosef(g, "program %d ended (status %d)", (int)pid,
+			      WIFEXITED(status) ? WEXITSTATUS(status)
+					       : 128 + WTERMSIG(status));
+}
+
+static int wait_child(pid_t pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return EXIT_RUNTIME;
+	return WIFEXITED(status) && !WEXITSTATUS(status) ? EXIT_OK
+							 : EXIT_RUNTIME;
+}
+
+/* Serve one accepted connection; returns an exit status, or -1 to go on
+ * accepting. */
+static int serve_conn(const struct sock_global *g, struct listen_args *a,
+		      struct sock_conn *c, const char *peer)
+{
+	struct session_opts so = { .kind = a->addr.kind, .end_with_peer = 1,
+				   .peer = peer };
+	pid_t pid;
+	int ret;
+
+	if (a->exec_argv) {
+		pid = exec_spawn(a->exec_argv, c->fd, peer);
+		sock_close(c->fd);
+		if (pid < 0)
+			return tool_fail("exec for", peer, -errno);
+		tool_verbosef(g, "started program %d for %s", (int)pid, peer);
+		return a->keep ? -1 : wait_child(pid);
+	}
+	ret = session_run(g, c->fd, &so);
+	sock_close(c->fd);
+	if (ret) {
+		tool_fail("connection from", peer, ret);
+		return a->keep ? -1 : EXIT_RUNTIME;
+	}
+	return a->keep ? -1 : EXIT_OK;
+}
+
+static int serve_stream(const struct sock_global *g, struct listen_args *a,
+			int lfd)
+{
+	char peer[SOCK_ADDR_STR_MAX + 32];
+	struct sock_conn c;
+	int ret;
+
+	for (;;) {
+		reap_children(g);
+		ret = sock_accept(lfd, &c);
+		if (ret == -EINTR || ret == -ECONNABORTED)
+			continue;
+		if (ret)
+			return tool_fail("accept on", a->endpoint, ret);
+		peer_endpoint(a->addr.kind, &c, peer, sizeof(peer));
+		tool_verbosef(g, "connection from %s", peer);
+		if (!a->keep) {
+			/* One client only: later ones are refused, not
+			 * left waiting in the backlog. */
+			sock_close(lfd);
+			sock_remove(&a->addr);
+			unix_path[0] = '\0';
+		}
+		ret = serve_conn(g, a, &c, peer);
+		if (ret >= 0)
+			return ret;
+	}
+}
+
+static int serve_dgram(const struct sock_global *g, struct listen_args *a,
+		       int fd)
+{
+	struct session_opts so = { .kind = a->addr.kind, .reply_to_last = 1 };
+	int ret;
+
+	if (a->exec_argv)
+		return tool_usage_error("listen",
+					"--exec needs a stream endpoint");
+	ret = session_run(g, fd, &so);
+	if (ret)
+		return tool_fail("receiving on", a->endpoint, ret);
+	return EXIT_OK;
+}
+
+static void say_listening(const struct sock_global *g,
+			  const struct listen_args *a,
+			  const struct sock_conn *c)
+{
+	char local[SOCK_ADDR_STR_MAX];
+
+	if (sock_addr_format_sa((const struct sockaddr *)&c->local,
+				c->local_len, local, sizeof(local)) < 0)
+		snprintf(local, sizeof(local), "?");
+	tool_verbosef(g, "listening on %s (%s)", local,
+		      sock_addr_kind_name(a->addr.kind));
+}
+
+int cmd_listen(int argc, char **argv, struct sock_global *g)
+{
+	struct listen_args a = { 0 };
+	struct sock_conn c;
+	int ret;
+
+	ret = parse_args(argc, argv, g, &a);
+	if (ret)
+		goto out;
+	ret = EXIT_USAGE;
+	if (tool_parse_endpoint(a.endpoint, &a.addr))
+		goto out;
+	if (a.addr.kind == SOCK_KIND_STDIO) {
+		ret = tool_usage_error("listen", "'-' is stdin/stdout; listen "
+						 "needs a socket endpoint");
+		goto out;
+	}
+	ret = sock_listen(&a.addr, &a.opts, &c);
+	if (ret) {
+		ret = tool_fail("listen on", a.endpoint, ret);
+		goto out;
+	}
+	install_signals(&a.addr);
+	say_listening(g, &a, &c);
+	if (sock_addr_is_dgram(a.addr.kind))
+		ret = serve_dgram(g, &a, c.fd);
+	else
+		ret = serve_stream(g, &a, c.fd);
+out:
+	exec_free(a.exec_argv);
+	return ret < 0 ? EXIT_OK : ret;
+}

@@ -1,0 +1,117 @@
+/*
+ * tool/main.c - sock's entry point: pull out the global options wherever
+ * they stand, then dispatch through the command table.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "cmd.h"
+
+#ifndef SOCK_VERSION
+#define SOCK_VERSION "0.1.0"
+#endif
+
+static const struct tool_cmd commands[] = {
+	{ "connect", cmd_connect, "connect to ENDPOINT; stdin -> socket -> stdout" },
+	{ "listen", cmd_listen, "serve ENDPOINT; one connection, or -k for more" },
+	{ "list", cmd_list, "the machine's sockets, like netstat -tulpn" },
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: sock [-v] [--trace] [-4|-6] COMMAND [ARGS...]\n\n"
+		   "commands:\n");
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "  %-8s %s\n", commands[i].name,
+			commands[i].summary);
+	fprintf(f, "\nglobal options (before or after COMMAND):\n"
+		   "  -v, --verbose  say what happens (bound port, peers, "
+		   "bytes) on stderr\n"
+		   "  --trace        print every socket call as it is made\n"
+		   "  -4, -6         use IPv4 or IPv6 only\n"
+		   "  -h, --help     this help; sock COMMAND --help for "
+		   "a command's\n"
+		   "  --version      print the version\n\n"
+		   "endpoints: tcp://HOST:PORT udp://HOST:PORT unix:PATH "
+		   "unix:@NAME\n"
+		   "           unix-dgram:PATH unix-seqpacket:PATH - HOST:PORT "
+		   ":PORT /PATH\n"
+		   "see sock(1) for the full grammar and examples.\n");
+}
+
+/* A global option, recognised as a whole word only, so that a
+ * subcommand's bundled flags (sock list -tulpn4) stay its own. */
+static int take_global(const char *arg, struct sock_global *g)
+{
+	if (!strcmp(arg, "-v") || !strcmp(arg, "--verbose"))
+		g->verbose++;
+	else if (!strcmp(arg, "--trace"))
+		g->trace = 1;
+	else if (!strcmp(arg, "-4"))
+		g->family = AF_INET;
+	else if (!strcmp(arg, "-6"))
+		g->family = AF_INET6;
+	else
+		return 0;
+	return 1;
+}
+
+/* Remove the global options from argv in place; returns the new argc. */
+static int strip_globals(int argc, char **argv, struct sock_global *g)
+{
+	int out = 1, i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!take_global(argv[i], g))
+			argv[out++] = argv[i];
+	}
+	while (i < argc)
+		argv[out++] = argv[i++];
+	argv[out] = NULL;
+	return out;
+}
+
+static const struct tool_cmd *find_command(const char *name)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	struct sock_global g = { 0 };
+	const struct tool_cmd *cmd;
+
+	/* A peer that goes away must give EPIPE, not kill us mid-report. */
+	signal(SIGPIPE, SIG_IGN);
+	argc = strip_globals(argc, argv, &g);
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("sock %s\n", SOCK_VERSION);
+		return EXIT_OK;
+	}
+	cmd = find_command(argv[1]);
+	if (!cmd) {
+		tool_errorf("unknown command '%s' (try: sock --help)",
+			    argv[1]);
+		return EXIT_USAGE;
+	}
+	if (g.trace)
+		tool_trace_enable();
+	return cmd->run(argc - 1, argv + 1, &g);
+}

@@ -1,0 +1,77 @@
+/*
+ * tool/session.c - one stdin/stdout <-> socket session, shared by
+ * connect and listen.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include <sock/loop.h>
+#include <sock/relay.h>
+
+#include "session.h"
+
+struct outcome {
+	struct sock_loop *loop;
+	int err;
+	struct sock_relay_stats stats;
+};
+
+static void on_done(struct sock_relay *r, int err, void *arg)
+{
+	struct outcome *o = arg;
+
+	(void)r;
+	o->err = err;
+	sock_loop_stop(o->loop);
+}
+
+static void report(const struct sock_global *g, const struct session_opts *o,
+		   const struct outcome *out)
+{
+	double secs = (sock_loop_now_ms() - out->stats.start_ms) / 1000.0;
+
+	tool_verbosef(g, "closed %s: sent %llu bytes, received %llu bytes "
+			 "in %.3f s",
+		      o->peer ? o->peer : "connection", out->stats.bytes_ab,
+		      out->stats.bytes_ba, secs);
+}
+
+int session_run(const struct sock_global *g, int fd,
+		const struct session_opts *o)
+{
+	int dgram = sock_addr_is_dgram(o->kind);
+	struct sock_relay_end a = { .rfd = STDIN_FILENO,
+				    .wfd = STDOUT_FILENO };
+	struct sock_relay_end b = {
+		.rfd = fd,
+		.wfd = fd,
+		.is_socket = 1,
+		.dgram = dgram || o->kind == SOCK_KIND_UNIX_SEQPACKET,
+		.connectionless = dgram,
+		.reply_to_last = o->reply_to_last,
+	};
+	struct outcome out = { 0 };
+	struct sock_relay *r;
+	int ret;
+
+	out.loop = sock_loop_new();
+	if (!out.loop)
+		return -errno;
+	r = sock_relay_new(out.loop, &a, &b,
+			   o->end_with_peer ? SOCK_RELAY_END_WITH_B : 0,
+			   o->idle_ms, on_done, &out);
+	if (!r) {
+		ret = -errno;
+		sock_loop_free(out.loop);
+		return ret;
+	}
+	ret = sock_loop_run(out.loop);
+	if (!ret)
+		ret = out.err;
+	sock_relay_get_stats(r, &out.stats);
+	report(g, o, &out);
+	sock_relay_free(r);
+	sock_loop_free(out.loop);
+	return ret;
+}

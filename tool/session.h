@@ -1,0 +1,25 @@
+/*
+ * tool/session.h - a session between stdin/stdout and a socket: the data
+ * pump that connect and listen share.
+ */
+#ifndef SOCK_TOOL_SESSION_H
+#define SOCK_TOOL_SESSION_H
+
+#include <sock/addr.h>
+
+#include "cmd.h"
+
+struct session_opts {
+	enum sock_kind kind; /* the socket's kind */
+	int reply_to_last;   /* unconnected datagram listener */
+	int end_with_peer;   /* stop once the peer has closed */
+	long idle_ms;	     /* datagram client: end after this idle time */
+	const char *peer;    /* for -v: who is at the other end */
+};
+
+/* Bridge stdin/stdout and socket fd until the session ends.  Returns 0
+ * or the negative error that ended it; the caller closes fd. */
+int session_run(const struct sock_global *g, int fd,
+		const struct session_opts *o);
+
+#endif

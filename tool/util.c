@@ -1,0 +1,119 @@
+/*
+ * tool/util.c - messages, endpoint errors with a caret, and the --trace
+ * printer.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sock/sock.h>
+#include <sock/trace.h>
+
+#include "cmd.h"
+
+void tool_errorf(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("sock: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void tool_verbosef(const struct sock_global *g, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!g->verbose)
+		return;
+	fputs("sock: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int tool_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "sock%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (try: sock %s%s--help)\n", cmd ? cmd : "",
+		cmd ? " " : "");
+	return EXIT_USAGE;
+}
+
+/* Print text with control characters made visible, so that the caret
+ * below it still lines up. */
+static void print_visible(const char *text)
+{
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+		fputc(*p < 0x20 || *p == 0x7f ? '?' : *p, stderr);
+}
+
+int tool_parse_endpoint(const char *text, struct sock_addr *out)
+{
+	struct sock_addr_error e = { 0, "invalid endpoint" };
+
+	if (!sock_addr_parse(text, out, &e))
+		return 0;
+	fprintf(stderr, "sock: bad endpoint: %s\n  ", e.reason);
+	print_visible(text);
+	fprintf(stderr, "\n  %*s^\n", (int)e.pos, "");
+	return -1;
+}
+
+int tool_fail(const char *action, const char *endpoint, int err)
+{
+	const char *why = tool_explain(err);
+
+	if (why)
+		tool_errorf("%s %s: %s: %s", action, endpoint,
+			    sock_strerror(err), why);
+	else
+		tool_errorf("%s %s: %s", action, endpoint, sock_strerror(err));
+	return EXIT_RUNTIME;
+}
+
+long tool_parse_seconds(const char *text)
+{
+	char *end;
+	double s;
+
+	if (!text[0] || text[0] == '-' || text[0] == '+')
+		return -1;
+	errno = 0;
+	s = strtod(text, &end);
+	if (errno || *end || s < 0 || s > 86400.0 * 365)
+		return -1;
+	return (long)(s * 1000 + 0.5);
+}
+
+static void print_trace(const char *line, int err, void *arg)
+{
+	const char *why = err ? tool_explain(err) : NULL;
+
+	(void)arg;
+	if (why)
+		fprintf(stderr, "%s (%s)\n", line, why);
+	else
+		fprintf(stderr, "%s\n", line);
+}
+
+static void flush_trace(void)
+{
+	sock_trace_flush();
+}
+
+void tool_trace_enable(void)
+{
+	sock_trace_set(print_trace, NULL);
+	atexit(flush_trace);
+}
