@@ -59,8 +59,8 @@ struct sock_addr {
 
 /* Where and why sock_addr_parse() refused its input. */
 struct sock_addr_error {
-	size_t pos;	     /* byte offset of the first bad character */
-	const char *reason;  /* static English text, e.g. "port above 65535" */
+	size_t pos;	    /* byte offset of the first bad character */
+	const char *reason; /* static English text, e.g. "port above 65535" */
 };
 
 /*
@@ -83,8 +83,8 @@ int sock_addr_format(const struct sock_addr *a, char *buf, size_t len);
  * "/run/x.sock", "@name" (abstract), "(unnamed)" for an unbound Unix
  * socket.  Returns the length written, -ENOSPC as above, or -EAFNOSUPPORT.
  */
-int sock_addr_format_sa(const struct sockaddr *sa, socklen_t salen,
-			char *buf, size_t len);
+int sock_addr_format_sa(const struct sockaddr *sa, socklen_t salen, char *buf,
+			size_t len);
 
 /* Socket type and protocol for a kind: SOCK_STREAM/IPPROTO_TCP and so on.
  * Returns 0, or -EINVAL for SOCK_KIND_STDIO and SOCK_KIND_NONE. */
