@@ -13,8 +13,14 @@
 
 #include <sock/trace.h>
 
-/* The hook, or NULL: tested inline so that tracing off costs a branch. */
+/* The hook, or NULL: tested inline so that tracing off costs a branch.
+ * -DSOCK_NO_TRACE compiles tracing out, for the benchmark that measures
+ * what the branch costs. */
+#ifdef SOCK_NO_TRACE
+#define sock__trace_fn ((sock_trace_fn)0)
+#else
 extern sock_trace_fn sock__trace_fn;
+#endif
 
 int sock__socket(int domain, int type, int protocol);
 int sock__setsockopt_int(int fd, int level, int name, int value);

@@ -16,13 +16,19 @@
 
 #include "sys.h"
 
+#ifndef SOCK_NO_TRACE
 sock_trace_fn sock__trace_fn;
+#endif
 static void *trace_arg;
 static unsigned int fold_shown = 3;
 
 void sock_trace_set(sock_trace_fn fn, void *arg)
 {
+#ifndef SOCK_NO_TRACE
 	sock__trace_fn = fn;
+#else
+	(void)fn;
+#endif
 	trace_arg = arg;
 }
 
