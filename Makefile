@@ -74,7 +74,7 @@ $(BUILD)/examples/%: examples/%.c $(BUILD)/libsock.a
 
 examples: $(EXAMPLE_BIN)
 
-tests: $(BUILD)/sock $(UNIT_BIN) $(REPLAY_BIN)
+tests: $(BUILD)/sock $(UNIT_BIN) $(REPLAY_BIN) $(EXAMPLE_BIN)
 
 # One prove run over the cmocka binaries (TAP output) and the shell tests,
 # so that CI reads a single closing line.
