@@ -39,7 +39,7 @@ TOOL_OBJ := $(TOOL_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
 REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/fuzz/replay_%)
 EXAMPLE_BIN := $(EXAMPLE_SRC:%.c=$(BUILD)/%)
-IT_TESTS := $(sort $(wildcard tests/it/*.sh))
+IT_TESTS := $(sort $(wildcard tests/it/[0-9]*.sh))
 
 all: $(BUILD)/sock
 

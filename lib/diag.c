@@ -1,0 +1,510 @@
+/*
+ * lib/diag.c - the socket snapshot: its storage, the netlink dump loop,
+ * the record/replay hook and the fallback to /proc/net.
+ *
+ * Sockets are kept as fixed-size records in one growing array (no
+ * allocation per socket); Unix names go into one byte pool.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+
+#include "diag_internal.h"
+
+/* Room for one recv() of a dump: the kernel fills at most 32 KiB. */
+#define DIAG_BUF (64 * 1024)
+
+static const char *const state_names[SOCK_DIAG_STATE_MAX] = {
+	"unknown",    "established", "syn-sent",     "syn-recv",   "fin-wait-1",
+	"fin-wait-2", "time-wait",   "close",	     "close-wait", "last-ack",
+	"listen",     "closing",     "new-syn-recv",
+};
+
+const char *sock_diag_state_name(int state)
+{
+	if (state <= 0 || state >= SOCK_DIAG_STATE_MAX)
+		return "unknown";
+	return state_names[state];
+}
+
+struct sock_diag *sock__diag_new(const struct sock_diag_query *q)
+{
+	struct sock_diag *d = calloc(1, sizeof(*d));
+
+	if (!d)
+		return NULL;
+	d->protocols = q->protocols ? q->protocols : SOCK_DIAG_ALL;
+	d->family = q->family;
+	d->states = q->states ? q->states : SOCK_DIAG_STATES_ALL;
+	d->filter = q->filter;
+	d->role = q->role;
+	d->states &= sock__diag_filter_states(q->filter);
+	return d;
+}
+
+void sock_diag_free(struct sock_diag *d)
+{
+	if (!d)
+		return;
+	free(d->ent);
+	free(d->names);
+	free(d->slots);
+	free(d->owners);
+	free(d->commands);
+	free(d);
+}
+
+static unsigned int proto_bit(int family, int protocol)
+{
+	if (family == AF_UNIX)
+		return SOCK_DIAG_UNIX;
+	switch (protocol) {
+	case IPPROTO_TCP:
+		return SOCK_DIAG_TCP;
+	case IPPROTO_UDP:
+		return SOCK_DIAG_UDP;
+	case IPPROTO_RAW:
+		return SOCK_DIAG_RAW;
+	}
+	return 0;
+}
+
+int sock__diag_wants(const struct sock_diag *d, int family, int protocol)
+{
+	if (!(d->protocols & proto_bit(family, protocol)))
+		return 0;
+	return family == AF_UNIX || d->family == AF_UNSPEC ||
+	       d->family == family;
+}
+
+uint32_t sock__diag_mask(const struct sock_diag *d, int family, int protocol)
+{
+	/* "Servers" are listeners, or for datagrams the unconnected. */
+	uint32_t server = 1u << SOCK_DIAG_LISTEN;
+
+	if (family != AF_UNIX && protocol != IPPROTO_TCP)
+		server = 1u << SOCK_DIAG_CLOSE;
+	if (d->role == SOCK_DIAG_SERVERS)
+		return d->states & server;
+	if (d->role == SOCK_DIAG_CLIENTS)
+		return d->states & ~server;
+	return d->states;
+}
+
+/* The kernel filters too, but replayed and /proc data are not. */
+static int selected(const struct sock_diag *d, const struct sock_diag_entry *e)
+{
+	if (!sock__diag_wants(d, e->family, e->protocol))
+		return 0;
+	if (e->state >= 32 ||
+	    !(sock__diag_mask(d, e->family, e->protocol) & (1u << e->state)))
+		return 0;
+	return sock_diag_filter_match(d->filter, e);
+}
+
+int sock__diag_add(struct sock_diag *d, const struct sock_diag_entry *e)
+{
+	if (!selected(d, e))
+		return 0;
+	if (d->n == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 256;
+		void *p = realloc(d->ent, cap * sizeof(*d->ent));
+
+		if (!p)
+			return -ENOMEM;
+		d->ent = p;
+		d->cap = cap;
+	}
+	d->ent[d->n++] = *e;
+	return 0;
+}
+
+int sock__diag_add_name(struct sock_diag *d, struct sock_diag_entry *e,
+			const void *name, size_t len)
+{
+	if (len > UINT16_MAX)
+		return -EINVAL;
+	if (!len)
+		return 0; /* an empty name is no name */
+	if (d->names_len + len > d->names_cap) {
+		size_t cap = d->names_cap ? d->names_cap : 4096;
+		void *p;
+
+		while (cap < d->names_len + len)
+			cap *= 2;
+		p = realloc(d->names, cap);
+		if (!p)
+			return -ENOMEM;
+		d->names = p;
+		d->names_cap = cap;
+	}
+	memcpy(d->names + d->names_len, name, len);
+	e->un.name_off = (uint32_t)d->names_len;
+	e->un.name_len = (uint16_t)len;
+	d->names_len += len;
+	return 0;
+}
+
+size_t sock_diag_count(const struct sock_diag *d)
+{
+	return d->n;
+}
+
+const struct sock_diag_entry *sock_diag_get(const struct sock_diag *d, size_t i)
+{
+	return i < d->n ? &d->ent[i] : NULL;
+}
+
+size_t sock_diag_unix_name(const struct sock_diag *d,
+			   const struct sock_diag_entry *e, const char **name)
+{
+	if (e->family != AF_UNIX || !e->un.name_len) {
+		*name = "";
+		return 0;
+	}
+	*name = d->names + e->un.name_off;
+	return e->un.name_len;
+}
+
+unsigned int sock_diag_hidden(const struct sock_diag *d)
+{
+	return d->hidden;
+}
+
+int sock_diag_source(const struct sock_diag *d)
+{
+	return d->source;
+}
+
+static int message(const struct nlmsghdr *h, void *arg)
+{
+	struct sock__diag_req *r = arg;
+	const uint8_t *family = mnl_nlmsg_get_payload(h);
+	int err;
+
+	if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
+	    mnl_nlmsg_get_payload_len(h) < 1)
+		return MNL_CB_OK;
+	if (*family == AF_UNIX)
+		err = sock__diag_unix_parse(r, h);
+	else
+		err = sock__diag_inet_parse(r, h);
+	if (err == -ENOMEM) {
+		r->err = err;
+		return MNL_CB_ERROR;
+	}
+	return MNL_CB_OK;
+}
+
+/* A dump the kernel cannot do ends with NLMSG_DONE carrying an error
+ * (-ENOENT without raw_diag), which libmnl would take for success. */
+static int done(const struct nlmsghdr *h, void *arg)
+{
+	struct sock__diag_req *r = arg;
+	int err;
+
+	if (mnl_nlmsg_get_payload_len(h) >= sizeof(err)) {
+		memcpy(&err, mnl_nlmsg_get_payload(h), sizeof(err));
+		if (err < 0 && err > -4096)
+			r->err = err;
+	}
+	return MNL_CB_STOP;
+}
+
+/* Our own, since a control array replaces all of libmnl's. */
+static int error(const struct nlmsghdr *h, void *arg)
+{
+	struct sock__diag_req *r = arg;
+	struct nlmsgerr e;
+
+	if (mnl_nlmsg_get_payload_len(h) < sizeof(e)) {
+		r->err = -EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	memcpy(&e, mnl_nlmsg_get_payload(h), sizeof(e));
+	if (!e.error)
+		return MNL_CB_STOP;
+	r->err = e.error < 0 && e.error > -4096 ? e.error : -EPROTO;
+	return MNL_CB_ERROR;
+}
+
+/*
+ * The length of buf's well-formed, padded messages.  libmnl compares
+ * (int)nlmsg_len with the bytes left, so a length above 2 GiB from a
+ * corrupt replay file would walk it off the buffer; the kernel never
+ * sends one, but replay files come from anywhere.
+ */
+static size_t checked_len(const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+	size_t off = 0;
+	struct nlmsghdr h;
+
+	while (len - off >= sizeof(h)) {
+		memcpy(&h, p + off, sizeof(h));
+		/* libmnl reads attributes up to the padded end */
+		if (h.nlmsg_len < sizeof(h) || h.nlmsg_len > len - off ||
+		    MNL_ALIGN(h.nlmsg_len) > len - off)
+			break;
+		off += MNL_ALIGN(h.nlmsg_len);
+	}
+	return off;
+}
+
+int sock__diag_run(struct sock__diag_req *r, const void *buf, size_t len)
+{
+	static mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
+		[NLMSG_ERROR] = error,
+		[NLMSG_DONE] = done,
+	};
+	int ret;
+
+	errno = 0;
+	if (len > INT32_MAX)
+		return -EINVAL;
+	ret = mnl_cb_run2(buf, checked_len(buf, len), 0, 0, message, r, ctl,
+			  NLMSG_MIN_TYPE);
+	if (r->err)
+		return r->err;
+	if (ret < 0)
+		return errno ? -errno : -EINVAL;
+	return ret == MNL_CB_STOP;
+}
+
+/* Append one recorded chunk; the file says which request it answers. */
+static int record(int fd, int family, int protocol, const void *buf, size_t len)
+{
+	struct sock__diag_rec h = {
+		.magic = SOCK__DIAG_MAGIC,
+		.family = (uint8_t)family,
+		.protocol = (uint8_t)protocol,
+		.len = (uint32_t)len,
+	};
+
+	if (fd < 0)
+		return 0;
+	if (write(fd, &h, sizeof(h)) != (ssize_t)sizeof(h) ||
+	    write(fd, buf, len) != (ssize_t)len)
+		return errno ? -errno : -EIO;
+	return 0;
+}
+
+/* A record may sit at any offset of the file: parse an aligned copy. */
+static int replay_record(struct sock_diag *d, const struct sock__diag_rec *h,
+			 const void *data)
+{
+	struct sock__diag_req r = { d, h->family, h->protocol, 0 };
+	void *copy = malloc(h->len ? h->len : 1);
+	int ret;
+
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, data, h->len);
+	ret = sock__diag_run(&r, copy, h->len);
+	free(copy);
+	return ret;
+}
+
+int sock__diag_replay_buf(struct sock_diag *d, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+	struct sock__diag_rec h;
+	int ret;
+
+	while (len >= sizeof(h)) {
+		memcpy(&h, p, sizeof(h));
+		if (h.magic != SOCK__DIAG_MAGIC || h.len > len - sizeof(h))
+			return -EINVAL;
+		ret = replay_record(d, &h, p + sizeof(h));
+		if (ret == -ENOMEM)
+			return ret;
+		p += sizeof(h) + h.len;
+		len -= sizeof(h) + h.len;
+	}
+	return len ? -EINVAL : 0;
+}
+
+static int replay(struct sock_diag *d, const char *path)
+{
+	struct stat st;
+	void *buf;
+	ssize_t got;
+	int fd, ret;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = fstat(fd, &st) < 0 ? -errno : 0;
+	buf = ret ? NULL : malloc(st.st_size ? (size_t)st.st_size : 1);
+	if (!ret && !buf)
+		ret = -ENOMEM;
+	if (!ret) {
+		got = read(fd, buf, (size_t)st.st_size);
+		if (got != st.st_size)
+			ret = got < 0 ? -errno : -EIO;
+		else
+			ret = sock__diag_replay_buf(d, buf, (size_t)got);
+	}
+	free(buf);
+	close(fd);
+	d->source = SOCK_DIAG_SRC_REPLAY;
+	return ret;
+}
+
+/* One dump request and all its replies. */
+static int dump_one(struct mnl_socket *nl, struct sock_diag *d, int family,
+		    int protocol, int rec_fd, char *buf)
+{
+	struct sock__diag_req r = { d, family, protocol, 0 };
+	size_t len;
+	ssize_t n;
+	int ret;
+
+	if (family == AF_UNIX)
+		len = sock__diag_unix_request(d, buf, DIAG_BUF, 0);
+	else
+		len = sock__diag_inet_request(d, buf, DIAG_BUF, family,
+					      protocol, 0);
+	if (mnl_socket_sendto(nl, buf, len) < 0)
+		return -errno;
+	do {
+		n = mnl_socket_recvfrom(nl, buf, DIAG_BUF);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		ret = record(rec_fd, family, protocol, buf, (size_t)n);
+		if (!ret)
+			ret = sock__diag_run(&r, buf, (size_t)n);
+	} while (ret == 0);
+	return ret < 0 ? ret : 0;
+}
+
+static const struct {
+	int family, protocol;
+} dumps[] = {
+	{ AF_INET, IPPROTO_TCP }, { AF_INET6, IPPROTO_TCP },
+	{ AF_INET, IPPROTO_UDP }, { AF_INET6, IPPROTO_UDP },
+	{ AF_INET, IPPROTO_RAW }, { AF_INET6, IPPROTO_RAW },
+	{ AF_UNIX, 0 },
+};
+#define NDUMPS (sizeof(dumps) / sizeof(dumps[0]))
+
+static int needed(const struct sock_diag *d, size_t i)
+{
+	return sock__diag_wants(d, dumps[i].family, dumps[i].protocol) &&
+	       sock__diag_mask(d, dumps[i].family, dumps[i].protocol);
+}
+
+/* A dump the kernel cannot answer (module missing) falls back to
+ * /proc/net for that protocol only. */
+static int unsupported(int err)
+{
+	return err == -ENOENT || err == -EOPNOTSUPP || err == -EINVAL ||
+	       err == -EPROTONOSUPPORT;
+}
+
+static int from_netlink(struct sock_diag *d, const char *root, int rec_fd)
+{
+	struct mnl_socket *nl;
+	char *buf;
+	int ret = 0;
+
+	nl = mnl_socket_open2(NETLINK_SOCK_DIAG, SOCK_CLOEXEC);
+	if (!nl)
+		return -errno;
+	buf = malloc(DIAG_BUF);
+	if (!buf || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
+		ret = buf ? -errno : -ENOMEM;
+	d->source = SOCK_DIAG_SRC_NETLINK;
+	for (size_t i = 0; i < NDUMPS && !ret; i++) {
+		if (!needed(d, i))
+			continue;
+		ret = dump_one(nl, d, dumps[i].family, dumps[i].protocol,
+			       rec_fd, buf);
+		if (unsupported(ret)) {
+			d->source = SOCK_DIAG_SRC_MIXED;
+			ret = sock__proc_net_read(d, root, dumps[i].family,
+						  dumps[i].protocol);
+		}
+	}
+	free(buf);
+	mnl_socket_close(nl);
+	return ret;
+}
+
+static int from_proc(struct sock_diag *d, const char *root)
+{
+	int ret = 0;
+
+	d->source = SOCK_DIAG_SRC_PROCFS;
+	for (size_t i = 0; i < NDUMPS && !ret; i++)
+		if (needed(d, i))
+			ret = sock__proc_net_read(d, root, dumps[i].family,
+						  dumps[i].protocol);
+	return ret;
+}
+
+static int collect(struct sock_diag *d, const struct sock_diag_query *q,
+		   const char *root)
+{
+	int rec_fd = -1, ret;
+
+	if (q->replay)
+		return replay(d, q->replay);
+	if (q->flags & SOCK_DIAG_PROCFS)
+		return from_proc(d, root);
+	if (q->record) {
+		rec_fd = open(q->record,
+			      O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (rec_fd < 0)
+			return -errno;
+	}
+	ret = from_netlink(d, root, rec_fd);
+	if (rec_fd >= 0)
+		close(rec_fd);
+	/* No sock_diag at all (old kernel, seccomp): text files. */
+	if (ret == -EPROTONOSUPPORT || ret == -EAFNOSUPPORT || ret == -EACCES ||
+	    ret == -EPERM) {
+		d->n = 0;
+		d->names_len = 0;
+		if (!q->record)
+			ret = from_proc(d, root);
+	}
+	return ret;
+}
+
+int sock_diag_snapshot(const struct sock_diag_query *q, struct sock_diag **out)
+{
+	static const struct sock_diag_query all;
+	const char *root;
+	struct sock_diag *d;
+	int ret;
+
+	if (!q)
+		q = &all;
+	root = q->proc_root ? q->proc_root : "/proc";
+	d = sock__diag_new(q);
+	if (!d)
+		return -ENOMEM;
+	ret = collect(d, q, root);
+	if (!ret)
+		ret = sock__diag_unix_refcnt(d);
+	if (!ret && (q->flags & SOCK_DIAG_OWNERS))
+		ret = sock__proc_owners(d, root);
+	if (ret) {
+		sock_diag_free(d);
+		return ret;
+	}
+	*out = d;
+	return 0;
+}

@@ -1,0 +1,601 @@
+/*
+ * lib/diag_filter.c - the filter language of sock list: parse words
+ * into a small tree, evaluate it on a socket, and derive what the kernel
+ * can do for us: a state mask (idiag_states) and inet_diag bytecode.
+ *
+ * The kernel only ever sees a superset of the filter (state conditions
+ * it cannot express become "true" or "false", whichever lets more
+ * sockets through); user space then evaluates the exact tree, so the
+ * result does not depend on what the kernel understood.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <netdb.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <linux/inet_diag.h>
+
+#include "diag_internal.h"
+
+enum op { F_STATE, F_SPORT, F_DPORT, F_SRC, F_DST, F_AND, F_OR, F_NOT };
+
+struct node {
+	enum op op;
+	int left, right; /* children, -1 when none */
+	uint32_t states; /* F_STATE */
+	int port;	 /* ports; -1 = any in host conditions */
+	uint8_t family;	 /* F_SRC/F_DST: AF_INET or AF_INET6 */
+	uint8_t prefix;	 /* bits compared */
+	uint8_t addr[16];
+};
+
+struct sock_diag_filter {
+	struct node *nodes;
+	int count;
+	int root;
+};
+
+struct parser {
+	struct sock_diag_filter *f;
+	int argc;
+	char *const *argv;
+	int pos;
+	int bad;
+};
+
+#define S(x) (1u << SOCK_DIAG_##x)
+#define CONNECTED                                                              \
+	(SOCK_DIAG_STATES_ALL & ~(S(LISTEN) | S(CLOSE) | S(NEW_SYN_RECV)))
+#define CLOSING_GROUP                                                          \
+	(S(FIN_WAIT1) | S(FIN_WAIT2) | S(TIME_WAIT) | S(CLOSE_WAIT) |          \
+	 S(LAST_ACK) | S(CLOSING))
+
+static const struct {
+	const char *name; /* lower case, without '-' and '_' */
+	uint32_t mask;
+} state_words[] = {
+	{ "established", S(ESTABLISHED) },
+	{ "synsent", S(SYN_SENT) },
+	{ "synrecv", S(SYN_RECV) | S(NEW_SYN_RECV) },
+	{ "finwait1", S(FIN_WAIT1) },
+	{ "finwait2", S(FIN_WAIT2) },
+	{ "timewait", S(TIME_WAIT) },
+	{ "close", S(CLOSE) },
+	{ "closed", S(CLOSE) },
+	{ "unconnected", S(CLOSE) },
+	{ "closewait", S(CLOSE_WAIT) },
+	{ "lastack", S(LAST_ACK) },
+	{ "listen", S(LISTEN) },
+	{ "listening", S(LISTEN) },
+	{ "closingstate", S(CLOSING) },
+	{ "closing", CLOSING_GROUP },
+	{ "connected", CONNECTED },
+	{ "synchronized", CONNECTED & ~S(SYN_SENT) },
+	{ "bucket", S(SYN_RECV) | S(NEW_SYN_RECV) | S(TIME_WAIT) },
+	{ "big", SOCK_DIAG_STATES_ALL &
+		     ~(S(SYN_RECV) | S(NEW_SYN_RECV) | S(TIME_WAIT)) },
+	{ "all", SOCK_DIAG_STATES_ALL },
+};
+
+static int state_mask(const char *word, uint32_t *mask)
+{
+	char norm[32];
+	size_t n = 0;
+
+	for (; *word && n < sizeof(norm) - 1; word++)
+		if (*word != '-' && *word != '_')
+			norm[n++] = (char)tolower((unsigned char)*word);
+	norm[n] = '\0';
+	for (size_t i = 0; i < sizeof(state_words) / sizeof(state_words[0]);
+	     i++)
+		if (!strcmp(norm, state_words[i].name)) {
+			*mask = state_words[i].mask;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+static int new_node(struct parser *p, enum op op, int left, int right)
+{
+	struct sock_diag_filter *f = p->f;
+	void *q = realloc(f->nodes, (size_t)(f->count + 1) * sizeof(*f->nodes));
+
+	if (!q)
+		return -ENOMEM;
+	f->nodes = q;
+	f->nodes[f->count] =
+	    (struct node){ .op = op, .left = left, .right = right, .port = -1 };
+	return f->count++;
+}
+
+static const char *peek(const struct parser *p)
+{
+	return p->pos < p->argc ? p->argv[p->pos] : NULL;
+}
+
+static int is(const char *w, const char *a, const char *b, const char *c)
+{
+	return w && (!strcmp(w, a) || !strcmp(w, b) || !strcmp(w, c));
+}
+
+static int fail(struct parser *p)
+{
+	if (p->bad < 0)
+		p->bad = p->pos;
+	return -EINVAL;
+}
+
+static int parse_port(const char *w, int *port)
+{
+	char *end;
+	long v;
+	struct servent *se;
+
+	if (*w == ':')
+		w++;
+	if (!*w)
+		return -EINVAL;
+	v = strtol(w, &end, 10);
+	if (!*end && v >= 0 && v <= 65535 && isdigit((unsigned char)*w)) {
+		*port = (int)v;
+		return 0;
+	}
+	se = getservbyname(w, NULL);
+	if (!se)
+		return -EINVAL;
+	*port = ntohs((uint16_t)se->s_port);
+	return 0;
+}
+
+/* "[v6]:port", "v4:port" -> split off the port, strip brackets. */
+static int split_host(char *buf, char **host, int *port)
+{
+	char *colon, *close, *rest;
+
+	*host = buf;
+	*port = -1;
+	if (*buf != '[') {
+		colon = strchr(buf, ':');
+		if (!colon || strchr(colon + 1, ':'))
+			return 0; /* no port, or a bare IPv6 address */
+		*colon = '\0';
+		return parse_port(colon + 1, port);
+	}
+	close = strchr(buf, ']');
+	if (!close)
+		return -EINVAL;
+	*close = '\0';
+	*host = buf + 1;
+	rest = close + 1;
+	if (*rest == ':')
+		return parse_port(rest + 1, port);
+	if (*rest == '/') /* "[fe80::]/10": keep the prefix on the host */
+		memmove(close, rest, strlen(rest) + 1);
+	else if (*rest)
+		return -EINVAL;
+	return 0;
+}
+
+static int parse_addr(const char *word, struct node *n)
+{
+	char buf[128], *host, *slash, *end;
+	long pfx;
+	int max;
+
+	if (strlen(word) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, word);
+	if (split_host(buf, &host, &n->port))
+		return -EINVAL;
+	slash = strchr(host, '/');
+	if (slash)
+		*slash++ = '\0';
+	if (inet_pton(AF_INET, host, n->addr) == 1)
+		n->family = AF_INET;
+	else if (inet_pton(AF_INET6, host, n->addr) == 1)
+		n->family = AF_INET6;
+	else
+		return -EINVAL;
+	max = n->family == AF_INET ? 32 : 128;
+	n->prefix = (uint8_t)max;
+	if (slash) {
+		pfx = strtol(slash, &end, 10);
+		if (*end || !*slash || pfx < 0 || pfx > max)
+			return -EINVAL;
+		n->prefix = (uint8_t)pfx;
+	}
+	return 0;
+}
+
+static int parse_expr(struct parser *p);
+
+/* An optional "=" between a keyword and its value, as ss allows. */
+static void skip_equals(struct parser *p)
+{
+	if (is(peek(p), "=", "==", "eq"))
+		p->pos++;
+}
+
+static int parse_pred(struct parser *p)
+{
+	const char *kw = peek(p), *val;
+	int port = -1, n, l, r;
+	struct node tmp = { 0 };
+
+	if (!is(kw, "state", "port", "sport") && !is(kw, "dport", "src", "dst"))
+		return fail(p);
+	p->pos++;
+	if (strcmp(kw, "state"))
+		skip_equals(p);
+	val = peek(p);
+	if (!val)
+		return fail(p);
+	if (!strcmp(kw, "state")) {
+		if (state_mask(val, &tmp.states))
+			return fail(p);
+		n = new_node(p, F_STATE, -1, -1);
+		if (n >= 0)
+			p->f->nodes[n].states = tmp.states;
+	} else if (is(kw, "port", "sport", "dport")) {
+		if (parse_port(val, &port))
+			return fail(p);
+		if (!strcmp(kw, "port")) {
+			l = new_node(p, F_SPORT, -1, -1);
+			r = new_node(p, F_DPORT, -1, -1);
+			if (l < 0 || r < 0)
+				return -ENOMEM;
+			p->f->nodes[l].port = p->f->nodes[r].port = port;
+			n = new_node(p, F_OR, l, r);
+		} else {
+			n = new_node(p, kw[0] == 's' ? F_SPORT : F_DPORT, -1,
+				     -1);
+			if (n >= 0)
+				p->f->nodes[n].port = port;
+		}
+	} else {
+		if (parse_addr(val, &tmp))
+			return fail(p);
+		n = new_node(p, kw[0] == 's' ? F_SRC : F_DST, -1, -1);
+		if (n >= 0) {
+			tmp.op = p->f->nodes[n].op;
+			tmp.left = tmp.right = -1;
+			p->f->nodes[n] = tmp;
+		}
+	}
+	p->pos++;
+	return n;
+}
+
+static int parse_factor(struct parser *p)
+{
+	const char *w = peek(p);
+	int n;
+
+	if (is(w, "not", "!", "!")) {
+		p->pos++;
+		n = parse_factor(p);
+		return n < 0 ? n : new_node(p, F_NOT, n, -1);
+	}
+	if (is(w, "(", "(", "(")) {
+		p->pos++;
+		n = parse_expr(p);
+		if (n < 0)
+			return n;
+		if (!is(peek(p), ")", ")", ")"))
+			return fail(p);
+		p->pos++;
+		return n;
+	}
+	return parse_pred(p);
+}
+
+static int parse_term(struct parser *p)
+{
+	int l = parse_factor(p), r;
+	const char *w;
+
+	while (l >= 0 && (w = peek(p)) && !is(w, "or", "||", "|") &&
+	       !is(w, ")", ")", ")")) {
+		if (is(w, "and", "&&", "&"))
+			p->pos++;
+		r = parse_factor(p);
+		if (r < 0)
+			return r;
+		l = new_node(p, F_AND, l, r);
+	}
+	return l;
+}
+
+static int parse_expr(struct parser *p)
+{
+	int l = parse_term(p), r;
+
+	while (l >= 0 && is(peek(p), "or", "||", "|")) {
+		p->pos++;
+		r = parse_term(p);
+		if (r < 0)
+			return r;
+		l = new_node(p, F_OR, l, r);
+	}
+	return l;
+}
+
+int sock_diag_filter_parse(int argc, char *const *argv,
+			   struct sock_diag_filter **out, int *bad)
+{
+	struct parser p = { .argc = argc, .argv = argv, .bad = -1 };
+	int root;
+
+	p.f = calloc(1, sizeof(*p.f));
+	if (!p.f)
+		return -ENOMEM;
+	root = parse_expr(&p);
+	if (root >= 0 && p.pos < argc)
+		root = fail(&p);
+	if (root < 0) {
+		if (bad)
+			*bad = p.bad < 0 ? argc : p.bad;
+		sock_diag_filter_free(p.f);
+		return root;
+	}
+	p.f->root = root;
+	*out = p.f;
+	return 0;
+}
+
+void sock_diag_filter_free(struct sock_diag_filter *f)
+{
+	if (!f)
+		return;
+	free(f->nodes);
+	free(f);
+}
+
+static int bits_match(const uint8_t *a, const uint8_t *b, int bits)
+{
+	int bytes = bits / 8, rest = bits % 8;
+
+	if (memcmp(a, b, (size_t)bytes))
+		return 0;
+	if (!rest)
+		return 1;
+	return !((a[bytes] ^ b[bytes]) & (0xff00 >> rest));
+}
+
+/* The kernel's hostcond rules, including IPv4 conditions on
+ * v4-mapped IPv6 sockets. */
+static int host_match(const struct node *n, const struct sock_diag_entry *e,
+		      int src)
+{
+	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0,    0,
+					    0, 0, 0, 0, 0xff, 0xff };
+	const uint8_t *a = src ? e->in.local : e->in.remote;
+	int port = src ? e->in.local_port : e->in.remote_port;
+
+	if (n->port != -1 && n->port != port)
+		return 0;
+	if (n->family != e->family) {
+		return n->family == AF_INET && e->family == AF_INET6 &&
+		       !memcmp(a, mapped, 12) &&
+		       bits_match(a + 12, n->addr, n->prefix);
+	}
+	return bits_match(a, n->addr, n->prefix);
+}
+
+static int eval(const struct sock_diag_filter *f, int i,
+		const struct sock_diag_entry *e)
+{
+	const struct node *n = &f->nodes[i];
+	int inet = e->family != AF_UNIX;
+
+	switch (n->op) {
+	case F_STATE:
+		return e->state < 32 && (n->states & (1u << e->state));
+	case F_SPORT:
+		return inet && e->in.local_port == n->port;
+	case F_DPORT:
+		return inet && e->in.remote_port == n->port;
+	case F_SRC:
+	case F_DST:
+		return inet && host_match(n, e, n->op == F_SRC);
+	case F_AND:
+		return eval(f, n->left, e) && eval(f, n->right, e);
+	case F_OR:
+		return eval(f, n->left, e) || eval(f, n->right, e);
+	case F_NOT:
+		return !eval(f, n->left, e);
+	}
+	return 0;
+}
+
+int sock_diag_filter_match(const struct sock_diag_filter *f,
+			   const struct sock_diag_entry *e)
+{
+	return !f || eval(f, f->root, e);
+}
+
+/* Three-valued evaluation for one state: 0 false, 1 true, 2 unknown. */
+static int eval_state(const struct sock_diag_filter *f, int i, int state)
+{
+	const struct node *n = &f->nodes[i];
+	int l, r;
+
+	switch (n->op) {
+	case F_STATE:
+		return !!(n->states & (1u << state));
+	case F_NOT:
+		l = eval_state(f, n->left, state);
+		return l == 2 ? 2 : !l;
+	case F_AND:
+	case F_OR:
+		l = eval_state(f, n->left, state);
+		r = eval_state(f, n->right, state);
+		if (n->op == F_AND)
+			return !l || !r ? 0 : (l == 1 && r == 1) ? 1 : 2;
+		return l == 1 || r == 1 ? 1 : (!l && !r) ? 0 : 2;
+	default:
+		return 2;
+	}
+}
+
+uint32_t sock__diag_filter_states(const struct sock_diag_filter *f)
+{
+	uint32_t mask = 0;
+
+	if (!f)
+		return SOCK_DIAG_STATES_ALL;
+	for (int s = 1; s < SOCK_DIAG_STATE_MAX; s++)
+		if (eval_state(f, f->root, s))
+			mask |= 1u << s;
+	return mask;
+}
+
+/*
+ * Bytecode.  Each piece of code accepts by running off its end and
+ * rejects by jumping 4 bytes past it; pieces are joined as ss does, with
+ * the rejects of a left operand moved when code is appended.
+ */
+struct bc {
+	uint8_t *p;
+	size_t len;
+};
+
+static int bc_grow(struct bc *c, size_t extra)
+{
+	void *q = realloc(c->p, c->len + extra);
+
+	if (!q)
+		return -ENOMEM;
+	c->p = q;
+	return 0;
+}
+
+static int bc_op(struct bc *c, uint8_t code, uint8_t yes, uint16_t no,
+		 const void *arg, size_t arglen)
+{
+	struct inet_diag_bc_op op = { code, yes, no };
+
+	if (bc_grow(c, sizeof(op) + arglen))
+		return -ENOMEM;
+	memcpy(c->p + c->len, &op, sizeof(op));
+	if (arglen)
+		memcpy(c->p + c->len + sizeof(op), arg, arglen);
+	c->len += sizeof(op) + arglen;
+	return 0;
+}
+
+/* Point a's rejects past `extra` more bytes of code. */
+static void bc_relocate(struct bc *a, size_t extra)
+{
+	size_t off = 0;
+
+	while (off < a->len) {
+		struct inet_diag_bc_op *op = (void *)(a->p + off);
+
+		if (off + op->no == a->len + 4)
+			op->no = (uint16_t)(op->no + extra);
+		off += op->yes;
+	}
+}
+
+static int bc_append(struct bc *a, struct bc *b)
+{
+	int ret = bc_grow(a, b->len + 1);
+
+	if (!ret && b->len)
+		memcpy(a->p + a->len, b->p, b->len);
+	a->len += ret ? 0 : b->len;
+	free(b->p);
+	b->p = NULL;
+	return ret;
+}
+
+static int bc_leaf(const struct node *n, struct bc *c)
+{
+	struct inet_diag_bc_op port = { 0, 0, (uint16_t)n->port };
+	struct inet_diag_hostcond h = { 0 };
+	uint8_t arg[sizeof(h) + 16];
+	size_t alen = n->family == AF_INET ? 4 : 16, size = sizeof(h) + alen;
+
+	if (n->op == F_SPORT || n->op == F_DPORT)
+		return bc_op(
+		    c, n->op == F_SPORT ? INET_DIAG_BC_S_EQ : INET_DIAG_BC_D_EQ,
+		    8, 12, &port, sizeof(port));
+	h.family = n->family;
+	h.prefix_len = n->prefix;
+	h.port = n->port;
+	memcpy(arg, &h, sizeof(h));
+	memcpy(arg + sizeof(h), n->addr, alen);
+	return bc_op(c,
+		     n->op == F_SRC ? INET_DIAG_BC_S_COND : INET_DIAG_BC_D_COND,
+		     (uint8_t)(4 + size), (uint16_t)(8 + size), arg, size);
+}
+
+static int bc_compile(const struct sock_diag_filter *f, int i, int positive,
+		      struct bc *c);
+
+static int bc_binary(const struct sock_diag_filter *f, const struct node *n,
+		     int positive, struct bc *c)
+{
+	struct bc r = { 0 };
+	int ret;
+
+	ret = bc_compile(f, n->left, positive, c);
+	if (!ret)
+		ret = bc_compile(f, n->right, positive, &r);
+	if (!ret && n->op == F_AND)
+		bc_relocate(c, r.len);
+	/* or: left's accept jumps over the right operand */
+	if (!ret && n->op == F_OR)
+		ret = bc_op(c, INET_DIAG_BC_JMP, 4, (uint16_t)(4 + r.len), NULL,
+			    0);
+	if (!ret)
+		return bc_append(c, &r);
+	free(r.p);
+	return ret;
+}
+
+static int bc_compile(const struct sock_diag_filter *f, int i, int positive,
+		      struct bc *c)
+{
+	const struct node *n = &f->nodes[i];
+
+	switch (n->op) {
+	case F_STATE:
+		/* The state mask does this; let the superset through. */
+		return positive ? 0 : bc_op(c, INET_DIAG_BC_JMP, 4, 8, NULL, 0);
+	case F_NOT:
+		if (bc_compile(f, n->left, !positive, c))
+			return -ENOMEM;
+		return bc_op(c, INET_DIAG_BC_JMP, 4, 8, NULL, 0);
+	case F_AND:
+	case F_OR:
+		return bc_binary(f, n, positive, c);
+	default:
+		return bc_leaf(n, c);
+	}
+}
+
+size_t sock__diag_filter_bytecode(const struct sock_diag_filter *f, void *buf,
+				  size_t size)
+{
+	struct bc c = { 0 };
+	size_t len = 0;
+	int any = 0;
+
+	for (int i = 0; f && i < f->count; i++)
+		any |= f->nodes[i].op != F_STATE && f->nodes[i].op != F_AND &&
+		       f->nodes[i].op != F_OR && f->nodes[i].op != F_NOT;
+	if (!any)
+		return 0;
+	if (!bc_compile(f, f->root, 1, &c) && c.len <= size &&
+	    c.len <= UINT16_MAX / 2) {
+		memcpy(buf, c.p, c.len);
+		len = c.len;
+	}
+	free(c.p);
+	return len;
+}

@@ -1,0 +1,357 @@
+/*
+ * tests/unit/test_diag_filter.c - the filter language: parse errors
+ * name the right word, matching follows the kernel's rules, the state
+ * mask is the smallest safe one, and the inet_diag bytecode (run here by
+ * a copy of the kernel's audit and interpreter) accepts exactly what
+ * the user-space evaluation accepts, or a superset where state
+ * conditions are involved.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <cmocka.h>
+#include <linux/inet_diag.h>
+
+#include <sock/diag.h>
+
+#include "../../lib/diag_internal.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define S(x) (1u << SOCK_DIAG_##x)
+
+/* Split a string on spaces into argv (at most 32 words). */
+static int words(char *s, char **argv)
+{
+	int n = 0;
+
+	for (char *w = strtok(s, " "); w && n < 32; w = strtok(NULL, " "))
+		argv[n++] = w;
+	return n;
+}
+
+static struct sock_diag_filter *parse(const char *text, int *bad)
+{
+	char buf[256], *argv[32];
+	struct sock_diag_filter *f = NULL;
+	int argc;
+
+	snprintf(buf, sizeof(buf), "%s", text);
+	argc = words(buf, argv);
+	*bad = -1;
+	if (sock_diag_filter_parse(argc, argv, &f, bad))
+		return NULL;
+	return f;
+}
+
+static void test_parse_errors(void **state)
+{
+	static const struct {
+		const char *text;
+		int bad;
+	} cases[] = {
+		{ "bogus", 0 },
+		{ "state", 1 },
+		{ "state nosuch", 1 },
+		{ "port 65536", 1 },
+		{ "port 80 or", 3 },
+		{ "( port 80", 3 },
+		{ "src 1.2.3.4/33", 1 },
+		{ "dst [::1", 1 },
+		{ "port 80 )", 2 },
+		{ "not", 1 },
+		{ "sport = x-no-such", 2 },
+		{ "src 300.1.1.1", 1 },
+	};
+	int bad;
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		assert_null(parse(cases[i].text, &bad));
+		if (bad != cases[i].bad)
+			fail_msg("'%s': bad word %d, want %d", cases[i].text,
+				 bad, cases[i].bad);
+	}
+}
+
+static struct sock_diag_entry tcp4(const char *src, int sport, const char *dst,
+				   int dport, int st)
+{
+	struct sock_diag_entry e = { .family = AF_INET,
+				     .protocol = IPPROTO_TCP,
+				     .state = (uint8_t)st };
+
+	inet_pton(AF_INET, src, e.in.local);
+	inet_pton(AF_INET, dst, e.in.remote);
+	e.in.local_port = (uint16_t)sport;
+	e.in.remote_port = (uint16_t)dport;
+	return e;
+}
+
+static struct sock_diag_entry tcp6(const char *src, int sport, const char *dst,
+				   int dport, int st)
+{
+	struct sock_diag_entry e = tcp4("0.0.0.0", sport, "0.0.0.0", dport, st);
+
+	e.family = AF_INET6;
+	inet_pton(AF_INET6, src, e.in.local);
+	inet_pton(AF_INET6, dst, e.in.remote);
+	return e;
+}
+
+static struct sock_diag_entry sample[8];
+
+static void fill_sample(void)
+{
+	sample[0] = tcp4("0.0.0.0", 80, "0.0.0.0", 0, SOCK_DIAG_LISTEN);
+	sample[1] =
+	    tcp4("10.1.2.3", 80, "192.0.2.7", 40000, SOCK_DIAG_ESTABLISHED);
+	sample[2] =
+	    tcp4("10.1.2.3", 51000, "198.51.100.1", 443, SOCK_DIAG_TIME_WAIT);
+	sample[3] = tcp6("::", 22, "::", 0, SOCK_DIAG_LISTEN);
+	sample[4] = tcp6("::ffff:10.1.2.3", 22, "2001:db8::9", 5000,
+			 SOCK_DIAG_ESTABLISHED);
+	sample[5] = tcp6("2001:db8::1", 443, "2001:db8:1::2", 6000,
+			 SOCK_DIAG_CLOSE_WAIT);
+	sample[6] =
+	    tcp4("127.0.0.1", 631, "127.0.0.1", 33000, SOCK_DIAG_FIN_WAIT2);
+	sample[7] = (struct sock_diag_entry){ .family = AF_UNIX,
+					      .state = SOCK_DIAG_LISTEN };
+}
+
+static int matches(const char *text, unsigned int want)
+{
+	int bad;
+	struct sock_diag_filter *f = parse(text, &bad);
+	unsigned int got = 0;
+
+	if (!f)
+		fail_msg("'%s' does not parse (word %d)", text, bad);
+	for (size_t i = 0; i < ARRAY_SIZE(sample); i++)
+		if (sock_diag_filter_match(f, &sample[i]))
+			got |= 1u << i;
+	sock_diag_filter_free(f);
+	if (got != want)
+		fail_msg("'%s' matched %#x, want %#x", text, got, want);
+	return 0;
+}
+
+static void test_match(void **state)
+{
+	(void)state;
+	fill_sample();
+	matches("state listen", 0x89);
+	matches("state connected", 0x76);
+	matches("state closing", 0x64); /* the group, with close-wait */
+	matches("state TIME_WAIT", 0x04);
+	matches("port 80", 0x03);
+	matches("sport 22 or dport 443", 0x1c);
+	matches("sport = :https", 0x20);
+	matches("src 10.0.0.0/8", 0x16); /* v4-mapped counts, like the kernel */
+	matches("src [2001:db8::]/32", 0x20);
+	matches("dst 2001:db8::/32", 0x30);
+	matches("not src 10.0.0.0/8 and not state listen", 0x60);
+	matches("( port 80 or port 22 ) state established", 0x12);
+	matches("src 127.0.0.1:631", 0x40);
+	matches("not ( state listen )", 0x76);
+}
+
+static void test_states_mask(void **state)
+{
+	static const struct {
+		const char *text;
+		uint32_t mask;
+	} cases[] = {
+		{ "port 80", SOCK_DIAG_STATES_ALL },
+		{ "state listen", S(LISTEN) },
+		{ "state listen and port 80", S(LISTEN) },
+		{ "state listen or port 80", SOCK_DIAG_STATES_ALL },
+		{ "not state listen", SOCK_DIAG_STATES_ALL & ~S(LISTEN) },
+		{ "state listen or state time-wait", S(LISTEN) | S(TIME_WAIT) },
+		{ "not ( state listen or port 80 )",
+		  SOCK_DIAG_STATES_ALL & ~S(LISTEN) },
+	};
+	int bad;
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct sock_diag_filter *f = parse(cases[i].text, &bad);
+
+		assert_non_null(f);
+		if (sock__diag_filter_states(f) != cases[i].mask)
+			fail_msg("'%s': mask %#x, want %#x", cases[i].text,
+				 sock__diag_filter_states(f), cases[i].mask);
+		sock_diag_filter_free(f);
+	}
+}
+
+/* The kernel's inet_diag_bc_audit() and inet_diag_bc_run(), reduced to
+ * the ops we emit (net/ipv4/inet_diag.c). */
+static int audit(const uint8_t *bc, int len)
+{
+	const uint8_t *start = bc;
+	int total = len;
+
+	while (len > 0) {
+		const struct inet_diag_bc_op *op = (const void *)bc;
+
+		if (op->code != INET_DIAG_BC_JMP && len < 8)
+			return -1;
+		if (op->yes < 4 || op->yes > len + 4 || (op->yes & 3))
+			return -1;
+		if (op->no > len + 4 || (op->no & 3) || op->no < 4)
+			return -1;
+		if (op->no < len) { /* target must be an op boundary */
+			int target = (int)(bc - start) + op->no, at = 0;
+
+			while (at < target)
+				at += ((const struct inet_diag_bc_op *)(start +
+									at))
+					  ->yes;
+			if (at != target)
+				return -1;
+		}
+		bc += op->yes;
+		len -= op->yes;
+	}
+	(void)total;
+	return len == 0 ? 0 : -1;
+}
+
+static int bits(const uint8_t *a, const uint8_t *b, int n)
+{
+	int bytes = n / 8, rest = n % 8;
+
+	if (memcmp(a, b, (size_t)bytes))
+		return 0;
+	return !rest || !((a[bytes] ^ b[bytes]) & (0xff00 >> rest));
+}
+
+static int cond(const struct inet_diag_hostcond *c,
+		const struct sock_diag_entry *e, int src)
+{
+	const uint8_t *a = src ? e->in.local : e->in.remote;
+	int port = src ? e->in.local_port : e->in.remote_port;
+
+	if (c->port != -1 && c->port != port)
+		return 0;
+	if (c->family != e->family) {
+		return c->family == AF_INET && e->family == AF_INET6 &&
+		       !memcmp(a, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) &&
+		       bits(a + 12, (const uint8_t *)c->addr, c->prefix_len);
+	}
+	return !c->prefix_len ||
+	       bits(a, (const uint8_t *)c->addr, c->prefix_len);
+}
+
+static int run(const uint8_t *bc, int len, const struct sock_diag_entry *e)
+{
+	while (len > 0) {
+		const struct inet_diag_bc_op *op = (const void *)bc;
+		int yes = 1;
+
+		switch (op->code) {
+		case INET_DIAG_BC_JMP:
+			yes = 0;
+			break;
+		case INET_DIAG_BC_S_EQ:
+			yes = e->in.local_port == op[1].no;
+			break;
+		case INET_DIAG_BC_D_EQ:
+			yes = e->in.remote_port == op[1].no;
+			break;
+		case INET_DIAG_BC_S_COND:
+		case INET_DIAG_BC_D_COND:
+			yes = cond((const void *)(op + 1), e,
+				   op->code == INET_DIAG_BC_S_COND);
+			break;
+		default:
+			fail_msg("unexpected op %d", op->code);
+		}
+		bc += yes ? op->yes : op->no;
+		len -= yes ? op->yes : op->no;
+	}
+	return len == 0;
+}
+
+static void same_as_kernel(const char *text, int exact)
+{
+	uint8_t bc[4096];
+	int bad;
+	struct sock_diag_filter *f = parse(text, &bad);
+	size_t len;
+
+	assert_non_null(f);
+	len = sock__diag_filter_bytecode(f, bc, sizeof(bc));
+	assert_true(len > 0);
+	if (audit(bc, (int)len))
+		fail_msg("'%s': bytecode fails the kernel's audit", text);
+	for (size_t i = 0; i < 7; i++) {
+		int user = sock_diag_filter_match(f, &sample[i]);
+		int kern = run(bc, (int)len, &sample[i]);
+
+		if (exact ? user != kern : user && !kern)
+			fail_msg("'%s' on socket %zu: user %d, kernel %d", text,
+				 i, user, kern);
+	}
+	sock_diag_filter_free(f);
+}
+
+static void test_bytecode(void **state)
+{
+	static const char *const exact[] = {
+		"port 80",
+		"sport 22 or dport 443",
+		"src 10.0.0.0/8",
+		"dst 2001:db8::/32",
+		"not src 10.0.0.0/8",
+		"not ( port 80 or port 22 )",
+		"( port 80 or port 22 ) and not dst 192.0.2.0/24",
+		"src 127.0.0.1:631 or sport 443 or dport 0",
+		"not not sport 80",
+		"( src 10.1.2.3 or src ::1 ) and ( dport 443 or dport 40000 )",
+	};
+	static const char *const superset[] = {
+		"state listen and port 80",
+		"not state listen and port 22",
+		"not ( state listen or sport 80 )",
+		"state established or dport 443",
+	};
+	uint8_t bc[64];
+	int bad;
+	struct sock_diag_filter *f;
+
+	(void)state;
+	fill_sample();
+	for (size_t i = 0; i < ARRAY_SIZE(exact); i++)
+		same_as_kernel(exact[i], 1);
+	for (size_t i = 0; i < ARRAY_SIZE(superset); i++)
+		same_as_kernel(superset[i], 0);
+	/* state only: nothing for the bytecode, the mask does it */
+	f = parse("state listen", &bad);
+	assert_int_equal(sock__diag_filter_bytecode(f, bc, sizeof(bc)), 0);
+	sock_diag_filter_free(f);
+	/* too long for the buffer: no bytecode, user space filters */
+	f = parse("src 10.0.0.1 or src 10.0.0.2 or src 10.0.0.3", &bad);
+	assert_int_equal(sock__diag_filter_bytecode(f, bc, 32), 0);
+	sock_diag_filter_free(f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_match),
+		cmocka_unit_test(test_states_mask),
+		cmocka_unit_test(test_bytecode),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

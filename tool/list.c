@@ -1,0 +1,244 @@
+/*
+ * tool/list.c - sock list: netstat's flags and tables over a sock_diag
+ * snapshot, plus --json, filters and the --dump / SOCK_DIAG_FILE hooks.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <sock/diag.h>
+
+#include "cmd.h"
+#include "list.h"
+
+static void usage(FILE *f)
+{
+	fprintf(
+	    f, "usage: sock list [-tuwxlanpe46] [--json] [--dump FILE] "
+	       "[FILTER]\n\n"
+	       "  -t, --tcp        TCP sockets       -u, --udp   UDP sockets\n"
+	       "  -w, --raw        raw sockets       -x, --unix  Unix sockets\n"
+	       "                   (no protocol flag: all of them)\n"
+	       "  -l, --listening  only servers (listening TCP/Unix, "
+	       "unconnected UDP/raw)\n"
+	       "  -a, --all        servers and connected sockets\n"
+	       "                   (neither: connected sockets only)\n"
+	       "  -n, --numeric    no host, service or user names\n"
+	       "  -p, --program    PID/Program name of every owner\n"
+	       "  -e, --extend     User and Inode columns\n"
+	       "  -4, -6           IPv4 or IPv6 sockets only\n"
+	       "  --json           an array of objects (see sock(1))\n"
+	       "  --dump FILE      also write the kernel's replies to FILE;\n"
+	       "                   SOCK_DIAG_FILE=FILE replays them\n\n"
+	       "FILTER: state NAME | port N | sport N | dport N | src ADDR | "
+	       "dst ADDR,\n"
+	       "        joined with and, or, not and ( ); e.g.\n"
+	       "        sock list -ta state established and dport 443\n");
+}
+
+/* One letter of a bundle like -tulpn; 0, or -1 if unknown. */
+static int letter(char c, struct list_opts *o, int *all, int *listening)
+{
+	const char *protos = "tuwx";
+	const unsigned int bits[] = { SOCK_DIAG_TCP, SOCK_DIAG_UDP,
+				      SOCK_DIAG_RAW, SOCK_DIAG_UNIX };
+	const char *p = c ? strchr(protos, c) : NULL;
+
+	if (p)
+		o->protocols |= bits[p - protos];
+	else if (c == 'l')
+		*listening = 1;
+	else if (c == 'a')
+		*all = 1;
+	else if (c == 'n')
+		o->numeric = 1;
+	else if (c == 'p')
+		o->programs = 1;
+	else if (c == 'e')
+		o->extend = 1;
+	else if (c == '4' || c == '6')
+		o->family =
+		    o->family && o->family != (c == '4' ? AF_INET : AF_INET6)
+			? -1 /* both: no restriction */
+			: (c == '4' ? AF_INET : AF_INET6);
+	else
+		return -1;
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	char letter;
+} long_opts[] = {
+	{ "--tcp", 't' },     { "--udp", 'u' },	      { "--raw", 'w' },
+	{ "--unix", 'x' },    { "--listening", 'l' }, { "--all", 'a' },
+	{ "--numeric", 'n' }, { "--program", 'p' },   { "--programs", 'p' },
+	{ "--extend", 'e' },
+};
+
+static char long_letter(const char *arg)
+{
+	for (size_t i = 0; i < sizeof(long_opts) / sizeof(long_opts[0]); i++)
+		if (!strcmp(arg, long_opts[i].name))
+			return long_opts[i].letter;
+	return 0;
+}
+
+/* Flags up to the first word that is not one; returns the index of
+ * that word, -1 after --help, or -2 after a usage error (reported). */
+static int parse_flags(int argc, char **argv, struct list_opts *o, int *all,
+		       int *listening)
+{
+	int i;
+
+	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+		const char *a = argv[i];
+		char l = long_letter(a);
+
+		if (!strcmp(a, "--")) {
+			i++;
+			break;
+		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			usage(stdout);
+			return -1;
+		} else if (!strcmp(a, "--json")) {
+			o->json = 1;
+		} else if (!strcmp(a, "--dump") || !strncmp(a, "--dump=", 7)) {
+			o->dump =
+			    a[6] ? a + 7 : (i + 1 < argc ? argv[++i] : NULL);
+			if (!o->dump || !*o->dump)
+				goto bad;
+		} else if (l) {
+			letter(l, o, all, listening);
+		} else if (a[1] == '-') {
+			goto bad;
+		} else {
+			for (const char *c = a + 1; *c; c++)
+				if (letter(*c, o, all, listening) < 0) {
+					tool_usage_error("list",
+							 "unknown flag '%c' in "
+							 "'%s'",
+							 *c, a);
+					return -2;
+				}
+		}
+	}
+	return i;
+bad:
+	tool_usage_error("list", "bad option '%s'", argv[i]);
+	return -2;
+}
+
+static int parse_filter(int argc, char **argv, struct list_opts *o)
+{
+	int bad = 0, ret;
+
+	if (argc <= 0)
+		return 0;
+	ret = sock_diag_filter_parse(argc, argv, &o->filter, &bad);
+	if (ret == -ENOMEM) {
+		tool_errorf("list: out of memory");
+		return EXIT_RUNTIME;
+	}
+	if (ret && bad < argc)
+		return tool_usage_error("list", "bad filter word '%s'",
+					argv[bad]);
+	if (ret)
+		return tool_usage_error("list",
+					"filter ends too early after "
+					"'%s'",
+					argv[argc - 1]);
+	return 0;
+}
+
+/* The whole command line into o; 0, -1 after --help, or an exit code. */
+static int parse_args(int argc, char **argv, struct sock_global *g,
+		      struct list_opts *o)
+{
+	int all = 0, listening = 0, i;
+
+	o->family = g->family;
+	o->numeric = g->numeric;
+	i = parse_flags(argc, argv, o, &all, &listening);
+	if (i < 0)
+		return i == -1 ? -1 : EXIT_USAGE;
+	if (o->family < 0)
+		o->family = AF_UNSPEC;
+	if (!o->protocols)
+		o->protocols =
+		    o->family ? SOCK_DIAG_TCP | SOCK_DIAG_UDP | SOCK_DIAG_RAW
+			      : SOCK_DIAG_ALL;
+	o->role = all ? 0 : listening ? SOCK_DIAG_SERVERS : SOCK_DIAG_CLIENTS;
+	return parse_filter(argc - i, argv + i, o);
+}
+
+static const char *source_name(int src)
+{
+	switch (src) {
+	case SOCK_DIAG_SRC_NETLINK:
+		return "sock_diag";
+	case SOCK_DIAG_SRC_PROCFS:
+		return "/proc/net";
+	case SOCK_DIAG_SRC_REPLAY:
+		return "a replay file";
+	}
+	return "sock_diag and /proc/net";
+}
+
+static int show(struct sock_diag *d, const struct list_opts *o,
+		struct sock_global *g)
+{
+	int ret;
+
+	tool_verbosef(g, "list: %zu sockets from %s", sock_diag_count(d),
+		      source_name(sock_diag_source(d)));
+	ret = o->json ? list_print_json(stdout, d, o)
+		      : list_print_table(stdout, d, o);
+	if (ret) {
+		tool_errorf("list: writing the listing: %s", strerror(-ret));
+		return EXIT_RUNTIME;
+	}
+	if (o->programs && sock_diag_hidden(d))
+		tool_errorf("list: %u processes of other users could not be "
+			    "read, their sockets show no owner (run as root "
+			    "to see them)",
+			    sock_diag_hidden(d));
+	return EXIT_OK;
+}
+
+int cmd_list(int argc, char **argv, struct sock_global *g)
+{
+	struct list_opts o = { 0 };
+	struct sock_diag_query q = { 0 };
+	struct sock_diag *d;
+	const char *env;
+	int ret;
+
+	ret = parse_args(argc, argv, g, &o);
+	if (ret)
+		return ret < 0 ? EXIT_OK : ret;
+	q.protocols = o.protocols;
+	q.family = o.family;
+	q.role = o.role;
+	q.filter = o.filter;
+	q.flags = o.programs ? SOCK_DIAG_OWNERS : 0;
+	q.record = o.dump;
+	env = getenv("SOCK_DIAG_FILE");
+	q.replay = env && *env && !o.dump ? env : NULL;
+	env = getenv("SOCK_DIAG_PROCFS");
+	if (env && *env == '1')
+		q.flags |= SOCK_DIAG_PROCFS;
+	ret = sock_diag_snapshot(&q, &d);
+	if (ret) {
+		tool_errorf("list: cannot read the socket table: %s",
+			    strerror(-ret));
+		sock_diag_filter_free(o.filter);
+		return EXIT_RUNTIME;
+	}
+	ret = show(d, &o, g);
+	sock_diag_free(d);
+	sock_diag_filter_free(o.filter);
+	return ret;
+}

@@ -1,0 +1,60 @@
+/*
+ * tool/list.h - what the files of `sock list` share: the parsed command
+ * line, the table and JSON writers, and the name resolver.
+ */
+#ifndef SOCK_TOOL_LIST_H
+#define SOCK_TOOL_LIST_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include <sock/diag.h>
+
+struct list_opts {
+	unsigned int protocols; /* SOCK_DIAG_* */
+	int role;		/* SOCK_DIAG_SERVERS, _CLIENTS or 0 (-a) */
+	int family;		/* -4 / -6 */
+	int numeric;		/* -n */
+	int programs;		/* -p */
+	int extend;		/* -e */
+	int json;		/* --json */
+	const char *dump;	/* --dump FILE */
+	struct sock_diag_filter *filter;
+};
+
+struct list_names;
+
+/* Host and service names for the snapshot's addresses, looked up after
+ * the dump, each once, within a time budget; NULL when -n (or on
+ * allocation failure, which just means numeric output). */
+struct list_names *list_names_new(const struct sock_diag *d);
+void list_names_free(struct list_names *n);
+
+/* The name of a host address or NULL (not resolved, or no name). */
+const char *list_names_host(const struct list_names *n, int family,
+			    const uint8_t *addr);
+
+/* The service name of a port for a protocol or NULL. */
+const char *list_names_service(const struct list_names *n, int protocol,
+			       int port);
+
+/* "host:port" for one end of an inet socket into buf (IPv6 addresses
+ * in brackets, port 0 as "*"); names from n when n is not NULL. */
+void list_format_endpoint(char *buf, size_t size,
+			  const struct sock_diag_entry *e, int local,
+			  const struct list_names *n);
+
+/* The netstat-style tables on out; returns 0 or -errno of a write. */
+int list_print_table(FILE *out, const struct sock_diag *d,
+		     const struct list_opts *o);
+
+/* The --json array on out; returns 0 or -errno of a write. */
+int list_print_json(FILE *out, const struct sock_diag *d,
+		    const struct list_opts *o);
+
+/* Write the owners as "pid/command,pid/command" (one entry per
+ * process, never cut), or "-"; returns the number of bytes written. */
+int list_put_owners(FILE *out, const struct sock_diag *d,
+		    const struct sock_diag_entry *e);
+
+#endif
