@@ -76,12 +76,20 @@ timeout 5 "$SOCK" --trace connect "127.0.0.1:$dead" < /dev/null 2> "$T/r.err"
 check "refused connect: '= -1 ECONNREFUSED (nothing is listening ...)'" \
 	grep -Eq "^connect\\(3, 127\\.0\\.0\\.1:$dead\\) = -1 ECONNREFUSED \\(nothing is listening at that address and port\\)$" "$T/r.err"
 
-# 9: bulk data calls are folded, the workflow calls are not
+# 9: bulk data calls are folded, the workflow calls are not (python3
+# is the sink: it reads to the end, then closes)
 head -c 3000000 /dev/zero > "$T/zero"
-hold_stdin "$T/b.in"
-bg sh -c "exec \"$SOCK\" -v listen tcp://127.0.0.1:0 < '$T/b.in' > /dev/null 2> '$T/b.err'"
-bpid=$!
-bport=$(wait_port "$T/b.err")
+cat > "$T/sink.py" <<'PY'
+import socket
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(1)
+print(s.getsockname()[1], flush=True)
+c, _ = s.accept()
+while c.recv(1 << 16): pass
+c.close()
+PY
+bg python3 "$T/sink.py" > "$T/sink.port"
+wait_for test -s "$T/sink.port"
+bport=$(cat "$T/sink.port")
 timeout 10 "$SOCK" --trace connect "127.0.0.1:$bport" < "$T/zero" 2> "$T/bc.err"
 sends=$(grep -c '^send(' "$T/bc.err")
 check "3 MB: 3 send lines shown, the rest folded into one summary line ($sends shown)" \
