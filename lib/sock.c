@@ -50,16 +50,16 @@ static int resolve(const struct sock_addr *a, const struct sock_opts *o,
 	ret = pick_family(a, o, &hints.ai_family);
 	if (ret)
 		return ret;
-	ret = sock_addr_socktype(a->kind, &hints.ai_socktype,
-				 &hints.ai_protocol);
+	ret =
+	    sock_addr_socktype(a->kind, &hints.ai_socktype, &hints.ai_protocol);
 	if (ret)
 		return ret;
 	/* An empty host listens on the wildcard, and (like nc) connects to
 	 * the local machine. */
 	if (passive && !a->host[0])
 		hints.ai_flags = AI_PASSIVE;
-	ret = sock__getaddrinfo(a->host[0] ? a->host : NULL, a->service,
-				&hints, res);
+	ret = sock__getaddrinfo(a->host[0] ? a->host : NULL, a->service, &hints,
+				res);
 	return ret ? eai_error(ret) : 0;
 }
 
@@ -72,8 +72,8 @@ static int fill_names(int fd, struct sock_conn *c, int want_peer)
 	c->peer_len = 0;
 	if (want_peer) {
 		c->peer_len = sizeof(c->peer);
-		if (getpeername(fd, (struct sockaddr *)&c->peer,
-				&c->peer_len) < 0)
+		if (getpeername(fd, (struct sockaddr *)&c->peer, &c->peer_len) <
+		    0)
 			c->peer_len = 0;
 	}
 	return 0;
@@ -113,8 +113,8 @@ static int autobind(int fd)
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 
 	return sock__bind(fd, (struct sockaddr *)&sun, sizeof(sa_family_t)) < 0
-		       ? -errno
-		       : 0;
+		   ? -errno
+		   : 0;
 }
 
 static int connect_one(const struct sock_addr *a, const struct sockaddr *sa,
@@ -216,25 +216,34 @@ static int listen_one(const struct sockaddr *sa, socklen_t len, int type,
 	return ret;
 }
 
-/* Connect to an existing socket file to tell a live listener from the
- * remains of one that died: only a refused connection means stale. */
-static int probe_stale(const struct sockaddr_un *sun, socklen_t len, int type)
+/*
+ * Tell a live socket at a path from the remains of one that died.  The
+ * probe is a datagram socket whatever the kind: connecting it to a live
+ * stream or seqpacket socket fails with EPROTOTYPE and, unlike a stream
+ * probe, queues no connection that a live listener would then accept as
+ * an empty client; to a live datagram socket it connects without sending
+ * anything.  Only ECONNREFUSED (no socket behind the file) means stale.
+ * Returns 1 for stale, -EADDRINUSE for live, or another negative error.
+ */
+static int probe_stale(const struct sockaddr_un *sun, socklen_t len)
 {
 	int fd, ret;
 
-	fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+	fd = sock__socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	ret = connect(fd, (const struct sockaddr *)sun, len) < 0 ? -errno : 0;
-	close(fd);
+	ret = sock__connect(fd, (const struct sockaddr *)sun, len) < 0 ? -errno
+								       : 0;
+	sock__close(fd);
 	if (ret == -ECONNREFUSED)
 		return 1;
-	return ret ? ret : -EADDRINUSE;
+	if (!ret || ret == -EPROTOTYPE)
+		return -EADDRINUSE;
+	return ret;
 }
 
 /* Make room for a Unix listener at a filesystem path, or say why not. */
-static int clear_unix_path(const struct sockaddr_un *sun, socklen_t len,
-			   int type)
+static int clear_unix_path(const struct sockaddr_un *sun, socklen_t len)
 {
 	struct stat st;
 	int ret;
@@ -243,7 +252,7 @@ static int clear_unix_path(const struct sockaddr_un *sun, socklen_t len,
 		return errno == ENOENT ? 0 : -errno;
 	if (!S_ISSOCK(st.st_mode))
 		return -ENOTSOCK;
-	ret = probe_stale(sun, len, type);
+	ret = probe_stale(sun, len);
 	if (ret < 0)
 		return ret;
 	return sock__unlink(sun->sun_path) < 0 ? -errno : 0;
@@ -258,7 +267,7 @@ static int listen_unix(const struct sock_addr *a, const struct sock_opts *o,
 
 	sock_addr_socktype(a->kind, &type, &proto);
 	if (sun.sun_path[0]) {
-		ret = clear_unix_path(&sun, len, type);
+		ret = clear_unix_path(&sun, len);
 		if (ret)
 			return ret;
 	}

@@ -3,6 +3,7 @@
  * with a connection as its stdin and stdout.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,12 +74,26 @@ void exec_free(char **argv)
 	}
 }
 
+/* The program starts with the signal state a shell would give it: sock
+ * ignores SIGPIPE and blocks SIGCHLD for itself, and both would survive
+ * exec. */
+static void reset_signals(void)
+{
+	sigset_t chld;
+
+	signal(SIGPIPE, SIG_DFL);
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_UNBLOCK, &chld, NULL);
+}
+
 pid_t exec_spawn(char **argv, int conn, const char *peer)
 {
 	pid_t pid = fork();
 
 	if (pid != 0)
 		return pid;
+	reset_signals();
 	if (dup2(conn, STDIN_FILENO) < 0 || dup2(conn, STDOUT_FILENO) < 0)
 		_exit(126);
 	if (peer)

@@ -4,7 +4,9 @@
  * datagram kinds print what any peer sends and answer the last one.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,10 +75,10 @@ static int parse_args(int argc, char **argv, struct sock_global *g,
 			a->exec_argv = exec_split(optarg);
 			if (!a->exec_argv)
 				return tool_usage_error(
-					"listen",
-					"bad --exec command '%s' (empty or an "
-					"unbalanced quote)",
-					optarg);
+				    "listen",
+				    "bad --exec command '%s' (empty or an "
+				    "unbalanced quote)",
+				    optarg);
 		} else {
 			return tool_usage_error("listen", "unknown option");
 		}
@@ -106,12 +108,18 @@ static void on_terminate(int sig)
 
 static void on_child(int sig)
 {
-	(void)sig; /* only to interrupt accept() so children are reaped */
+	(void)sig; /* only to interrupt the wait for a client */
 }
+
+/* The signal mask while waiting for a client: SIGCHLD is blocked at all
+ * other times, so that a child ending between the reaping and the wait
+ * still interrupts the wait instead of staying a zombie. */
+static sigset_t wait_mask;
 
 static void install_signals(const struct sock_addr *a)
 {
 	struct sigaction sa = { 0 };
+	sigset_t chld;
 
 	if (a->family == AF_UNIX && a->path[0]) {
 		memcpy(unix_path, a->path, sizeof(unix_path));
@@ -123,6 +131,10 @@ static void install_signals(const struct sock_addr *a)
 	sigaction(SIGHUP, &sa, NULL);
 	sa.sa_handler = on_child;
 	sigaction(SIGCHLD, &sa, NULL);
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, &wait_mask);
+	sigdelset(&wait_mask, SIGCHLD);
 }
 
 /* ---- serving ------------------------------------------------------- */
@@ -151,7 +163,22 @@ static void reap_children(const struct sock_global *g)
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
 		tool_verbosef(g, "program %d ended (status %d)", (int)pid,
 			      WIFEXITED(status) ? WEXITSTATUS(status)
-					       : 128 + WTERMSIG(status));
+						: 128 + WTERMSIG(status));
+}
+
+/* Wait until a client is waiting on lfd, reaping ended programs
+ * meanwhile.  Returns 0 or -errno. */
+static int wait_client(const struct sock_global *g, int lfd)
+{
+	struct pollfd p = { .fd = lfd, .events = POLLIN };
+
+	for (;;) {
+		reap_children(g);
+		if (ppoll(&p, 1, NULL, &wait_mask) > 0)
+			return 0;
+		if (errno != EINTR)
+			return -errno;
+	}
 }
 
 static int wait_child(pid_t pid)
@@ -170,8 +197,10 @@ static int wait_child(pid_t pid)
 static int serve_conn(const struct sock_global *g, struct listen_args *a,
 		      struct sock_conn *c, const char *peer)
 {
-	struct session_opts so = { .kind = a->addr.kind, .end_with_peer = 1,
-				   .peer = peer };
+	/* Not ended by the client's EOF: a client that half-closes (as
+	 * sock connect does) still gets all of our stdin, like the late
+	 * reply it waits for. */
+	struct session_opts so = { .kind = a->addr.kind, .peer = peer };
 	pid_t pid;
 	int ret;
 
@@ -199,10 +228,14 @@ static int serve_stream(const struct sock_global *g, struct listen_args *a,
 	struct sock_conn c;
 	int ret;
 
+	/* Non-blocking: a client that leaves between the wait and
+	 * accept() must not leave us stuck in accept(). */
+	fcntl(lfd, F_SETFL, fcntl(lfd, F_GETFL) | O_NONBLOCK);
 	for (;;) {
-		reap_children(g);
-		ret = sock_accept(lfd, &c);
-		if (ret == -EINTR || ret == -ECONNABORTED)
+		ret = wait_client(g, lfd);
+		if (!ret)
+			ret = sock_accept(lfd, &c);
+		if (ret == -EINTR || ret == -ECONNABORTED || ret == -EAGAIN)
 			continue;
 		if (ret)
 			return tool_fail("accept on", a->endpoint, ret);
