@@ -180,8 +180,8 @@ int sock_loop_timer(struct sock_loop *l, long ms, sock_loop_timer_fn fn,
 	}
 	if (++l->next_id <= 0)
 		l->next_id = 1;
-	l->t[l->nt++] = (struct timer){ l->next_id, sock_loop_now_ms() + ms,
-					fn, arg };
+	l->t[l->nt++] =
+	    (struct timer){ l->next_id, sock_loop_now_ms() + ms, fn, arg };
 	return l->next_id;
 }
 

@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -41,6 +42,7 @@ struct sock_relay {
 	int registered[4];
 	int nfds;
 	int finished, reported, err;
+	int draining; /* END_WITH_B and B is done: A sends what is ready */
 	struct sockaddr_storage peer;
 	socklen_t peer_len;
 	long long start_ms;
@@ -80,8 +82,7 @@ static uint32_t interest(const struct sock_relay *r, int fd)
 	return ev;
 }
 
-static void on_fd(struct sock_loop *loop, int fd, uint32_t events,
-		  void *arg);
+static void on_fd(struct sock_loop *loop, int fd, uint32_t events, void *arg);
 
 /* Watch each descriptor for exactly what the directions want now. */
 static void update(struct sock_relay *r)
@@ -140,7 +141,7 @@ static void finish_dir(struct dir *d)
 	if (r->ab.done && r->ba.done)
 		end_session(r, 0);
 	else if (d == &r->ba && (r->flags & SOCK_RELAY_END_WITH_B))
-		end_session(r, 0);
+		r->draining = 1;
 	else if (d == &r->ab)
 		arm_idle(r);
 }
@@ -177,12 +178,17 @@ static void do_write(struct dir *d)
 		finish_dir(d);
 }
 
+/* A datagram bound for UDP must fit in one UDP payload. */
+static size_t read_cap(const struct dir *d)
+{
+	return d->dst->dgram ? 65507 : RELAY_BUF;
+}
+
 static ssize_t do_recv(struct dir *d)
 {
 	const struct sock_relay_end *e = d->src;
 	struct sock_relay *r = d->r;
-	/* A datagram bound for UDP must fit in one UDP payload. */
-	size_t cap = d->dst->dgram ? 65507 : RELAY_BUF;
+	size_t cap = read_cap(d);
 	ssize_t n;
 
 	if (!e->is_socket)
@@ -212,7 +218,9 @@ static void do_read(struct dir *d)
 			end_session(d->r, -errno);
 		return;
 	}
-	if (d->src->dgram && d->src->is_socket && n > RELAY_BUF) {
+	/* MSG_TRUNC reports the whole size: a longer datagram was cut,
+	 * and the bytes past cap were never written into the buffer. */
+	if (d->src->dgram && d->src->is_socket && (size_t)n > read_cap(d)) {
 		end_session(d->r, -EMSGSIZE);
 		return;
 	}
@@ -229,6 +237,22 @@ static void do_read(struct dir *d)
 	do_write(d);
 }
 
+/*
+ * B has closed (END_WITH_B): what A has buffered or has ready right now
+ * still goes out, since B may have only half-closed and still read (both
+ * sides sending at once, say); but the session does not wait for more.
+ * Ending at once instead lost the tail of a large upload.
+ */
+static void check_drained(struct sock_relay *r)
+{
+	struct pollfd p = { .fd = r->ab.src->rfd, .events = POLLIN };
+
+	if (!r->draining || r->finished || r->ab.done || r->ab.len)
+		return;
+	if (poll(&p, 1, 0) != 1)
+		end_session(r, 0);
+}
+
 static void on_fd(struct sock_loop *loop, int fd, uint32_t events, void *arg)
 {
 	struct sock_relay *r = arg;
@@ -243,6 +267,7 @@ static void on_fd(struct sock_loop *loop, int fd, uint32_t events, void *arg)
 		if (wants_read(dirs[i]) && dirs[i]->src->rfd == fd &&
 		    (events & (EPOLLIN | EPOLLERR | EPOLLHUP)))
 			do_read(dirs[i]);
+	check_drained(r);
 	update(r);
 	if (r->finished && !r->reported) {
 		r->reported = 1;
@@ -289,9 +314,13 @@ struct sock_relay *sock_relay_new(struct sock_loop *loop,
 
 	if (!r)
 		return NULL;
-	*r = (struct sock_relay){ .loop = loop, .a = *a, .b = *b,
-				  .flags = flags, .idle_ms = idle_ms,
-				  .done = done, .arg = arg,
+	*r = (struct sock_relay){ .loop = loop,
+				  .a = *a,
+				  .b = *b,
+				  .flags = flags,
+				  .idle_ms = idle_ms,
+				  .done = done,
+				  .arg = arg,
 				  .start_ms = sock_loop_now_ms() };
 	if (init_dir(r, &r->ab, &r->a, &r->b) ||
 	    init_dir(r, &r->ba, &r->b, &r->a)) {
@@ -307,6 +336,7 @@ struct sock_relay *sock_relay_new(struct sock_loop *loop,
 		finish_dir(&r->ab);
 	if (r->ba.eof && !r->finished)
 		finish_dir(&r->ba);
+	check_drained(r);
 	update(r);
 	/* Report from the loop, never from inside the constructor. */
 	if (r->finished)
@@ -334,6 +364,7 @@ void sock_relay_get_stats(const struct sock_relay *r,
 	out->bytes_ab = r->ab.bytes;
 	out->bytes_ba = r->ba.bytes;
 	out->start_ms = r->start_ms;
+	out->a_cut = r->finished && !r->err && r->draining && !r->ab.done;
 }
 
 void sock_relay_get_peer(const struct sock_relay *r,

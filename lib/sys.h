@@ -45,6 +45,6 @@ int sock__getaddrinfo(const char *host, const char *service,
 
 /* Emit one trace line built printf-style (only when a hook is set). */
 void sock__tracef(int err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -70,30 +70,39 @@ static const char *lookup(const struct name *t, int value)
 	return NULL;
 }
 
-#define N(x) { x, #x }
-static const struct name families[] = { N(AF_INET), N(AF_INET6), N(AF_UNIX),
-					N(AF_UNSPEC), { 0, NULL } };
-static const struct name types[] = { N(SOCK_STREAM), N(SOCK_DGRAM),
-				     N(SOCK_SEQPACKET), N(SOCK_RAW),
+#define N(x)                                                                   \
+	{                                                                      \
+		x, #x                                                          \
+	}
+static const struct name families[] = {
+	N(AF_INET), N(AF_INET6), N(AF_UNIX), N(AF_UNSPEC), { 0, NULL }
+};
+static const struct name types[] = { N(SOCK_STREAM),
+				     N(SOCK_DGRAM),
+				     N(SOCK_SEQPACKET),
+				     N(SOCK_RAW),
 				     { 0, NULL } };
-static const struct name protocols[] = { N(IPPROTO_TCP), N(IPPROTO_UDP),
+static const struct name protocols[] = { N(IPPROTO_TCP),
+					 N(IPPROTO_UDP),
 					 { 0, NULL } };
-static const struct name levels[] = { N(SOL_SOCKET), N(IPPROTO_IPV6),
-				      N(IPPROTO_TCP), N(IPPROTO_IP),
+static const struct name levels[] = { N(SOL_SOCKET),
+				      N(IPPROTO_IPV6),
+				      N(IPPROTO_TCP),
+				      N(IPPROTO_IP),
 				      { 0, NULL } };
 static const struct name sockopts[] = { N(SO_REUSEADDR), N(SO_REUSEPORT),
-					N(SO_ERROR), N(SO_KEEPALIVE),
-					N(SO_RCVBUF), N(SO_SNDBUF),
+					N(SO_ERROR),	 N(SO_KEEPALIVE),
+					N(SO_RCVBUF),	 N(SO_SNDBUF),
 					{ 0, NULL } };
 static const struct name ip6opts[] = { N(IPV6_V6ONLY), { 0, NULL } };
 static const struct name tcpopts[] = { N(TCP_NODELAY), { 0, NULL } };
-static const struct name hows[] = { N(SHUT_RD), N(SHUT_WR), N(SHUT_RDWR),
-				    { 0, NULL } };
+static const struct name hows[] = {
+	N(SHUT_RD), N(SHUT_WR), N(SHUT_RDWR), { 0, NULL }
+};
 #undef N
 
 /* Symbolic name or the number, in a caller-provided buffer. */
-static const char *sym(const struct name *t, int value, char *buf,
-		       size_t len)
+static const char *sym(const struct name *t, int value, char *buf, size_t len)
 {
 	const char *s = lookup(t, value);
 
@@ -392,8 +401,8 @@ int sock__poll_connect(int fd, int timeout_ms)
 	return ret;
 }
 
-static void trace_data(const char *op, int fd, size_t len, ssize_t ret,
-		       int err, const struct sockaddr *sa, socklen_t salen)
+static void trace_data(const char *op, int fd, size_t len, ssize_t ret, int err,
+		       const struct sockaddr *sa, socklen_t salen)
 {
 	char call[SOCK_ADDR_STR_MAX + 64], a[SOCK_ADDR_STR_MAX];
 
@@ -541,7 +550,6 @@ int sock__getaddrinfo(const char *host, const char *service,
 	int ret = getaddrinfo(host, service, hints, res);
 
 	if (sock__trace_fn)
-		trace_gai(host ? host : "", service, ret,
-			  ret ? NULL : *res);
+		trace_gai(host ? host : "", service, ret, ret ? NULL : *res);
 	return ret;
 }

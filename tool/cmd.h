@@ -41,7 +41,7 @@ void tool_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* -v events: "sock: " + message, only when g->verbose. */
 void tool_verbosef(const struct sock_global *g, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 /* Parse an endpoint; on error print it with a caret under the bad
  * character and return -1 (the caller exits EXIT_USAGE). */
@@ -57,7 +57,7 @@ const char *tool_explain(int err);
 
 /* A usage error: message plus a hint to run --help; returns EXIT_USAGE. */
 int tool_usage_error(const char *cmd, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 /* Parse a non-negative decimal number of seconds ("1.5" allowed) into
  * milliseconds; returns -1 when text is not one. */

@@ -65,9 +65,8 @@ static int parse_args(int argc, char **argv, struct sock_global *g,
 			return -1;
 		}
 		if ((c == 'w' || c == 'I') && ms < 0)
-			return tool_usage_error("connect",
-						"bad number of seconds '%s'",
-						optarg);
+			return tool_usage_error(
+			    "connect", "bad number of seconds '%s'", optarg);
 		if (c == 'w')
 			a->opts.timeout_ms = ms > 0 ? (int)ms : 1;
 		else if (c == 'I')

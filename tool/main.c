@@ -14,8 +14,10 @@
 #endif
 
 static const struct tool_cmd commands[] = {
-	{ "connect", cmd_connect, "connect to ENDPOINT; stdin -> socket -> stdout" },
-	{ "listen", cmd_listen, "serve ENDPOINT; one connection, or -k for more" },
+	{ "connect", cmd_connect,
+	  "connect to ENDPOINT; stdin -> socket -> stdout" },
+	{ "listen", cmd_listen,
+	  "serve ENDPOINT; one connection, or -k for more" },
 	{ "list", cmd_list, "the machine's sockets, like netstat -tulpn" },
 };
 
@@ -107,8 +109,7 @@ int main(int argc, char **argv)
 	}
 	cmd = find_command(argv[1]);
 	if (!cmd) {
-		tool_errorf("unknown command '%s' (try: sock --help)",
-			    argv[1]);
+		tool_errorf("unknown command '%s' (try: sock --help)", argv[1]);
 		return EXIT_USAGE;
 	}
 	if (g.trace)

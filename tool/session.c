@@ -31,8 +31,9 @@ static void report(const struct sock_global *g, const struct session_opts *o,
 {
 	double secs = (sock_loop_now_ms() - out->stats.start_ms) / 1000.0;
 
-	tool_verbosef(g, "closed %s: sent %llu bytes, received %llu bytes "
-			 "in %.3f s",
+	tool_verbosef(g,
+		      "closed %s: sent %llu bytes, received %llu bytes "
+		      "in %.3f s",
 		      o->peer ? o->peer : "connection", out->stats.bytes_ab,
 		      out->stats.bytes_ba, secs);
 }
@@ -41,8 +42,7 @@ int session_run(const struct sock_global *g, int fd,
 		const struct session_opts *o)
 {
 	int dgram = sock_addr_is_dgram(o->kind);
-	struct sock_relay_end a = { .rfd = STDIN_FILENO,
-				    .wfd = STDOUT_FILENO };
+	struct sock_relay_end a = { .rfd = STDIN_FILENO, .wfd = STDOUT_FILENO };
 	struct sock_relay_end b = {
 		.rfd = fd,
 		.wfd = fd,
@@ -71,6 +71,11 @@ int session_run(const struct sock_global *g, int fd,
 		ret = out.err;
 	sock_relay_get_stats(r, &out.stats);
 	report(g, o, &out);
+	/* A terminal has nothing pending; a file or pipe that still had
+	 * data deserves a word, or a script would think it was all sent. */
+	if (out.stats.a_cut && !isatty(STDIN_FILENO))
+		tool_errorf("the peer closed first; the rest of standard input "
+			    "was not sent");
 	sock_relay_free(r);
 	sock_loop_free(out.loop);
 	return ret;

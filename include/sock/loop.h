@@ -15,8 +15,8 @@
 struct sock_loop;
 
 /* Called with the epoll events (EPOLLIN, EPOLLOUT, EPOLLHUP...) of fd. */
-typedef void (*sock_loop_fd_fn)(struct sock_loop *loop, int fd,
-				uint32_t events, void *arg);
+typedef void (*sock_loop_fd_fn)(struct sock_loop *loop, int fd, uint32_t events,
+				void *arg);
 /* Called once when a timer expires. */
 typedef void (*sock_loop_timer_fn)(struct sock_loop *loop, void *arg);
 

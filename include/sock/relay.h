@@ -23,10 +23,10 @@
 
 /* One side of a relay. */
 struct sock_relay_end {
-	int rfd;	/* read from here; -1: this end sends nothing */
-	int wfd;	/* write here; -1: this end receives nothing */
-	int is_socket;	/* 1: use the socket calls (traced, shutdown) */
-	int dgram;	/* 1: each read or write is one message */
+	int rfd;       /* read from here; -1: this end sends nothing */
+	int wfd;       /* write here; -1: this end receives nothing */
+	int is_socket; /* 1: use the socket calls (traced, shutdown) */
+	int dgram;     /* 1: each read or write is one message */
 	/* 1: no connection (UDP, unix-dgram): a 0-byte read is an empty
 	 * datagram, not EOF, and there is no write side to shut down. */
 	int connectionless;
@@ -35,15 +35,19 @@ struct sock_relay_end {
 	int reply_to_last;
 };
 
-/* The session ends as soon as B->A is done (B closed, and everything it
- * sent is written to A): a client stops reading stdin once the peer has
- * closed. */
+/* The session ends soon after B->A is done (B closed, and everything it
+ * sent is written to A): A's data already read or ready to read at that
+ * moment is still sent, then the session ends without waiting for more
+ * (a client stops reading stdin once the peer has closed). */
 #define SOCK_RELAY_END_WITH_B 0x1
 
 struct sock_relay_stats {
 	unsigned long long bytes_ab; /* bytes copied from A to B */
 	unsigned long long bytes_ba; /* bytes copied from B to A */
 	long long start_ms;	     /* sock_loop_now_ms() at creation */
+	/* 1 when the session ended before A's input did: B closed first
+	 * and A had nothing ready (END_WITH_B). */
+	int a_cut;
 };
 
 struct sock_relay;
