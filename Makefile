@@ -84,7 +84,7 @@ check: tests
 	prove --exec '' $(UNIT_BIN) $(IT_TESTS)
 
 asan:
-	$(MAKE) BUILD=build-asan CC=clang SANITIZE=1 check
+	$(MAKE) --no-print-directory BUILD=build-asan CC=clang SANITIZE=1 check
 
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 build-fuzz/%: tests/fuzz/%.c $(LIB_SRC)

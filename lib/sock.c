@@ -67,7 +67,10 @@ static int fill_names(int fd, struct sock_conn *c, int want_peer)
 {
 	c->fd = fd;
 	c->local_len = sizeof(c->local);
-	if (getsockname(fd, (struct sockaddr *)&c->local, &c->local_len) < 0)
+	/* Traced: it shows the port the kernel chose (port 0, or the
+	 * client's ephemeral port). */
+	if (sock__getsockname(fd, (struct sockaddr *)&c->local, &c->local_len) <
+	    0)
 		return -errno;
 	c->peer_len = 0;
 	if (want_peer) {

@@ -55,9 +55,26 @@ int tool_fail(const char *action, const char *endpoint, int err);
 /* The plain-words explanation of an error, or NULL (tool/messages.c). */
 const char *tool_explain(int err);
 
+/* A clearer name for an error than strerror's, or NULL. */
+const char *tool_brief(int err);
+
 /* A usage error: message plus a hint to run --help; returns EXIT_USAGE. */
 int tool_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* A getopt failure (c is ':' for a missing value, '?' otherwise), named
+ * from argv[optind - 1]; returns EXIT_USAGE. */
+int tool_bad_option(const char *cmd, int c, char **argv);
+
+/* Like tool_fail(), with a detail appended in parentheses (NULL: none). */
+int tool_fail_detail(const char *action, const char *endpoint, int err,
+		     const char *detail);
+
+/* "1234/nginx, 1240/nginx": the processes holding local port port of
+ * kind (tcp: listeners; udp: any), found through sock_diag.  Returns 0
+ * with text in buf, or -1 when none could be found (no permission...). */
+int tool_port_holders(enum sock_kind kind, const char *service, char *buf,
+		      size_t len);
 
 /* Parse a non-negative decimal number of seconds ("1.5" allowed) into
  * milliseconds; returns -1 when text is not one. */

@@ -57,7 +57,8 @@ static int parse_args(int argc, char **argv, struct sock_global *g,
 	a->opts.family = g->family;
 	a->idle_ms = DEFAULT_IDLE_MS;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "w:h", longs, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":w:h", longs, NULL)) != -1) {
 		long ms = optarg ? tool_parse_seconds(optarg) : 0;
 
 		if (c == 'h') {
@@ -72,7 +73,7 @@ static int parse_args(int argc, char **argv, struct sock_global *g,
 		else if (c == 'I')
 			a->idle_ms = ms;
 		else
-			return tool_usage_error("connect", "unknown option");
+			return tool_bad_option("connect", c, argv);
 	}
 	if (optind != argc - 1)
 		return tool_usage_error("connect", "needs one ENDPOINT");

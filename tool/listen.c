@@ -64,7 +64,8 @@ static int parse_args(int argc, char **argv, struct sock_global *g,
 
 	a->opts.family = g->family;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "ke:h", longs, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":ke:h", longs, NULL)) != -1) {
 		if (c == 'h') {
 			usage(stdout);
 			return -1;
@@ -80,7 +81,7 @@ static int parse_args(int argc, char **argv, struct sock_global *g,
 				    "unbalanced quote)",
 				    optarg);
 		} else {
-			return tool_usage_error("listen", "unknown option");
+			return tool_bad_option("listen", c, argv);
 		}
 	}
 	if (optind != argc - 1)
@@ -282,6 +283,20 @@ static void say_listening(const struct sock_global *g,
 		      sock_addr_kind_name(a->addr.kind));
 }
 
+/* "Address in use" is more use with the name of whoever holds it. */
+static int fail_listen(const struct listen_args *a, int err)
+{
+	char holders[256], detail[300];
+
+	if (err == -EADDRINUSE &&
+	    !tool_port_holders(a->addr.kind, a->addr.service, holders,
+			       sizeof(holders))) {
+		snprintf(detail, sizeof(detail), "held by %s", holders);
+		return tool_fail_detail("listen on", a->endpoint, err, detail);
+	}
+	return tool_fail("listen on", a->endpoint, err);
+}
+
 int cmd_listen(int argc, char **argv, struct sock_global *g)
 {
 	struct listen_args a = { 0 };
@@ -301,7 +316,7 @@ int cmd_listen(int argc, char **argv, struct sock_global *g)
 	}
 	ret = sock_listen(&a.addr, &a.opts, &c);
 	if (ret) {
-		ret = tool_fail("listen on", a.endpoint, ret);
+		ret = fail_listen(&a, ret);
 		goto out;
 	}
 	install_signals(&a.addr);

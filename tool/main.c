@@ -108,6 +108,13 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	cmd = find_command(argv[1]);
+	if (!cmd && argv[1][0] == '-') {
+		tool_errorf(
+		    "'%s' is not a global option; a command's options "
+		    "go after it (sock COMMAND %s ...; try: sock --help)",
+		    argv[1], argv[1]);
+		return EXIT_USAGE;
+	}
 	if (!cmd) {
 		tool_errorf("unknown command '%s' (try: sock --help)", argv[1]);
 		return EXIT_USAGE;

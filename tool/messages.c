@@ -16,6 +16,13 @@ struct message {
 	const char *explanation;
 };
 
+/* Where strerror's wording misleads ("Socket operation on non-socket"
+ * for a regular file in the way), a plainer name for the error. */
+static const struct message briefs[] = {
+	{ -ENOTSOCK, "not a socket" },
+	{ -EPROTOTYPE, "wrong socket type" },
+};
+
 #define EAI(x) (-(SOCK_ERR_EAI_BASE - (x)))
 
 static const struct message messages[] = {
@@ -60,10 +67,20 @@ static const struct message messages[] = {
 			   "supported" },
 };
 
+static const char *lookup(const struct message *t, size_t n, int err)
+{
+	for (size_t i = 0; i < n; i++)
+		if (t[i].err == err)
+			return t[i].explanation;
+	return NULL;
+}
+
 const char *tool_explain(int err)
 {
-	for (size_t i = 0; i < sizeof(messages) / sizeof(messages[0]); i++)
-		if (messages[i].err == err)
-			return messages[i].explanation;
-	return NULL;
+	return lookup(messages, sizeof(messages) / sizeof(messages[0]), err);
+}
+
+const char *tool_brief(int err)
+{
+	return lookup(briefs, sizeof(briefs) / sizeof(briefs[0]), err);
 }

@@ -3,6 +3,7 @@
  * printer.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,16 +71,29 @@ int tool_parse_endpoint(const char *text, struct sock_addr *out)
 	return -1;
 }
 
+int tool_fail_detail(const char *action, const char *endpoint, int err,
+		     const char *detail)
+{
+	const char *brief = tool_brief(err), *why = tool_explain(err);
+
+	tool_errorf("%s %s: %s%s%s%s%s%s", action, endpoint,
+		    brief ? brief : sock_strerror(err), why ? ": " : "",
+		    why ? why : "", detail ? " (" : "", detail ? detail : "",
+		    detail ? ")" : "");
+	return EXIT_RUNTIME;
+}
+
 int tool_fail(const char *action, const char *endpoint, int err)
 {
-	const char *why = tool_explain(err);
+	return tool_fail_detail(action, endpoint, err, NULL);
+}
 
-	if (why)
-		tool_errorf("%s %s: %s: %s", action, endpoint,
-			    sock_strerror(err), why);
-	else
-		tool_errorf("%s %s: %s", action, endpoint, sock_strerror(err));
-	return EXIT_RUNTIME;
+int tool_bad_option(const char *cmd, int c, char **argv)
+{
+	if (c == ':')
+		return tool_usage_error(cmd, "option '%s' needs a value",
+					argv[optind - 1]);
+	return tool_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
 }
 
 long tool_parse_seconds(const char *text)

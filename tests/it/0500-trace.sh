@@ -3,7 +3,7 @@
 # of TCP and UDP; -v: the kernel-chosen port and the byte counts.
 . "$(dirname "$0")/lib.sh"
 need python3
-plan 12
+plan 13
 
 # in_order FILE PATTERN...: each extended regex matches a line of FILE,
 # in the order given (other lines may come between)
@@ -46,6 +46,8 @@ check "client workflow: getaddrinfo, socket, connect, send, shutdown, recv EOF, 
 check "data still flows with --trace on" test "$(cat "$T/c.out")|$(cat "$T/l.out")" = "pong|ping"
 check "-v names the port the kernel chose for port 0" \
 	grep -q "listening on 127.0.0.1:$port (tcp)" "$T/l.err"
+check "--trace shows getsockname with the port the kernel chose" \
+	grep -qx "getsockname(3) = 127.0.0.1:$port" "$T/l.err"
 
 # 5: -v reports the close with byte counts
 check "-v reports bytes sent and received at close" \

@@ -24,9 +24,10 @@ expect_fail "refused: names the endpoint and says nothing listens" \
 	timeout 5 "$SOCK" connect "127.0.0.1:$dead"
 
 bg sh -c "exec \"$SOCK\" -v listen tcp://127.0.0.1:0 < /dev/null > /dev/null 2> '$T/l.err'"
+lpid=$!
 port=$(wait_port "$T/l.err")
-expect_fail "address in use: says another socket is bound there" \
-	"^sock: listen on 127\\.0\\.0\\.1:$port: Address already in use: another socket is already bound to that address" \
+expect_fail "address in use: says another socket is bound there, and which process" \
+	"^sock: listen on 127\\.0\\.0\\.1:$port: Address already in use: another socket is already bound to that address \\(held by $lpid/sock\\)$" \
 	timeout 5 "$SOCK" listen "127.0.0.1:$port"
 
 expect_fail "no such Unix socket: says nothing exists at the path" \

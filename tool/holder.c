@@ -1,0 +1,78 @@
+/*
+ * tool/holder.c - who holds a port: asked when a listener finds its
+ * address in use, through the same sock_diag snapshot as sock list.
+ */
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sock/diag.h>
+
+#include "cmd.h"
+
+/* The port number of a service as written ("8080" or "http"). */
+static int port_of(const char *service, const char *proto)
+{
+	struct servent *se;
+	char *end;
+	long n = strtol(service, &end, 10);
+
+	if (service[0] && !*end)
+		return (int)n;
+	se = getservbyname(service, proto);
+	return se ? ntohs((uint16_t)se->s_port) : -1;
+}
+
+static void append_owners(const struct sock_diag *d,
+			  const struct sock_diag_entry *e, char *buf,
+			  size_t len, size_t *off)
+{
+	const struct sock_diag_owner *o;
+	size_t n;
+
+	o = sock_diag_owners(d, e->inode, &n);
+	for (size_t i = 0; o && i < n && *off < len; i++)
+		*off +=
+		    (size_t)snprintf(buf + *off, len - *off, "%s%d/%s",
+				     *off ? ", " : "", o[i].pid, o[i].command);
+}
+
+static int query(enum sock_kind kind, struct sock_diag_filter *f,
+		 struct sock_diag **d)
+{
+	struct sock_diag_query q = { 0 };
+
+	q.protocols = kind == SOCK_KIND_TCP ? SOCK_DIAG_TCP : SOCK_DIAG_UDP;
+	/* A TCP port is taken by its listener (or a bound socket); TIME-WAIT
+	 * leftovers hold no process. */
+	if (kind == SOCK_KIND_TCP)
+		q.states = 1u << SOCK_DIAG_LISTEN | 1u << SOCK_DIAG_CLOSE;
+	q.flags = SOCK_DIAG_OWNERS;
+	q.filter = f;
+	return sock_diag_snapshot(&q, d);
+}
+
+int tool_port_holders(enum sock_kind kind, const char *service, char *buf,
+		      size_t len)
+{
+	int port = port_of(service, kind == SOCK_KIND_TCP ? "tcp" : "udp");
+	char num[12], *argv[] = { "sport", num, NULL };
+	struct sock_diag_filter *f = NULL;
+	struct sock_diag *d = NULL;
+	size_t off = 0;
+	int bad;
+
+	if (port <= 0 || (kind != SOCK_KIND_TCP && kind != SOCK_KIND_UDP))
+		return -1;
+	snprintf(num, sizeof(num), "%d", port);
+	if (sock_diag_filter_parse(2, argv, &f, &bad) || query(kind, f, &d)) {
+		sock_diag_filter_free(f);
+		return -1;
+	}
+	for (size_t i = 0; i < sock_diag_count(d) && off < len; i++)
+		append_owners(d, sock_diag_get(d, i), buf, len, &off);
+	sock_diag_free(d);
+	sock_diag_filter_free(f);
+	return off ? 0 : -1;
+}
