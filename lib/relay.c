@@ -135,8 +135,11 @@ static void finish_dir(struct dir *d)
 	struct sock_relay *r = d->r;
 
 	d->done = 1;
-	if (d->dst->is_socket && !d->dst->connectionless && d->dst->wfd >= 0 &&
-	    sock__shutdown(d->dst->wfd, SHUT_WR) < 0 && errno != ENOTCONN)
+	/* An end with nothing to send (rfd -1) never says it has ended:
+	 * its peer may keep sending until it is done itself. */
+	if (d->src->rfd >= 0 && d->dst->is_socket && !d->dst->connectionless &&
+	    d->dst->wfd >= 0 && sock__shutdown(d->dst->wfd, SHUT_WR) < 0 &&
+	    errno != ENOTCONN)
 		end_session(r, -errno);
 	if (r->ab.done && r->ba.done)
 		end_session(r, 0);

@@ -32,6 +32,8 @@ static void usage(FILE *f)
 		"  -w, --timeout SECONDS  give up connecting after SECONDS\n"
 		"  --idle SECONDS         datagram idle time after stdin ends "
 		"(default 2)\n"
+		"  -d, --no-stdin         never read stdin, never half-close: "
+		"only receive\n"
 		"  -4, -6                 IPv4 or IPv6 only\n"
 		"  -v, --trace            say what happens; show every "
 		"socket call\n");
@@ -41,6 +43,7 @@ struct connect_args {
 	const char *endpoint;
 	struct sock_opts opts;
 	long idle_ms;
+	int no_stdin;
 };
 
 static int parse_args(int argc, char **argv, struct sock_global *g,
@@ -49,6 +52,7 @@ static int parse_args(int argc, char **argv, struct sock_global *g,
 	static const struct option longs[] = {
 		{ "timeout", required_argument, NULL, 'w' },
 		{ "idle", required_argument, NULL, 'I' },
+		{ "no-stdin", no_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -58,7 +62,7 @@ static int parse_args(int argc, char **argv, struct sock_global *g,
 	a->idle_ms = DEFAULT_IDLE_MS;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":w:h", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":w:dh", longs, NULL)) != -1) {
 		long ms = optarg ? tool_parse_seconds(optarg) : 0;
 
 		if (c == 'h') {
@@ -68,7 +72,9 @@ static int parse_args(int argc, char **argv, struct sock_global *g,
 		if ((c == 'w' || c == 'I') && ms < 0)
 			return tool_usage_error(
 			    "connect", "bad number of seconds '%s'", optarg);
-		if (c == 'w')
+		if (c == 'd')
+			a->no_stdin = 1;
+		else if (c == 'w')
 			a->opts.timeout_ms = ms > 0 ? (int)ms : 1;
 		else if (c == 'I')
 			a->idle_ms = ms;
@@ -121,6 +127,7 @@ int cmd_connect(int argc, char **argv, struct sock_global *g)
 		.end_with_peer = 1,
 		.idle_ms = sock_addr_is_dgram(addr.kind) ? a.idle_ms : 0,
 		.peer = peer,
+		.no_stdin = a.no_stdin,
 	};
 	ret = session_run(g, conn.fd, &so);
 	sock_close(conn.fd);

@@ -25,6 +25,7 @@ struct listen_args {
 	struct sock_addr addr;
 	struct sock_opts opts;
 	int keep;
+	int no_stdin;
 	char **exec_argv;
 };
 
@@ -40,6 +41,8 @@ static void usage(FILE *f)
 		"send stdin to the peer heard from last.\n\n"
 		"  -k, --keep           keep listening after a connection "
 		"ends\n"
+		"  -d, --no-stdin       never read stdin, never half-close: "
+		"only receive\n"
 		"  -e, --exec COMMAND   run COMMAND per connection, the "
 		"connection as its\n"
 		"                       stdin and stdout (no shell; SOCK_PEER "
@@ -57,6 +60,7 @@ static int parse_args(int argc, char **argv, struct sock_global *g,
 	static const struct option longs[] = {
 		{ "keep", no_argument, NULL, 'k' },
 		{ "exec", required_argument, NULL, 'e' },
+		{ "no-stdin", no_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -65,10 +69,12 @@ static int parse_args(int argc, char **argv, struct sock_global *g,
 	a->opts.family = g->family;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":ke:h", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":ke:dh", longs, NULL)) != -1) {
 		if (c == 'h') {
 			usage(stdout);
 			return -1;
+		} else if (c == 'd') {
+			a->no_stdin = 1;
 		} else if (c == 'k') {
 			a->keep = 1;
 		} else if (c == 'e') {
@@ -201,7 +207,9 @@ static int serve_conn(const struct sock_global *g, struct listen_args *a,
 	/* Not ended by the client's EOF: a client that half-closes (as
 	 * sock connect does) still gets all of our stdin, like the late
 	 * reply it waits for. */
-	struct session_opts so = { .kind = a->addr.kind, .peer = peer };
+	struct session_opts so = { .kind = a->addr.kind,
+				   .peer = peer,
+				   .no_stdin = a->no_stdin };
 	pid_t pid;
 	int ret;
 
@@ -258,7 +266,9 @@ static int serve_stream(const struct sock_global *g, struct listen_args *a,
 static int serve_dgram(const struct sock_global *g, struct listen_args *a,
 		       int fd)
 {
-	struct session_opts so = { .kind = a->addr.kind, .reply_to_last = 1 };
+	struct session_opts so = { .kind = a->addr.kind,
+				   .reply_to_last = 1,
+				   .no_stdin = a->no_stdin };
 	int ret;
 
 	if (a->exec_argv)

@@ -42,7 +42,8 @@ int session_run(const struct sock_global *g, int fd,
 		const struct session_opts *o)
 {
 	int dgram = sock_addr_is_dgram(o->kind);
-	struct sock_relay_end a = { .rfd = STDIN_FILENO, .wfd = STDOUT_FILENO };
+	struct sock_relay_end a = { .rfd = o->no_stdin ? -1 : STDIN_FILENO,
+				    .wfd = STDOUT_FILENO };
 	struct sock_relay_end b = {
 		.rfd = fd,
 		.wfd = fd,

@@ -14,6 +14,7 @@ struct session_opts {
 	int reply_to_last;   /* unconnected datagram listener */
 	int end_with_peer;   /* stop once the peer has closed */
 	long idle_ms;	     /* datagram client: end after this idle time */
+	int no_stdin;	     /* -d: never read stdin, never half-close */
 	const char *peer;    /* for -v: who is at the other end */
 };
 

@@ -23,7 +23,9 @@
 
 /* One side of a relay. */
 struct sock_relay_end {
-	int rfd;       /* read from here; -1: this end sends nothing */
+	/* Read from here; -1: this end sends nothing, and does not
+	 * half-close the other end's write side either. */
+	int rfd;
 	int wfd;       /* write here; -1: this end receives nothing */
 	int is_socket; /* 1: use the socket calls (traced, shutdown) */
 	int dgram;     /* 1: each read or write is one message */
