@@ -207,8 +207,12 @@ static int serve_conn(const struct sock_global *g, struct listen_args *a,
 	/* Not ended by the client's EOF: a client that half-closes (as
 	 * sock connect does) still gets all of our stdin, like the late
 	 * reply it waits for. */
+	/* Both directions must end, so that a listener can answer after
+	 * the client's half-close; but at a terminal nobody will type to a
+	 * peer that has gone. */
 	struct session_opts so = { .kind = a->addr.kind,
 				   .peer = peer,
+				   .end_with_peer = isatty(STDIN_FILENO),
 				   .no_stdin = a->no_stdin };
 	pid_t pid;
 	int ret;
