@@ -3,7 +3,9 @@
  * the record/replay hook and the fallback to /proc/net.
  *
  * Sockets are kept as fixed-size records in one growing array (no
- * allocation per socket); Unix names go into one byte pool.
+ * allocation per socket); Unix names go into one byte pool.  Or, for
+ * sock_diag_stream(), each goes to a callback as it is parsed and
+ * nothing is kept.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -59,7 +61,8 @@ void sock_diag_free(struct sock_diag *d)
 	free(d->names);
 	free(d->slots);
 	free(d->owners);
-	free(d->commands);
+	free(d->commands[0]);
+	free(d->commands[1]);
 	free(d);
 }
 
@@ -115,6 +118,11 @@ int sock__diag_add(struct sock_diag *d, const struct sock_diag_entry *e)
 {
 	if (!selected(d, e))
 		return 0;
+	if (d->emit) {
+		d->emitted++;
+		d->emit_err = d->emit(e, d->emit_arg);
+		return d->emit_err;
+	}
 	if (d->n == d->cap) {
 		size_t cap = d->cap ? d->cap * 2 : 256;
 		void *p = realloc(d->ent, cap * sizeof(*d->ent));
@@ -198,7 +206,8 @@ static int message(const struct nlmsghdr *h, void *arg)
 		err = sock__diag_unix_parse(r, h);
 	else
 		err = sock__diag_inet_parse(r, h);
-	if (err == -ENOMEM) {
+	/* a parse error skips the socket; these stop the dump */
+	if (err == -ENOMEM || (err && r->d->emit_err)) {
 		r->err = err;
 		return MNL_CB_ERROR;
 	}
@@ -325,7 +334,7 @@ int sock__diag_replay_buf(struct sock_diag *d, const void *buf, size_t len)
 		if (h.magic != SOCK__DIAG_MAGIC || h.len > len - sizeof(h))
 			return -EINVAL;
 		ret = replay_record(d, &h, p + sizeof(h));
-		if (ret == -ENOMEM)
+		if (ret == -ENOMEM || (ret < 0 && d->emit_err))
 			return ret;
 		p += sizeof(h) + h.len;
 		len -= sizeof(h) + h.len;
@@ -431,7 +440,7 @@ static int from_netlink(struct sock_diag *d, const char *root, int rec_fd)
 			continue;
 		ret = dump_one(nl, d, dumps[i].family, dumps[i].protocol,
 			       rec_fd, buf);
-		if (unsupported(ret)) {
+		if (unsupported(ret) && !d->emit_err) {
 			d->source = SOCK_DIAG_SRC_MIXED;
 			ret = sock__proc_net_read(d, root, dumps[i].family,
 						  dumps[i].protocol);
@@ -473,8 +482,9 @@ static int collect(struct sock_diag *d, const struct sock_diag_query *q,
 	if (rec_fd >= 0)
 		close(rec_fd);
 	/* No sock_diag at all (old kernel, seccomp): text files. */
-	if (ret == -EPROTONOSUPPORT || ret == -EAFNOSUPPORT || ret == -EACCES ||
-	    ret == -EPERM) {
+	if ((ret == -EPROTONOSUPPORT || ret == -EAFNOSUPPORT ||
+	     ret == -EACCES || ret == -EPERM) &&
+	    !d->emitted) {
 		d->n = 0;
 		d->names_len = 0;
 		if (!q->record)
@@ -486,9 +496,10 @@ static int collect(struct sock_diag *d, const struct sock_diag_query *q,
 int sock_diag_snapshot(const struct sock_diag_query *q, struct sock_diag **out)
 {
 	static const struct sock_diag_query all;
+	struct sock__proc_pass *pass = NULL;
 	const char *root;
 	struct sock_diag *d;
-	int ret;
+	int ret = 0, ret2;
 
 	if (!q)
 		q = &all;
@@ -496,15 +507,45 @@ int sock_diag_snapshot(const struct sock_diag_query *q, struct sock_diag **out)
 	d = sock__diag_new(q);
 	if (!d)
 		return -ENOMEM;
-	ret = collect(d, q, root);
+	if (q->flags & SOCK_DIAG_OWNERS)
+		ret = sock__proc_start(root, &pass);
+	if (!ret)
+		ret = collect(d, q, root);
 	if (!ret)
 		ret = sock__diag_unix_refcnt(d);
-	if (!ret && (q->flags & SOCK_DIAG_OWNERS))
-		ret = sock__proc_owners(d, root);
+	if (pass) {
+		ret2 = sock__proc_finish(d, pass, !ret);
+		ret = ret ? ret : ret2;
+	}
 	if (ret) {
 		sock_diag_free(d);
 		return ret;
 	}
 	*out = d;
 	return 0;
+}
+
+int sock_diag_stream(const struct sock_diag_query *q,
+		     int (*fn)(const struct sock_diag_entry *e, void *arg),
+		     void *arg, int *source)
+{
+	struct sock_diag *d;
+	int ret;
+
+	if (!q || !fn || (q->flags & SOCK_DIAG_OWNERS))
+		return -EINVAL;
+	d = sock__diag_new(q);
+	if (!d)
+		return -ENOMEM;
+	if (d->protocols & SOCK_DIAG_UNIX) {
+		sock_diag_free(d);
+		return -EINVAL;
+	}
+	d->emit = fn;
+	d->emit_arg = arg;
+	ret = collect(d, q, q->proc_root ? q->proc_root : "/proc");
+	if (!ret)
+		*source = d->source;
+	sock_diag_free(d);
+	return ret;
 }

@@ -29,7 +29,7 @@ struct sock_diag {
 	size_t nslots;
 	struct sock_diag_owner *owners;
 	size_t nowners;
-	char *commands; /* NUL-separated process names */
+	char *commands[2]; /* NUL-separated process names, per scanner */
 	unsigned int hidden;
 	int source;
 	/* what the caller asked for, applied to every parsed socket */
@@ -38,6 +38,11 @@ struct sock_diag {
 	uint32_t states;
 	int role;
 	const struct sock_diag_filter *filter;
+	/* sock_diag_stream(): sockets go to emit instead of ent */
+	int (*emit)(const struct sock_diag_entry *e, void *arg);
+	void *emit_arg;
+	size_t emitted;
+	int emit_err;
 };
 
 /*
@@ -106,8 +111,17 @@ int sock__diag_unix_refcnt(struct sock_diag *d);
 int sock__proc_net_read(struct sock_diag *d, const char *root, int family,
 			int protocol);
 
-/* Join sockets to processes through root/[pid]/fd; 0 or -errno. */
-int sock__proc_owners(struct sock_diag *d, const char *root);
+/*
+ * Which processes hold which sockets, through root/[pid]/fd.  start
+ * lists the processes and lets a helper thread begin scanning them
+ * (the scan needs nothing from the dump, so both run at once); finish
+ * scans what is left in the calling thread, waits for the helper, and
+ * when join is set, matches the sockets found with d's.  finish frees
+ * p in every case.  Both return 0 or -errno.
+ */
+struct sock__proc_pass;
+int sock__proc_start(const char *root, struct sock__proc_pass **out);
+int sock__proc_finish(struct sock_diag *d, struct sock__proc_pass *p, int join);
 
 /* State mask the filter can possibly accept (all bits if f is NULL). */
 uint32_t sock__diag_filter_states(const struct sock_diag_filter *f);

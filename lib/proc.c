@@ -6,10 +6,18 @@
  * netstat and ss use fixed tables of 211 and 256 chains and so become
  * quadratic at 100k sockets; here the table is sized from the dump and
  * every owner of a socket is kept, not only the first one found.
+ *
+ * The pass costs a readlinkat per open fd (about 2.5 us of kernel time
+ * each), more than the dump itself at 200k sockets, and needs nothing
+ * from the dump: a helper thread starts it before the dump, and the
+ * caller's thread takes a share of the processes once its dump is done.
+ * Every socket fd is recorded (inode, pid, fd) and matched afterwards.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,23 +27,45 @@
 #include "diag_internal.h"
 
 #define DENTS_BUF (32 * 1024)
+#define NO_SLOT UINT32_MAX
 
-/* One socket fd found during the pass, before grouping by socket. */
+/* One socket fd found during the pass. */
 struct hit {
-	uint32_t slot;
+	uint32_t key; /* its inode; after matching, its slot or NO_SLOT */
 	int pid;
 	int fd;
-	uint32_t command; /* offset in the command pool */
+	uint32_t command; /* offset in the scanner's command pool */
 };
 
-struct pass {
-	struct sock_diag *d;
-	int proc_fd;
+/* One process's hits, hits[first..first+count) of scanner "by". */
+struct run {
+	uint32_t order; /* the process's position in /proc */
+	uint32_t first, count;
+	uint32_t by;
+};
+
+/* What one thread found; each process is scanned by one thread. */
+struct scanner {
+	struct sock__proc_pass *p;
 	char *dents;
 	struct hit *hits;
-	size_t nhits, cap;
+	size_t nhits, hits_cap;
+	struct run *runs;
+	size_t nruns, runs_cap;
 	char *cmds;
 	size_t cmds_len, cmds_cap;
+	unsigned int hidden;
+	int err;
+};
+
+struct sock__proc_pass {
+	int proc_fd;
+	int *pids; /* in /proc order */
+	size_t npids;
+	atomic_size_t next; /* the next pids[] index to take */
+	pthread_t helper;
+	int helper_running;
+	struct scanner sc[2]; /* [0] the helper, [1] the caller */
 };
 
 struct linux_dirent64 {
@@ -112,24 +142,41 @@ static int number(const char *s)
 	return (int)v;
 }
 
-static int pool_add(struct pass *p, const char *s, size_t len, uint32_t *off)
+/* Make room for one more element of size sz in *arr (cap *cap). */
+static int grow(void **arr, size_t n, size_t *cap, size_t sz)
 {
-	if (p->cmds_len + len + 1 > p->cmds_cap) {
-		size_t cap = p->cmds_cap ? p->cmds_cap * 2 : 4096;
+	size_t c = *cap ? *cap * 2 : 256;
+	void *q;
+
+	if (n < *cap)
+		return 0;
+	q = realloc(*arr, c * sz);
+	if (!q)
+		return -ENOMEM;
+	*arr = q;
+	*cap = c;
+	return 0;
+}
+
+static int pool_add(struct scanner *s, const char *str, size_t len,
+		    uint32_t *off)
+{
+	if (s->cmds_len + len + 1 > s->cmds_cap) {
+		size_t cap = s->cmds_cap ? s->cmds_cap * 2 : 4096;
 		void *q;
 
-		while (cap < p->cmds_len + len + 1)
+		while (cap < s->cmds_len + len + 1)
 			cap *= 2;
-		q = realloc(p->cmds, cap);
+		q = realloc(s->cmds, cap);
 		if (!q)
 			return -ENOMEM;
-		p->cmds = q;
-		p->cmds_cap = cap;
+		s->cmds = q;
+		s->cmds_cap = cap;
 	}
-	memcpy(p->cmds + p->cmds_len, s, len);
-	p->cmds[p->cmds_len + len] = '\0';
-	*off = (uint32_t)p->cmds_len;
-	p->cmds_len += len + 1;
+	memcpy(s->cmds + s->cmds_len, str, len);
+	s->cmds[s->cmds_len + len] = '\0';
+	*off = (uint32_t)s->cmds_len;
+	s->cmds_len += len + 1;
 	return 0;
 }
 
@@ -168,14 +215,14 @@ static size_t long_name(int proc_fd, int pid, char *name, size_t len)
 	return strlen(base);
 }
 
-static int command(struct pass *p, int pid, uint32_t *off)
+static int command(struct scanner *s, int pid, uint32_t *off)
 {
 	char path[32], name[256];
 	ssize_t n;
 	size_t len;
 
 	snprintf(path, sizeof(path), "%d/comm", pid);
-	n = read_at(p->proc_fd, path, name, 64);
+	n = read_at(s->p->proc_fd, path, name, 64);
 	if (n <= 0) {
 		strcpy(name, "?");
 		n = 1;
@@ -185,27 +232,29 @@ static int command(struct pass *p, int pid, uint32_t *off)
 	name[n] = '\0';
 	len = (size_t)n;
 	if (len == 15)
-		len = long_name(p->proc_fd, pid, name, len);
-	return pool_add(p, name, len, off);
+		len = long_name(s->p->proc_fd, pid, name, len);
+	return pool_add(s, name, len, off);
 }
 
-static int add_hit(struct pass *p, uint32_t slot, int pid, int fd,
-		   uint32_t *cmd)
+/* The first socket of a process also reads its name and opens its run. */
+static int add_hit(struct scanner *s, uint32_t inode, int pid, int fd,
+		   uint32_t order, uint32_t *cmd)
 {
 	int ret;
 
-	if (*cmd == UINT32_MAX && (ret = command(p, pid, cmd)))
-		return ret;
-	if (p->nhits == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 256;
-		void *q = realloc(p->hits, cap * sizeof(*p->hits));
-
-		if (!q)
-			return -ENOMEM;
-		p->hits = q;
-		p->cap = cap;
+	if (*cmd == UINT32_MAX) {
+		if ((ret = command(s, pid, cmd)) ||
+		    (ret = grow((void **)&s->runs, s->nruns, &s->runs_cap,
+				sizeof(*s->runs))))
+			return ret;
+		s->runs[s->nruns++] =
+		    (struct run){ order, (uint32_t)s->nhits, 0,
+				  (uint32_t)(s - s->p->sc) };
 	}
-	p->hits[p->nhits++] = (struct hit){ slot, pid, fd, *cmd };
+	if (grow((void **)&s->hits, s->nhits, &s->hits_cap, sizeof(*s->hits)))
+		return -ENOMEM;
+	s->hits[s->nhits++] = (struct hit){ inode, pid, fd, *cmd };
+	s->runs[s->nruns - 1].count++;
 	return 0;
 }
 
@@ -225,15 +274,15 @@ static uint32_t socket_inode(const char *link, ssize_t n)
 }
 
 /* Every fd of one process; the fd directory is already open. */
-static int scan_fds(struct pass *p, int pid, int dir)
+static int scan_fds(struct scanner *s, int pid, uint32_t order, int dir)
 {
 	uint32_t cmd = UINT32_MAX;
 	char link[32];
 	long n;
 
-	while ((n = syscall(SYS_getdents64, dir, p->dents, DENTS_BUF)) > 0) {
+	while ((n = syscall(SYS_getdents64, dir, s->dents, DENTS_BUF)) > 0) {
 		for (long off = 0; off < n;) {
-			struct linux_dirent64 *de = (void *)(p->dents + off);
+			struct linux_dirent64 *de = (void *)(s->dents + off);
 			int fd = number(de->d_name);
 			ssize_t len;
 			uint32_t ino;
@@ -243,47 +292,56 @@ static int scan_fds(struct pass *p, int pid, int dir)
 				continue;
 			len = readlinkat(dir, de->d_name, link, sizeof(link));
 			ino = socket_inode(link, len);
-			if (!ino)
-				continue;
-			struct sock__diag_slot *s = slot_find(p->d, ino);
-
-			if (!s->inode)
-				continue;
-			if (add_hit(p, (uint32_t)(s - p->d->slots), pid, fd,
-				    &cmd))
+			if (ino && add_hit(s, ino, pid, fd, order, &cmd))
 				return -ENOMEM;
 		}
 	}
 	return 0;
 }
 
-static int scan_process(struct pass *p, int pid)
+static int scan_process(struct scanner *s, size_t order)
 {
+	int pid = s->p->pids[order];
 	char path[32];
 	int dir, ret;
 
 	snprintf(path, sizeof(path), "%d/fd", pid);
-	dir = openat(p->proc_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dir = openat(s->p->proc_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dir < 0) {
 		/* Someone else's process: say so, show "-" for it. */
 		if (errno == EACCES || errno == EPERM)
-			p->d->hidden++;
+			s->hidden++;
 		return 0;
 	}
-	ret = scan_fds(p, pid, dir);
+	ret = scan_fds(s, pid, (uint32_t)order, dir);
 	close(dir);
 	return ret;
 }
 
-static int scan_all(struct pass *p)
+/* Take processes one at a time until none is left. */
+static void *scan_share(void *arg)
+{
+	struct scanner *s = arg;
+	size_t i;
+
+	s->dents = malloc(DENTS_BUF);
+	if (!s->dents)
+		s->err = -ENOMEM;
+	while (!s->err && (i = atomic_fetch_add(&s->p->next, 1)) < s->p->npids)
+		s->err = scan_process(s, i);
+	free(s->dents);
+	s->dents = NULL;
+	return NULL;
+}
+
+/* The numeric entries of /proc, in its order. */
+static int read_pids(struct sock__proc_pass *p)
 {
 	char *buf = malloc(DENTS_BUF);
+	size_t cap = 0;
 	long n;
-	int ret = 0;
+	int ret = buf ? 0 : -ENOMEM;
 
-	if (!buf)
-		return -ENOMEM;
-	/* The process list and each fd list use separate buffers. */
 	while (!ret &&
 	       (n = syscall(SYS_getdents64, p->proc_fd, buf, DENTS_BUF)) > 0) {
 		for (long off = 0; off < n && !ret;) {
@@ -291,62 +349,155 @@ static int scan_all(struct pass *p)
 			int pid = number(de->d_name);
 
 			off += de->d_reclen;
-			if (pid > 0)
-				ret = scan_process(p, pid);
+			if (pid <= 0)
+				continue;
+			ret = grow((void **)&p->pids, p->npids, &cap,
+				   sizeof(*p->pids));
+			if (!ret)
+				p->pids[p->npids++] = pid;
 		}
 	}
 	free(buf);
 	return ret;
 }
 
-/* Group the hits by socket so that each one's owners are contiguous. */
-static int group(struct pass *p)
+static void pass_free(struct sock__proc_pass *p)
 {
-	struct sock_diag *d = p->d;
-	size_t at = 0;
+	for (int i = 0; i < 2; i++) {
+		free(p->sc[i].hits);
+		free(p->sc[i].runs);
+		free(p->sc[i].cmds);
+	}
+	if (p->proc_fd >= 0)
+		close(p->proc_fd);
+	free(p->pids);
+	free(p);
+}
 
-	d->owners = malloc((p->nhits ? p->nhits : 1) * sizeof(*d->owners));
-	if (!d->owners)
+int sock__proc_start(const char *root, struct sock__proc_pass **out)
+{
+	struct sock__proc_pass *p = calloc(1, sizeof(*p));
+	int ret;
+
+	if (!p)
 		return -ENOMEM;
-	for (size_t i = 0; i < p->nhits; i++)
-		d->slots[p->hits[i].slot].count++;
+	atomic_init(&p->next, 0);
+	p->sc[0].p = p->sc[1].p = p;
+	p->proc_fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ret = p->proc_fd < 0 ? -errno : read_pids(p);
+	if (ret) {
+		pass_free(p);
+		return ret;
+	}
+	/* Without a helper the caller scans everything at the end. */
+	p->helper_running =
+	    !pthread_create(&p->helper, NULL, scan_share, &p->sc[0]);
+	*out = p;
+	return 0;
+}
+
+/* Both scanners' runs in /proc order (each list is already sorted). */
+static struct run *merge_runs(const struct sock__proc_pass *p, size_t *n)
+{
+	const struct scanner *a = &p->sc[0], *b = &p->sc[1];
+	struct run *m = malloc((a->nruns + b->nruns + 1) * sizeof(*m));
+	size_t i = 0, j = 0;
+
+	if (!m)
+		return NULL;
+	while (i < a->nruns || j < b->nruns) {
+		if (j == b->nruns ||
+		    (i < a->nruns && a->runs[i].order < b->runs[j].order)) {
+			m[i + j] = a->runs[i];
+			i++;
+		} else {
+			m[i + j] = b->runs[j];
+			j++;
+		}
+	}
+	*n = i + j;
+	return m;
+}
+
+/* Look up every hit's socket and count the owners of each. */
+static size_t match(struct sock_diag *d, struct sock__proc_pass *p)
+{
+	size_t matched = 0;
+
+	for (int k = 0; k < 2; k++) {
+		for (size_t i = 0; i < p->sc[k].nhits; i++) {
+			struct hit *h = &p->sc[k].hits[i];
+			struct sock__diag_slot *s = slot_find(d, h->key);
+
+			h->key = s->inode ? (uint32_t)(s - d->slots) : NO_SLOT;
+			if (s->inode) {
+				s->count++;
+				matched++;
+			}
+		}
+	}
+	return matched;
+}
+
+/* Lay the owners out by socket, each socket's in /proc order. */
+static int group(struct sock_diag *d, struct sock__proc_pass *p)
+{
+	size_t nruns = 0, at = 0, matched = match(d, p);
+	struct run *runs = merge_runs(p, &nruns);
+
+	d->owners = malloc((matched ? matched : 1) * sizeof(*d->owners));
+	if (!runs || !d->owners) {
+		free(runs);
+		return -ENOMEM;
+	}
 	for (size_t i = 0; i < d->nslots; i++) {
 		d->slots[i].first = (uint32_t)at;
 		at += d->slots[i].count;
 		d->slots[i].count = 0;
 	}
-	for (size_t i = 0; i < p->nhits; i++) {
-		struct sock__diag_slot *s = &d->slots[p->hits[i].slot];
-		struct sock_diag_owner *o = &d->owners[s->first + s->count++];
+	for (size_t r = 0; r < nruns; r++) {
+		const struct scanner *s = &p->sc[runs[r].by];
 
-		o->pid = p->hits[i].pid;
-		o->fd = p->hits[i].fd;
-		o->command = p->cmds + p->hits[i].command;
+		for (size_t i = runs[r].first;
+		     i < runs[r].first + runs[r].count; i++) {
+			const struct hit *h = &s->hits[i];
+			struct sock__diag_slot *sl;
+
+			if (h->key == NO_SLOT)
+				continue;
+			sl = &d->slots[h->key];
+			d->owners[sl->first + sl->count++] =
+			    (struct sock_diag_owner){ h->pid, h->fd,
+						      s->cmds + h->command };
+		}
 	}
-	d->nowners = p->nhits;
-	d->commands = p->cmds;
-	p->cmds = NULL;
+	free(runs);
+	d->nowners = matched;
 	return 0;
 }
 
-int sock__proc_owners(struct sock_diag *d, const char *root)
+int sock__proc_finish(struct sock_diag *d, struct sock__proc_pass *p, int join)
 {
-	struct pass p = { .d = d };
 	int ret;
 
-	ret = build_table(d);
-	if (ret)
-		return ret;
-	p.proc_fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (p.proc_fd < 0)
-		return -errno;
-	p.dents = malloc(DENTS_BUF);
-	ret = p.dents ? scan_all(&p) : -ENOMEM;
-	if (!ret)
-		ret = group(&p);
-	close(p.proc_fd);
-	free(p.dents);
-	free(p.hits);
-	free(p.cmds);
+	if (!join) /* the snapshot failed: no need to finish the pass */
+		atomic_store(&p->next, p->npids);
+	scan_share(&p->sc[1]);
+	if (p->helper_running)
+		pthread_join(p->helper, NULL);
+	d->hidden = p->sc[0].hidden + p->sc[1].hidden;
+	ret = p->sc[0].err ? p->sc[0].err : p->sc[1].err;
+	if (!ret && join)
+		ret = build_table(d);
+	if (!ret && join)
+		ret = group(d, p);
+	if (!ret && join) {
+		/* the snapshot keeps the names the owners point to */
+		for (int i = 0; i < 2; i++) {
+			d->commands[i] = p->sc[i].cmds;
+			p->sc[i].cmds = NULL;
+		}
+	}
+	pass_free(p);
 	return ret;
 }

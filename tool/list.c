@@ -208,6 +208,27 @@ static int show(struct sock_diag *d, const struct list_opts *o,
 	return EXIT_OK;
 }
 
+/* The listing without a snapshot: list_stream_table(). */
+static int stream(const struct sock_diag_query *q, struct list_opts *o,
+		  struct sock_global *g)
+{
+	size_t count = 0;
+	int werr, ret = list_stream_table(stdout, q, o, &count, &werr);
+
+	sock_diag_filter_free(o->filter);
+	if (ret) {
+		tool_errorf("list: cannot read the socket table: %s",
+			    strerror(-ret));
+		return EXIT_RUNTIME;
+	}
+	tool_verbosef(g, "list: %zu sockets", count);
+	if (werr) {
+		tool_errorf("list: writing the listing: %s", strerror(-werr));
+		return EXIT_RUNTIME;
+	}
+	return EXIT_OK;
+}
+
 int cmd_list(int argc, char **argv, struct sock_global *g)
 {
 	struct list_opts o = { 0 };
@@ -230,6 +251,8 @@ int cmd_list(int argc, char **argv, struct sock_global *g)
 	env = getenv("SOCK_DIAG_PROCFS");
 	if (env && *env == '1')
 		q.flags |= SOCK_DIAG_PROCFS;
+	if (list_can_stream(&o, &q))
+		return stream(&q, &o, g);
 	ret = sock_diag_snapshot(&q, &d);
 	if (ret) {
 		tool_errorf("list: cannot read the socket table: %s",

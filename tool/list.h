@@ -52,9 +52,17 @@ int list_print_table(FILE *out, const struct sock_diag *d,
 int list_print_json(FILE *out, const struct sock_diag *d,
 		    const struct list_opts *o);
 
-/* Write the owners as "pid/command,pid/command" (one entry per
- * process, never cut), or "-"; returns the number of bytes written. */
-int list_put_owners(FILE *out, const struct sock_diag *d,
-		    const struct sock_diag_entry *e);
+struct sock_diag_query;
+
+/* Whether list_stream_table() can print this listing: numeric, no
+ * owners, no Unix sockets, no JSON, no --dump or replay. */
+int list_can_stream(const struct list_opts *o, const struct sock_diag_query *q);
+
+/* The tables for q without holding the IPv4 sockets (sock_diag_stream):
+ * returns 0 or the -errno of reading the table (rows may have been
+ * printed); sets *werr to 0 or the -errno of a write and *count to the
+ * number of sockets. */
+int list_stream_table(FILE *out, const struct sock_diag_query *q,
+		      const struct list_opts *o, size_t *count, int *werr);
 
 #endif

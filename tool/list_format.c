@@ -8,7 +8,9 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <pwd.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -46,6 +48,36 @@ static const char *state_text(const struct sock_diag_entry *e)
 	return tcp_states[e->state];
 }
 
+/* Decimal digits of v at p (no NUL); returns how many. */
+static size_t utoa(char *p, uint32_t v)
+{
+	char t[10];
+	size_t n = 0;
+
+	do
+		t[n++] = (char)('0' + v % 10);
+	while ((v /= 10));
+	for (size_t i = 0; i < n; i++)
+		p[i] = t[n - 1 - i];
+	return n;
+}
+
+/* "a.b.c.d:port" without a trip through inet_ntop and snprintf. */
+static void numeric_v4(char *buf, const uint8_t *a, int port)
+{
+	char *p = buf;
+
+	for (int i = 0; i < 4; i++) {
+		p += utoa(p, a[i]);
+		*p++ = i < 3 ? '.' : ':';
+	}
+	if (port)
+		p += utoa(p, (uint32_t)port);
+	else
+		*p++ = '*';
+	*p = '\0';
+}
+
 void list_format_endpoint(char *buf, size_t size,
 			  const struct sock_diag_entry *e, int local,
 			  const struct list_names *n)
@@ -56,6 +88,10 @@ void list_format_endpoint(char *buf, size_t size,
 	const char *svc = list_names_service(n, e->protocol, port);
 	char num[INET6_ADDRSTRLEN], p[8];
 
+	if (!host && !svc && e->family == AF_INET && size >= 22) {
+		numeric_v4(buf, a, port); /* the common case, 200k times */
+		return;
+	}
 	inet_ntop(e->family, a, num, sizeof(num));
 	snprintf(p, sizeof(p), "%d", port);
 	if (!port)
@@ -68,30 +104,137 @@ void list_format_endpoint(char *buf, size_t size,
 		snprintf(buf, size, "%s:%s", num, svc ? svc : p);
 }
 
-int list_put_owners(FILE *out, const struct sock_diag *d,
-		    const struct sock_diag_entry *e)
-{
-	size_t n;
-	const struct sock_diag_owner *o = sock_diag_owners(d, e->inode, &n);
-	int len = 0, last = 0;
+/*
+ * Rows are assembled here and written in large blocks: printf's format
+ * parsing and stdio's per-call locking were most of the user time of a
+ * 200k-row listing.
+ */
+#define OUT_BUF (64 * 1024)
+struct obuf {
+	FILE *f;
+	size_t len;
+	char buf[OUT_BUF];
+};
 
-	if (!n)
-		return fprintf(out, "-");
+static void ob_flush(struct obuf *b)
+{
+	if (b->len)
+		fwrite(b->buf, 1, b->len, b->f);
+	b->len = 0;
+}
+
+static void ob_put(struct obuf *b, const char *s, size_t n)
+{
+	if (n > OUT_BUF - b->len) {
+		ob_flush(b);
+		if (n > OUT_BUF) {
+			fwrite(s, 1, n, b->f);
+			return;
+		}
+	}
+	memcpy(b->buf + b->len, s, n);
+	b->len += n;
+}
+
+static void ob_str(struct obuf *b, const char *s)
+{
+	ob_put(b, s, strlen(s));
+}
+
+static void ob_pad(struct obuf *b, size_t n)
+{
+	while (n) {
+		size_t k;
+
+		if (b->len == OUT_BUF)
+			ob_flush(b);
+		k = n < OUT_BUF - b->len ? n : OUT_BUF - b->len;
+		memset(b->buf + b->len, ' ', k);
+		b->len += k;
+		n -= k;
+	}
+}
+
+/* printf's "%-*s": s, then spaces up to width. */
+static void ob_left(struct obuf *b, const char *s, int width)
+{
+	size_t len = strlen(s);
+
+	ob_put(b, s, len);
+	if ((int)len < width)
+		ob_pad(b, (size_t)width - len);
+}
+
+/* printf's "%*u" for width > 0, "%-*u" for width < 0; returns the
+ * number of digits. */
+static size_t ob_uint(struct obuf *b, uint32_t v, int width)
+{
+	char t[10];
+	size_t n = utoa(t, v);
+
+	if (width > 0 && (int)n < width)
+		ob_pad(b, (size_t)width - n);
+	ob_put(b, t, n);
+	if (width < 0 && (int)n < -width)
+		ob_pad(b, (size_t)-width - n);
+	return n;
+}
+
+static void ob_fmt(struct obuf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* For the titles: a few lines per listing. */
+static void ob_fmt(struct obuf *b, const char *fmt, ...)
+{
+	char line[4096];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		ob_put(b, line,
+		       (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+}
+
+/* The owners as "pid/command,pid/command" (one entry per process,
+ * never cut), or "-"; returns the number of bytes written. */
+static size_t put_owners(struct obuf *b, const struct sock_diag *d,
+			 const struct sock_diag_entry *e)
+{
+	size_t n, len = 0;
+	const struct sock_diag_owner *o = sock_diag_owners(d, e->inode, &n);
+	int last = 0;
+
+	if (!n) {
+		ob_put(b, "-", 1);
+		return 1;
+	}
 	for (size_t i = 0; i < n; i++) {
+		size_t cl = strlen(o[i].command);
+
 		/* one entry per process, however many fds it has */
 		if (i && o[i].pid == last)
 			continue;
-		len += fprintf(out, "%s%d/%s", len ? "," : "", o[i].pid,
-			       o[i].command);
+		if (len)
+			ob_put(b, ",", 1);
+		len += (len ? 1 : 0) + ob_uint(b, (uint32_t)o[i].pid, 0) + 1;
+		ob_put(b, "/", 1);
+		ob_put(b, o[i].command, cl);
+		len += cl;
 		last = o[i].pid;
 	}
 	return len;
 }
 
-static void pad(FILE *out, int written, int width)
+static void owners_column(struct obuf *b, const struct sock_diag *d,
+			  const struct sock_diag_entry *e)
 {
-	while (written++ < width)
-		putc(' ', out);
+	size_t len = put_owners(b, d, e);
+
+	if (len < 20)
+		ob_pad(b, 20 - len);
 }
 
 static void widths(const struct sock_diag *d, const struct list_names *n,
@@ -126,60 +269,81 @@ static const char *title(int role)
 					 : "(servers and established)";
 }
 
-static void user_column(FILE *out, const struct sock_diag_entry *e,
+static void user_column(struct obuf *b, const struct sock_diag_entry *e,
 			const struct list_opts *o)
 {
 	struct passwd *pw = NULL;
 
 	if (!o->numeric && e->uid != SOCK_DIAG_NO_UID)
 		pw = getpwuid(e->uid);
+	ob_put(b, " ", 1);
 	if (pw)
-		fprintf(out, " %-10s", pw->pw_name);
+		ob_left(b, pw->pw_name, 10);
 	else if (e->uid == SOCK_DIAG_NO_UID)
-		fprintf(out, " %-10s", "-");
+		ob_left(b, "-", 10);
 	else
-		fprintf(out, " %-10u", e->uid);
-	fprintf(out, " %-10u", e->inode);
+		ob_uint(b, e->uid, -10);
+	ob_put(b, " ", 1);
+	ob_uint(b, e->inode, -10);
 }
 
-static void inet_row(FILE *out, const struct sock_diag *d,
-		     const struct sock_diag_entry *e, const struct list_opts *o,
-		     const struct list_names *n, const int *w)
+/* What a row needs besides the socket; d may be NULL without -p. */
+struct row_ctx {
+	struct obuf *b;
+	const struct sock_diag *d;
+	const struct list_opts *o;
+	const struct list_names *n;
+	int w[2];
+};
+
+static void inet_row(const struct row_ctx *c, const struct sock_diag_entry *e)
 {
+	struct obuf *b = c->b;
 	char local[512], remote[512];
 
-	list_format_endpoint(local, sizeof(local), e, 1, n);
-	list_format_endpoint(remote, sizeof(remote), e, 0, n);
-	fprintf(out, "%-5s %6u %6u %-*s %-*s %-11s", proto_name(e), e->rqueue,
-		e->wqueue, w[0], local, w[1], remote, state_text(e));
-	if (o->extend)
-		user_column(out, e, o);
-	if (o->programs) {
-		putc(' ', out);
-		pad(out, list_put_owners(out, d, e), 20);
+	list_format_endpoint(local, sizeof(local), e, 1, c->n);
+	list_format_endpoint(remote, sizeof(remote), e, 0, c->n);
+	ob_left(b, proto_name(e), 5);
+	ob_put(b, " ", 1);
+	ob_uint(b, e->rqueue, 6);
+	ob_put(b, " ", 1);
+	ob_uint(b, e->wqueue, 6);
+	ob_put(b, " ", 1);
+	ob_left(b, local, c->w[0]);
+	ob_put(b, " ", 1);
+	ob_left(b, remote, c->w[1]);
+	ob_put(b, " ", 1);
+	ob_left(b, state_text(e), 11);
+	if (c->o->extend)
+		user_column(b, e, c->o);
+	if (c->o->programs) {
+		ob_put(b, " ", 1);
+		owners_column(b, c->d, e);
 	}
-	putc('\n', out);
+	ob_put(b, "\n", 1);
 }
 
-static void inet_table(FILE *out, const struct sock_diag *d,
-		       const struct list_opts *o, const struct list_names *n)
+static void inet_header(const struct row_ctx *c)
 {
-	int w[2];
+	ob_fmt(c->b, "Active Internet connections %s\n", title(c->o->role));
+	ob_fmt(c->b, "Proto Recv-Q Send-Q %-*s %-*s State      ", c->w[0],
+	       "Local Address", c->w[1], "Foreign Address");
+	if (c->o->extend)
+		ob_str(c->b, " User       Inode     ");
+	if (c->o->programs)
+		ob_str(c->b, " PID/Program name    ");
+	ob_put(c->b, "\n", 1);
+}
 
-	widths(d, n, &w[0], &w[1]);
-	fprintf(out, "Active Internet connections %s\n", title(o->role));
-	fprintf(out, "Proto Recv-Q Send-Q %-*s %-*s State      ", w[0],
-		"Local Address", w[1], "Foreign Address");
-	if (o->extend)
-		fprintf(out, " User       Inode     ");
-	if (o->programs)
-		fprintf(out, " PID/Program name    ");
-	putc('\n', out);
-	for (size_t i = 0; i < sock_diag_count(d); i++) {
-		const struct sock_diag_entry *e = sock_diag_get(d, i);
+static void inet_table(struct row_ctx *c)
+{
+	widths(c->d, c->n, &c->w[0], &c->w[1]);
+	inet_header(c);
+	for (size_t i = 0; i < sock_diag_count(c->d); i++) {
+		const struct sock_diag_entry *e = sock_diag_get(c->d, i);
 
 		if (e->family != AF_UNIX)
-			inet_row(out, d, e, o, n, w);
+			inet_row(c, e);
 	}
 }
 
@@ -215,63 +379,188 @@ static const char *unix_state(int state)
 
 /* Abstract names are shown with '@' for each NUL, as netstat and ss do;
  * control characters become '?' so that one socket stays one line. */
-static void unix_path(FILE *out, const struct sock_diag *d,
+static void unix_path(struct obuf *b, const struct sock_diag *d,
 		      const struct sock_diag_entry *e)
 {
 	const char *name;
 	size_t len = sock_diag_unix_name(d, e, &name);
 
 	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)name[i];
+		char c = name[i];
 
 		if (!c && (i == 0 || name[0] == '\0'))
-			putc('@', out);
+			c = '@';
 		else if (!c && name[0] != '\0')
 			break; /* a path ends at its NUL */
-		else
-			putc(c < 0x20 || c == 0x7f ? '?' : c, out);
+		else if ((unsigned char)c < 0x20 || c == 0x7f)
+			c = '?';
+		ob_put(b, &c, 1);
 	}
 }
 
-static void unix_table(FILE *out, const struct sock_diag *d,
-		       const struct list_opts *o)
+static void unix_row(const struct row_ctx *c, const struct sock_diag_entry *e)
 {
-	fprintf(out, "Active UNIX domain sockets %s\n", title(o->role));
-	fprintf(out,
-		"Proto RefCnt Flags       Type       State         "
-		"I-Node   %sPath\n",
-		o->programs ? "PID/Program name     " : "");
-	for (size_t i = 0; i < sock_diag_count(d); i++) {
-		const struct sock_diag_entry *e = sock_diag_get(d, i);
+	struct obuf *b = c->b;
 
-		if (e->family != AF_UNIX)
-			continue;
-		fprintf(out, "%-5s %-6u %-11s %-10s %-13s %-8u ", "unix",
-			e->un.refcnt,
-			e->state == SOCK_DIAG_LISTEN ? "[ ACC ]" : "[ ]",
-			unix_type(e->type), unix_state(e->state), e->inode);
-		if (o->programs) {
-			pad(out, list_put_owners(out, d, e), 20);
-			putc(' ', out);
-		}
-		unix_path(out, d, e);
-		putc('\n', out);
+	ob_put(b, "unix  ", 6);
+	ob_uint(b, e->un.refcnt, -6);
+	ob_put(b, " ", 1);
+	ob_left(b, e->state == SOCK_DIAG_LISTEN ? "[ ACC ]" : "[ ]", 11);
+	ob_put(b, " ", 1);
+	ob_left(b, unix_type(e->type), 10);
+	ob_put(b, " ", 1);
+	ob_left(b, unix_state(e->state), 13);
+	ob_put(b, " ", 1);
+	ob_uint(b, e->inode, -8);
+	ob_put(b, " ", 1);
+	if (c->o->programs) {
+		owners_column(b, c->d, e);
+		ob_put(b, " ", 1);
 	}
+	unix_path(b, c->d, e);
+	ob_put(b, "\n", 1);
+}
+
+static void unix_table(const struct row_ctx *c)
+{
+	ob_fmt(c->b, "Active UNIX domain sockets %s\n", title(c->o->role));
+	ob_fmt(c->b,
+	       "Proto RefCnt Flags       Type       State         "
+	       "I-Node   %sPath\n",
+	       c->o->programs ? "PID/Program name     " : "");
+	for (size_t i = 0; i < sock_diag_count(c->d); i++) {
+		const struct sock_diag_entry *e = sock_diag_get(c->d, i);
+
+		if (e->family == AF_UNIX)
+			unix_row(c, e);
+	}
+}
+
+/* Flush b, free it and report a write error of out. */
+static int finish(struct obuf *b, FILE *out)
+{
+	ob_flush(b);
+	free(b);
+	if (fflush(out) || ferror(out))
+		return errno ? -errno : -EIO;
+	return 0;
 }
 
 int list_print_table(FILE *out, const struct sock_diag *d,
 		     const struct list_opts *o)
 {
-	struct list_names *n = NULL;
+	struct row_ctx c = { .d = d, .o = o };
 
+	c.b = malloc(sizeof(*c.b));
+	if (!c.b)
+		return -ENOMEM;
+	c.b->f = out;
+	c.b->len = 0;
 	if (!o->numeric)
-		n = list_names_new(d);
+		c.n = list_names_new(d);
 	if (o->protocols & (SOCK_DIAG_TCP | SOCK_DIAG_UDP | SOCK_DIAG_RAW))
-		inet_table(out, d, o, n);
+		inet_table(&c);
 	if (o->protocols & SOCK_DIAG_UNIX)
-		unix_table(out, d, o);
-	list_names_free(n);
-	if (fflush(out) || ferror(out))
-		return errno ? -errno : -EIO;
+		unix_table(&c);
+	list_names_free((struct list_names *)c.n);
+	return finish(c.b, out);
+}
+
+/* sock_diag_stream() state: IPv4 rows arrive from the kernel, IPv6
+ * rows come from a snapshot and are slotted in where the dump order
+ * (tcp, tcp6, udp, udp6, raw, raw6) puts them. */
+struct stream {
+	struct row_ctx c;
+	const struct sock_diag *v6;
+	size_t next6;
+	size_t count;
+};
+
+static int rank(int protocol)
+{
+	return protocol == IPPROTO_TCP ? 0 : protocol == IPPROTO_UDP ? 1 : 2;
+}
+
+/* The IPv6 rows of protocols before rank r. */
+static void v6_rows(struct stream *s, int r)
+{
+	while (s->v6 && s->next6 < sock_diag_count(s->v6)) {
+		const struct sock_diag_entry *e =
+		    sock_diag_get(s->v6, s->next6);
+
+		if (rank(e->protocol) >= r)
+			break;
+		inet_row(&s->c, e);
+		s->next6++;
+	}
+}
+
+static int stream_row(const struct sock_diag_entry *e, void *arg)
+{
+	struct stream *s = arg;
+
+	v6_rows(s, rank(e->protocol));
+	inet_row(&s->c, e);
+	s->count++;
 	return 0;
+}
+
+int list_can_stream(const struct list_opts *o, const struct sock_diag_query *q)
+{
+	return o->numeric && !o->programs && !o->json && !q->record &&
+	       !q->replay && !(o->protocols & SOCK_DIAG_UNIX);
+}
+
+/*
+ * Only IPv6 addresses can widen a column with -n, so they are taken
+ * first (a snapshot, usually small); the IPv4 rows are then printed as
+ * the kernel sends them and never held: memory stays flat at 200k.
+ */
+static int stream_v4(struct stream *s, const struct sock_diag_query *q,
+		     size_t *count)
+{
+	struct sock_diag_query q4 = *q;
+	int src = 0, ret = 0;
+
+	if (q->family != AF_INET6) {
+		q4.family = AF_INET;
+		ret = sock_diag_stream(&q4, stream_row, s, &src);
+	}
+	if (!ret)
+		v6_rows(s, 3);
+	*count = s->count + (s->v6 ? sock_diag_count(s->v6) : 0);
+	return ret;
+}
+
+int list_stream_table(FILE *out, const struct sock_diag_query *q,
+		      const struct list_opts *o, size_t *count, int *werr)
+{
+	struct stream s = { .c.o = o };
+	struct sock_diag *v6 = NULL;
+	struct sock_diag_query q6 = *q;
+	int ret = 0;
+
+	*werr = 0;
+	if (q->family != AF_INET) {
+		q6.family = AF_INET6;
+		ret = sock_diag_snapshot(&q6, &v6);
+		if (ret)
+			return ret;
+	}
+	s.v6 = v6;
+	s.c.b = malloc(sizeof(*s.c.b));
+	if (!s.c.b) {
+		sock_diag_free(v6);
+		return -ENOMEM;
+	}
+	s.c.b->f = out;
+	s.c.b->len = 0;
+	s.c.w[0] = s.c.w[1] = ADDR_WIDTH;
+	if (v6)
+		widths(v6, NULL, &s.c.w[0], &s.c.w[1]);
+	inet_header(&s.c);
+	ret = stream_v4(&s, q, count);
+	sock_diag_free(v6);
+	*werr = finish(s.c.b, out);
+	return ret;
 }

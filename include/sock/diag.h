@@ -133,6 +133,20 @@ struct sock_diag_owner {
  */
 int sock_diag_snapshot(const struct sock_diag_query *q, struct sock_diag **out);
 
+/*
+ * Like sock_diag_snapshot() for TCP, UDP and raw sockets, but nothing is
+ * kept: fn is called with each socket (borrowed for the call) as soon as
+ * it is parsed, in the order a snapshot would hold it, so memory does
+ * not grow with the table.  A non-zero return from fn stops the listing
+ * and is returned.  Returns 0 and sets *source (enum sock_diag_src), or
+ * a negative errno as sock_diag_snapshot() does; -EINVAL when q asks for
+ * Unix sockets or SOCK_DIAG_OWNERS (both need the whole table: RefCnt
+ * and the /proc join).  A failure may come after some calls to fn.
+ */
+int sock_diag_stream(const struct sock_diag_query *q,
+		     int (*fn)(const struct sock_diag_entry *e, void *arg),
+		     void *arg, int *source);
+
 /* Free a snapshot and everything borrowed from it.  NULL is ignored. */
 void sock_diag_free(struct sock_diag *d);
 

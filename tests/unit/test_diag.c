@@ -189,6 +189,65 @@ static void test_procfs(void **state)
 	sock_diag_free(d);
 }
 
+/* What test_stream's callback saw; stops with -EIO at stop_at. */
+struct seen {
+	struct sock_diag_entry e[64];
+	size_t n, stop_at;
+};
+
+static int keep(const struct sock_diag_entry *e, void *arg)
+{
+	struct seen *s = arg;
+
+	if (s->n == s->stop_at)
+		return -EIO;
+	if (s->n < 64)
+		s->e[s->n] = *e;
+	s->n++;
+	return 0;
+}
+
+/* The stream hands over what a snapshot holds, in the same order. */
+static void stream_same(struct sock_diag_query *q, int replay)
+{
+	struct seen s = { .stop_at = SIZE_MAX };
+	struct sock_diag *d = take(q, replay);
+	int src = 0;
+
+	assert_int_equal(sock_diag_stream(q, keep, &s, &src), 0);
+	assert_int_equal(src, sock_diag_source(d));
+	assert_int_equal(s.n, sock_diag_count(d));
+	assert_true(s.n > 0 && s.n <= 64);
+	for (size_t i = 0; i < s.n; i++)
+		assert_memory_equal(&s.e[i], sock_diag_get(d, i),
+				    sizeof(s.e[i]));
+	sock_diag_free(d);
+}
+
+static void test_stream(void **state)
+{
+	unsigned int inet = SOCK_DIAG_TCP | SOCK_DIAG_UDP | SOCK_DIAG_RAW;
+	struct sock_diag_query q = { .protocols = inet };
+	struct seen s = { .stop_at = 2 };
+	int src = 0;
+
+	(void)state;
+	stream_same(&q, 1);
+	q = (struct sock_diag_query){ .protocols = inet };
+	stream_same(&q, 0);
+	/* the callback's error stops the listing */
+	q = (struct sock_diag_query){ .protocols = inet };
+	sock_diag_free(take(&q, 1)); /* points q at the replay file */
+	assert_int_equal(sock_diag_stream(&q, keep, &s, &src), -EIO);
+	assert_int_equal(s.n, 2);
+	/* Unix sockets and owners need the whole table */
+	q.protocols = SOCK_DIAG_ALL;
+	assert_int_equal(sock_diag_stream(&q, keep, &s, &src), -EINVAL);
+	q.protocols = SOCK_DIAG_TCP;
+	q.flags = SOCK_DIAG_OWNERS;
+	assert_int_equal(sock_diag_stream(&q, keep, &s, &src), -EINVAL);
+}
+
 static void test_replay_missing(void **state)
 {
 	struct sock_diag_query q = { .replay = "/nonexistent/sock-diag" };
@@ -232,6 +291,7 @@ int main(void)
 		cmocka_unit_test(test_replay_peers),
 		cmocka_unit_test(test_replay_selects),
 		cmocka_unit_test(test_procfs),
+		cmocka_unit_test(test_stream),
 		cmocka_unit_test(test_replay_missing),
 		cmocka_unit_test(test_garbage),
 		cmocka_unit_test(test_state_names),

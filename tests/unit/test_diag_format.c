@@ -144,6 +144,48 @@ static void test_table(void **state)
 	sock_diag_free(d);
 }
 
+/* The streamed table is the one printed from a snapshot, over the
+ * /proc/net fixtures (IPv4 and IPv6 of each protocol, -4 and -6). */
+static void test_stream_table(void **state)
+{
+	const char *dir = getenv("SOCK_TEST_DATA");
+	static char root[512];
+	int families[] = { AF_UNSPEC, AF_INET, AF_INET6 };
+
+	(void)state;
+	snprintf(root, sizeof(root), "%s/proc", dir ? dir : "tests/data");
+	for (size_t i = 0; i < 3; i++) {
+		struct list_opts o = { .protocols = SOCK_DIAG_TCP |
+						    SOCK_DIAG_UDP |
+						    SOCK_DIAG_RAW,
+				       .numeric = 1,
+				       .extend = 1 };
+		struct sock_diag_query q = { .protocols = o.protocols,
+					     .family = families[i],
+					     .flags = SOCK_DIAG_PROCFS,
+					     .proc_root = root };
+		struct sock_diag *d = NULL;
+		char *want = NULL, *got;
+		size_t len, count = 0;
+		int werr = -1;
+		FILE *f = open_memstream(&got, &len);
+
+		assert_true(list_can_stream(&o, &q));
+		assert_int_equal(list_stream_table(f, &q, &o, &count, &werr),
+				 0);
+		assert_int_equal(werr, 0);
+		fclose(f);
+		assert_int_equal(sock_diag_snapshot(&q, &d), 0);
+		want = strdup(render(d, &o, 0));
+		assert_string_equal(got, want);
+		assert_int_equal(count, sock_diag_count(d));
+		assert_true(count > 0);
+		sock_diag_free(d);
+		free(want);
+		free(got);
+	}
+}
+
 static void test_json(void **state)
 {
 	struct list_opts o = { .protocols = SOCK_DIAG_ALL, .numeric = 1 };
@@ -185,6 +227,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_endpoints),
 		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_stream_table),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_json_strings),
 	};
