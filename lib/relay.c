@@ -43,6 +43,7 @@ struct sock_relay {
 	int nfds;
 	int finished, reported, err;
 	int draining; /* END_WITH_B and B is done: A sends what is ready */
+	unsigned long long dropped;
 	struct sockaddr_storage peer;
 	socklen_t peer_len;
 	long long start_ms;
@@ -167,7 +168,14 @@ static void do_write(struct dir *d)
 {
 	ssize_t n = do_send(d);
 
-	if (n < 0) {
+	if (n < 0 && errno != EAGAIN && errno != EINTR &&
+	    d->dst->reply_to_last) {
+		/* The peer heard last may be gone (a Unix client that exited,
+		 * say): its datagram is lost, but other peers still count. */
+		d->r->dropped++;
+		n = 0;
+		d->off = d->len;
+	} else if (n < 0) {
 		if (errno != EAGAIN && errno != EINTR)
 			end_session(d->r, -errno);
 		return;
@@ -367,6 +375,7 @@ void sock_relay_get_stats(const struct sock_relay *r,
 	out->bytes_ab = r->ab.bytes;
 	out->bytes_ba = r->ba.bytes;
 	out->start_ms = r->start_ms;
+	out->dropped = r->dropped;
 	out->a_cut = r->finished && !r->err && r->draining && !r->ab.done;
 }
 
