@@ -21,6 +21,12 @@
 
 /* Large enough for any UDP datagram (65507 bytes of payload at most). */
 #define RELAY_BUF 65536
+/* Messages read from a datagram or seqpacket socket: a Unix message may
+ * be as large as the sender's buffer (212992 bytes by default). */
+#define RELAY_MSG_BUF (256 * 1024)
+/* After B closes, how long A's input may stay quiet before the session
+ * stops waiting for it. */
+#define RELAY_DRAIN_MS 250
 
 struct dir {
 	struct sock_relay *r;
@@ -43,6 +49,9 @@ struct sock_relay {
 	int nfds;
 	int finished, reported, err;
 	int draining; /* END_WITH_B and B is done: A sends what is ready */
+	int drain_timer;
+	long long a_read_ms; /* when A's input last gave data */
+	int err_fd;	     /* where the error that ended it happened */
 	unsigned long long dropped;
 	struct sockaddr_storage peer;
 	socklen_t peer_len;
@@ -57,6 +66,15 @@ static void end_session(struct sock_relay *r, int err)
 		r->finished = 1;
 		r->err = err;
 	}
+}
+
+/* End on an error of a descriptor, remembering which one, so that a
+ * full disk is not blamed on the peer. */
+static void fail_on(struct sock_relay *r, int fd, int err)
+{
+	if (!r->finished)
+		r->err_fd = fd;
+	end_session(r, err);
 }
 
 /* A direction may read when its buffer is empty and, for a reply to the
@@ -177,7 +195,7 @@ static void do_write(struct dir *d)
 		d->off = d->len;
 	} else if (n < 0) {
 		if (errno != EAGAIN && errno != EINTR)
-			end_session(d->r, -errno);
+			fail_on(d->r, d->dst->wfd, -errno);
 		return;
 	}
 	d->bytes += (size_t)n;
@@ -189,9 +207,17 @@ static void do_write(struct dir *d)
 		finish_dir(d);
 }
 
-/* A datagram bound for UDP must fit in one UDP payload. */
+static int from_messages(const struct dir *d)
+{
+	return d->src->is_socket && d->src->dgram;
+}
+
+/* A message socket is read whole; a read bound for a datagram socket
+ * must fit in one UDP payload. */
 static size_t read_cap(const struct dir *d)
 {
+	if (from_messages(d))
+		return RELAY_MSG_BUF;
 	return d->dst->dgram ? 65507 : RELAY_BUF;
 }
 
@@ -220,21 +246,33 @@ static ssize_t do_recv(struct dir *d)
 	return sock__recv(e->rfd, d->buf, cap, e->dgram ? MSG_TRUNC : 0);
 }
 
+/* MSG_TRUNC reports the whole size: a longer message was cut, and the
+ * bytes past the buffer were never read.  One peer's oversized datagram
+ * is dropped; on a connection the stream of messages is broken. */
+static int oversized(struct dir *d, ssize_t n)
+{
+	if (!from_messages(d) || (size_t)n <= read_cap(d))
+		return 0;
+	if (d->src->connectionless)
+		d->r->dropped++;
+	else
+		fail_on(d->r, d->src->rfd, -EMSGSIZE);
+	return 1;
+}
+
 static void do_read(struct dir *d)
 {
 	ssize_t n = do_recv(d);
 
 	if (n < 0) {
 		if (errno != EAGAIN && errno != EINTR)
-			end_session(d->r, -errno);
+			fail_on(d->r, d->src->rfd, -errno);
 		return;
 	}
-	/* MSG_TRUNC reports the whole size: a longer datagram was cut,
-	 * and the bytes past cap were never written into the buffer. */
-	if (d->src->dgram && d->src->is_socket && (size_t)n > read_cap(d)) {
-		end_session(d->r, -EMSGSIZE);
+	if (oversized(d, n))
 		return;
-	}
+	if (d == &d->r->ab && n > 0)
+		d->r->a_read_ms = sock_loop_now_ms();
 	/* An empty datagram is a message; only a stream's 0 is EOF. */
 	if (n == 0 && !(d->src->connectionless && d->src->is_socket)) {
 		d->eof = 1;
@@ -248,20 +286,50 @@ static void do_read(struct dir *d)
 	do_write(d);
 }
 
+static void on_drain(struct sock_loop *loop, void *arg);
+
 /*
- * B has closed (END_WITH_B): what A has buffered or has ready right now
- * still goes out, since B may have only half-closed and still read (both
- * sides sending at once, say); but the session does not wait for more.
- * Ending at once instead lost the tail of a large upload.
+ * B has closed (END_WITH_B): A's input still goes out while it keeps
+ * coming, since B may have only half-closed and still read (both sides
+ * sending at once, say); the session ends once A's input has been quiet
+ * for RELAY_DRAIN_MS.  Ending at once lost the tail of uploads whose
+ * pipe was momentarily empty.
  */
 static void check_drained(struct sock_relay *r)
 {
 	struct pollfd p = { .fd = r->ab.src->rfd, .events = POLLIN };
+	long long quiet;
 
-	if (!r->draining || r->finished || r->ab.done || r->ab.len)
+	if (!r->draining || r->finished || r->ab.done || r->ab.len ||
+	    r->drain_timer)
 		return;
-	if (poll(&p, 1, 0) != 1)
+	if (poll(&p, 1, 0) == 1)
+		return;
+	quiet = sock_loop_now_ms() - r->a_read_ms;
+	if (quiet >= RELAY_DRAIN_MS) {
 		end_session(r, 0);
+		return;
+	}
+	r->drain_timer =
+	    sock_loop_timer(r->loop, RELAY_DRAIN_MS - quiet, on_drain, r);
+	if (r->drain_timer < 0) {
+		r->drain_timer = 0;
+		end_session(r, 0);
+	}
+}
+
+static void on_drain(struct sock_loop *loop, void *arg)
+{
+	struct sock_relay *r = arg;
+
+	(void)loop;
+	r->drain_timer = 0;
+	check_drained(r);
+	update(r);
+	if (r->finished && !r->reported) {
+		r->reported = 1;
+		r->done(r, r->err, r->arg); /* may free r: nothing after */
+	}
 }
 
 static void on_fd(struct sock_loop *loop, int fd, uint32_t events, void *arg)
@@ -311,7 +379,7 @@ static int init_dir(struct sock_relay *r, struct dir *d,
 		d->eof = 1;
 		return 0;
 	}
-	d->buf = malloc(RELAY_BUF);
+	d->buf = malloc(from_messages(d) ? RELAY_MSG_BUF : RELAY_BUF);
 	return d->buf ? 0 : -ENOMEM;
 }
 
@@ -364,6 +432,8 @@ void sock_relay_free(struct sock_relay *r)
 			sock_loop_del(r->loop, r->fds[i]);
 	if (r->idle_timer)
 		sock_loop_timer_cancel(r->loop, r->idle_timer);
+	if (r->drain_timer)
+		sock_loop_timer_cancel(r->loop, r->drain_timer);
 	free(r->ab.buf);
 	free(r->ba.buf);
 	free(r);
@@ -376,6 +446,7 @@ void sock_relay_get_stats(const struct sock_relay *r,
 	out->bytes_ba = r->ba.bytes;
 	out->start_ms = r->start_ms;
 	out->dropped = r->dropped;
+	out->err_fd = r->finished && r->err ? r->err_fd : -1;
 	out->a_cut = r->finished && !r->err && r->draining && !r->ab.done;
 }
 

@@ -47,6 +47,12 @@ void tool_verbosef(const struct sock_global *g, const char *fmt, ...)
  * character and return -1 (the caller exits EXIT_USAGE). */
 int tool_parse_endpoint(const char *text, struct sock_addr *out);
 
+/* -4/-6 against an endpoint of the other family (tcp6://, an IPv4
+ * literal...) is a usage error: returns EXIT_USAGE after saying so, or
+ * 0 when they agree. */
+int tool_check_family(const char *cmd, const struct sock_global *g,
+		      const struct sock_addr *a, const char *endpoint);
+
 /* Report a runtime failure of an action on an endpoint in plain words
  * ("connect: connection refused: nothing is listening on ...") and return
  * the exit status for it. */
@@ -70,11 +76,15 @@ int tool_bad_option(const char *cmd, int c, char **argv);
 int tool_fail_detail(const char *action, const char *endpoint, int err,
 		     const char *detail);
 
-/* "1234/nginx, 1240/nginx": the processes holding local port port of
- * kind (tcp: listeners; udp: any), found through sock_diag.  Returns 0
+/* "1234/nginx, 1240/nginx": the processes whose sockets of kind (tcp:
+ * listeners; udp: any) on service's port are in the way of binding host
+ * there (the same address, or a wildcard on either side).  Returns 0
  * with text in buf, or -1 when none could be found (no permission...). */
-int tool_port_holders(enum sock_kind kind, const char *service, char *buf,
-		      size_t len);
+int tool_port_holders(enum sock_kind kind, const char *host,
+		      const char *service, char *buf, size_t len);
+
+/* The largest number of seconds tool_parse_seconds() accepts. */
+#define TOOL_SECONDS_MAX 2000000
 
 /* Parse a non-negative decimal number of seconds ("1.5" allowed) into
  * milliseconds; returns -1 when text is not one. */

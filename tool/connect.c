@@ -69,13 +69,16 @@ static int parse_args(int argc, char **argv, struct sock_global *g,
 			usage(stdout);
 			return -1;
 		}
-		if ((c == 'w' || c == 'I') && ms < 0)
-			return tool_usage_error(
-			    "connect", "bad number of seconds '%s'", optarg);
+		if ((c == 'w' && ms <= 0) || (c == 'I' && ms < 0))
+			return tool_usage_error("connect",
+						"bad number of seconds '%s' (a "
+						"number up to %d%s)",
+						optarg, TOOL_SECONDS_MAX,
+						c == 'w' ? ", above 0" : "");
 		if (c == 'd')
 			a->no_stdin = 1;
 		else if (c == 'w')
-			a->opts.timeout_ms = ms > 0 ? (int)ms : 1;
+			a->opts.timeout_ms = (int)ms;
 		else if (c == 'I')
 			a->idle_ms = ms;
 		else
@@ -118,6 +121,9 @@ int cmd_connect(int argc, char **argv, struct sock_global *g)
 		return tool_usage_error("connect",
 					"'-' is stdin/stdout; connect needs "
 					"a socket endpoint");
+	ret = tool_check_family("connect", g, &addr, a.endpoint);
+	if (ret)
+		return ret;
 	ret = sock_connect(&addr, &a.opts, &conn);
 	if (ret)
 		return tool_fail("connect to", a.endpoint, ret);
@@ -131,7 +137,7 @@ int cmd_connect(int argc, char **argv, struct sock_global *g)
 	};
 	ret = session_run(g, conn.fd, &so);
 	sock_close(conn.fd);
-	if (ret)
+	if (ret < 0)
 		return tool_fail("connection to", a.endpoint, ret);
-	return EXIT_OK;
+	return ret;
 }

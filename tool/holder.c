@@ -2,6 +2,7 @@
  * tool/holder.c - who holds a port: asked when a listener finds its
  * address in use, through the same sock_diag snapshot as sock list.
  */
+#include <arpa/inet.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +39,40 @@ static void append_owners(const struct sock_diag *d,
 				     *off ? ", " : "", o[i].pid, o[i].command);
 }
 
+/* The address a listener asked for: family 0 for a wildcard or a name
+ * (then every socket on the port may be in the way). */
+struct want {
+	int family;
+	uint8_t addr[16];
+};
+
+static void want_of(const char *host, struct want *w)
+{
+	memset(w, 0, sizeof(*w));
+	if (inet_pton(AF_INET, host, w->addr) == 1)
+		w->family = AF_INET;
+	else if (inet_pton(AF_INET6, host, w->addr) == 1)
+		w->family = AF_INET6;
+}
+
+static int is_wildcard(const struct sock_diag_entry *e)
+{
+	static const uint8_t zero[16];
+
+	return !memcmp(e->in.local, zero, e->family == AF_INET ? 4 : 16);
+}
+
+/* Could this socket be what refused our bind?  The same address, or a
+ * wildcard on either side. */
+static int in_the_way(const struct sock_diag_entry *e, const struct want *w)
+{
+	if (!w->family || is_wildcard(e))
+		return 1;
+	if (e->family != w->family)
+		return 0;
+	return !memcmp(e->in.local, w->addr, w->family == AF_INET ? 4 : 16);
+}
+
 static int query(enum sock_kind kind, struct sock_diag_filter *f,
 		 struct sock_diag **d)
 {
@@ -53,14 +88,15 @@ static int query(enum sock_kind kind, struct sock_diag_filter *f,
 	return sock_diag_snapshot(&q, d);
 }
 
-int tool_port_holders(enum sock_kind kind, const char *service, char *buf,
-		      size_t len)
+int tool_port_holders(enum sock_kind kind, const char *host,
+		      const char *service, char *buf, size_t len)
 {
 	int port = port_of(service, kind == SOCK_KIND_TCP ? "tcp" : "udp");
 	char num[12], *argv[] = { "sport", num, NULL };
 	struct sock_diag_filter *f = NULL;
 	struct sock_diag *d = NULL;
 	size_t off = 0;
+	struct want w;
 	int bad;
 
 	if (port <= 0 || (kind != SOCK_KIND_TCP && kind != SOCK_KIND_UDP))
@@ -70,8 +106,10 @@ int tool_port_holders(enum sock_kind kind, const char *service, char *buf,
 		sock_diag_filter_free(f);
 		return -1;
 	}
+	want_of(host, &w);
 	for (size_t i = 0; i < sock_diag_count(d) && off < len; i++)
-		append_owners(d, sock_diag_get(d, i), buf, len, &off);
+		if (in_the_way(sock_diag_get(d, i), &w))
+			append_owners(d, sock_diag_get(d, i), buf, len, &off);
 	sock_diag_free(d);
 	sock_diag_filter_free(f);
 	return off ? 0 : -1;

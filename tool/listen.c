@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -99,10 +100,21 @@ static int parse_args(int argc, char **argv, struct sock_global *g,
 /* ---- the socket file of a Unix listener ---------------------------- */
 
 static char unix_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+static struct stat unix_file; /* the file our bind() created */
+
+/* The path may have been replaced since (a new listener after someone
+ * removed ours): only the file we created is ours to remove. */
+static int socket_file_is_ours(void)
+{
+	struct stat st;
+
+	return unix_path[0] && !lstat(unix_path, &st) &&
+	       st.st_dev == unix_file.st_dev && st.st_ino == unix_file.st_ino;
+}
 
 static void remove_socket_file(void)
 {
-	if (unix_path[0])
+	if (socket_file_is_ours())
 		unlink(unix_path);
 }
 
@@ -130,6 +142,8 @@ static void install_signals(const struct sock_addr *a)
 
 	if (a->family == AF_UNIX && a->path[0]) {
 		memcpy(unix_path, a->path, sizeof(unix_path));
+		if (lstat(unix_path, &unix_file) < 0)
+			unix_path[0] = '\0';
 		atexit(remove_socket_file);
 	}
 	sa.sa_handler = on_terminate;
@@ -227,11 +241,9 @@ static int serve_conn(const struct sock_global *g, struct listen_args *a,
 	}
 	ret = session_run(g, c->fd, &so);
 	sock_close(c->fd);
-	if (ret) {
-		tool_fail("connection from", peer, ret);
-		return a->keep ? -1 : EXIT_RUNTIME;
-	}
-	return a->keep ? -1 : EXIT_OK;
+	if (ret < 0)
+		ret = tool_fail("connection from", peer, ret);
+	return a->keep ? -1 : ret;
 }
 
 static int serve_stream(const struct sock_global *g, struct listen_args *a,
@@ -258,7 +270,8 @@ static int serve_stream(const struct sock_global *g, struct listen_args *a,
 			/* One client only: later ones are refused, not
 			 * left waiting in the backlog. */
 			sock_close(lfd);
-			sock_remove(&a->addr);
+			if (socket_file_is_ours())
+				sock_remove(&a->addr);
 			unix_path[0] = '\0';
 		}
 		ret = serve_conn(g, a, &c, peer);
@@ -279,9 +292,9 @@ static int serve_dgram(const struct sock_global *g, struct listen_args *a,
 		return tool_usage_error("listen",
 					"--exec needs a stream endpoint");
 	ret = session_run(g, fd, &so);
-	if (ret)
+	if (ret < 0)
 		return tool_fail("receiving on", a->endpoint, ret);
-	return EXIT_OK;
+	return ret;
 }
 
 static void say_listening(const struct sock_global *g,
@@ -303,8 +316,8 @@ static int fail_listen(const struct listen_args *a, int err)
 	char holders[256], detail[300];
 
 	if (err == -EADDRINUSE &&
-	    !tool_port_holders(a->addr.kind, a->addr.service, holders,
-			       sizeof(holders))) {
+	    !tool_port_holders(a->addr.kind, a->addr.host, a->addr.service,
+			       holders, sizeof(holders))) {
 		snprintf(detail, sizeof(detail), "held by %s", holders);
 		return tool_fail_detail("listen on", a->endpoint, err, detail);
 	}
@@ -328,6 +341,9 @@ int cmd_listen(int argc, char **argv, struct sock_global *g)
 						 "needs a socket endpoint");
 		goto out;
 	}
+	ret = tool_check_family("listen", g, &a.addr, a.endpoint);
+	if (ret)
+		goto out;
 	ret = sock_listen(&a.addr, &a.opts, &c);
 	if (ret) {
 		ret = fail_listen(&a, ret);

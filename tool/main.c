@@ -2,10 +2,12 @@
  * tool/main.c - sock's entry point: pull out the global options wherever
  * they stand, then dispatch through the command table.
  */
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "cmd.h"
 
@@ -79,6 +81,17 @@ static int strip_globals(int argc, char **argv, struct sock_global *g)
 	return out;
 }
 
+/* A closed stdin, stdout or stderr would be reused by the first socket
+ * opened, and sock would then relay the socket to itself: give each a
+ * /dev/null of its own instead. */
+static void guard_std_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) < 0 &&
+		    open("/dev/null", fd ? O_WRONLY : O_RDONLY) < 0)
+			_exit(EXIT_RUNTIME);
+}
+
 static const struct tool_cmd *find_command(const char *name)
 {
 	for (size_t i = 0; i < NCOMMANDS; i++)
@@ -92,6 +105,7 @@ int main(int argc, char **argv)
 	struct sock_global g = { 0 };
 	const struct tool_cmd *cmd;
 
+	guard_std_fds();
 	/* A peer that goes away must give EPIPE, not kill us mid-report. */
 	signal(SIGPIPE, SIG_IGN);
 	argc = strip_globals(argc, argv, &g);

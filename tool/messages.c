@@ -50,7 +50,8 @@ static const struct message messages[] = {
 		     "replaces a file that is not a socket" },
 	{ -EPROTOTYPE, "the socket at that path is of another type "
 		       "(stream, datagram or seqpacket)" },
-	{ -EMSGSIZE, "the datagram is larger than the socket can carry" },
+	{ -EMSGSIZE, "a message was larger than the socket, or sock's 256 KiB "
+		     "message buffer, can carry" },
 	{ -EMFILE, "this process has too many open files (ulimit -n)" },
 	{ -ENAMETOOLONG, "the path is too long for a Unix socket" },
 	{ EAI(EAI_NONAME), "host not found: the name does not resolve "

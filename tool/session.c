@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <sock/loop.h>
@@ -36,6 +37,20 @@ static void report(const struct sock_global *g, const struct session_opts *o,
 		      "in %.3f s",
 		      o->peer ? o->peer : "connection", out->stats.bytes_ab,
 		      out->stats.bytes_ba, secs);
+}
+
+/* stdin or stdout failed: say so, not "connection to ...".  A reader of
+ * our output that went away (| head) is the end of a pipeline, not an
+ * error worth a message. */
+static int stdio_failed(int fd, int err)
+{
+	if (fd == STDOUT_FILENO && err == -EPIPE)
+		return EXIT_RUNTIME;
+	tool_errorf("%s: %s",
+		    fd == STDIN_FILENO ? "reading standard input"
+				       : "writing standard output",
+		    strerror(-err));
+	return EXIT_RUNTIME;
 }
 
 int session_run(const struct sock_global *g, int fd,
@@ -71,13 +86,16 @@ int session_run(const struct sock_global *g, int fd,
 	if (!ret)
 		ret = out.err;
 	sock_relay_get_stats(r, &out.stats);
-	report(g, o, &out);
 	/* A terminal has nothing pending; a file or pipe that still had
 	 * data deserves a word, or a script would think it was all sent. */
 	if (out.stats.a_cut && !isatty(STDIN_FILENO))
 		tool_errorf("the peer closed first; the rest of standard input "
 			    "was not sent");
+	report(g, o, &out);
 	sock_relay_free(r);
 	sock_loop_free(out.loop);
+	if (ret && (out.stats.err_fd == STDIN_FILENO ||
+		    out.stats.err_fd == STDOUT_FILENO))
+		return stdio_failed(out.stats.err_fd, ret);
 	return ret;
 }

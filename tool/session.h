@@ -18,8 +18,10 @@ struct session_opts {
 	const char *peer;    /* for -v: who is at the other end */
 };
 
-/* Bridge stdin/stdout and socket fd until the session ends.  Returns 0
- * or the negative error that ended it; the caller closes fd. */
+/* Bridge stdin/stdout and socket fd until the session ends.  Returns 0,
+ * the negative error of the socket that ended it (for the caller to
+ * report), or EXIT_RUNTIME when stdin or stdout failed (already
+ * reported).  The caller closes fd. */
 int session_run(const struct sock_global *g, int fd,
 		const struct session_opts *o);
 

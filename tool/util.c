@@ -3,11 +3,13 @@
  * printer.
  */
 #include <errno.h>
+#include <math.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <sock/sock.h>
 #include <sock/trace.h>
@@ -71,6 +73,18 @@ int tool_parse_endpoint(const char *text, struct sock_addr *out)
 	return -1;
 }
 
+int tool_check_family(const char *cmd, const struct sock_global *g,
+		      const struct sock_addr *a, const char *endpoint)
+{
+	if (!g->family || a->family == AF_UNIX || !a->family ||
+	    a->family == g->family)
+		return 0;
+	return tool_usage_error(cmd, "%s asks for IPv%c, but %s is IPv%c",
+				g->family == AF_INET ? "-4" : "-6",
+				g->family == AF_INET ? '4' : '6', endpoint,
+				a->family == AF_INET ? '4' : '6');
+}
+
 int tool_fail_detail(const char *action, const char *endpoint, int err,
 		     const char *detail)
 {
@@ -105,7 +119,9 @@ long tool_parse_seconds(const char *text)
 		return -1;
 	errno = 0;
 	s = strtod(text, &end);
-	if (errno || *end || s < 0 || s > 86400.0 * 365)
+	/* At most 24 days: the milliseconds must fit the int that poll()
+	 * and the loop's timers take. */
+	if (errno || *end || !isfinite(s) || s < 0 || s > TOOL_SECONDS_MAX)
 		return -1;
 	return (long)(s * 1000 + 0.5);
 }

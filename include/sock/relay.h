@@ -47,9 +47,13 @@ struct sock_relay_stats {
 	unsigned long long bytes_ab; /* bytes copied from A to B */
 	unsigned long long bytes_ba; /* bytes copied from B to A */
 	long long start_ms;	     /* sock_loop_now_ms() at creation */
-	/* Datagrams for a reply_to_last peer that could not be sent to it
-	 * (the peer was gone); the session goes on without them. */
+	/* Datagrams dropped while the session went on: a reply to a
+	 * reply_to_last peer that was gone, or a datagram larger than the
+	 * relay's 256 KiB message buffer. */
 	unsigned long long dropped;
+	/* The descriptor whose error ended the session (-1: none, or the
+	 * error was not tied to one descriptor). */
+	int err_fd;
 	/* 1 when the session ended before A's input did: B closed first
 	 * and A had nothing ready (END_WITH_B). */
 	int a_cut;
