@@ -61,6 +61,9 @@ int tool_fail(const char *action, const char *endpoint, int err);
 /* The plain-words explanation of an error, or NULL (tool/messages.c). */
 const char *tool_explain(int err);
 
+/* ENOENT from bind(): the directory is missing. */
+const char *tool_explain_bind_enoent(void);
+
 /* A clearer name for an error than strerror's, or NULL. */
 const char *tool_brief(int err);
 

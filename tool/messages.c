@@ -81,6 +81,11 @@ const char *tool_explain(int err)
 	return lookup(messages, sizeof(messages) / sizeof(messages[0]), err);
 }
 
+const char *tool_explain_bind_enoent(void)
+{
+	return "a directory in that path does not exist";
+}
+
 const char *tool_brief(int err)
 {
 	return lookup(briefs, sizeof(briefs) / sizeof(briefs[0]), err);

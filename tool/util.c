@@ -55,10 +55,31 @@ int tool_usage_error(const char *cmd, const char *fmt, ...)
 
 /* Print text with control characters made visible, so that the caret
  * below it still lines up. */
-static void print_visible(const char *text)
+/* How much of a long endpoint is echoed on each side of the caret. */
+#define ECHO_SIDE 60
+
+/* Write n bytes of text with control characters made visible as '?', so
+ * that one error stays one line and a caret below still lines up. */
+static void print_visible(const char *text, size_t n)
 {
-	for (const unsigned char *p = (const unsigned char *)text; *p; p++)
-		fputc(*p < 0x20 || *p == 0x7f ? '?' : *p, stderr);
+	for (size_t i = 0; i < n && text[i]; i++) {
+		unsigned char c = (unsigned char)text[i];
+
+		fputc(c < 0x20 || c == 0x7f ? '?' : c, stderr);
+	}
+}
+
+/* Copy text into buf with control characters made visible. */
+static const char *visible(const char *text, char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len && text[i]; i++)
+		buf[i] = (unsigned char)text[i] < 0x20 || text[i] == 0x7f
+			     ? '?'
+			     : text[i];
+	buf[i] = '\0';
+	return buf;
 }
 
 int tool_parse_endpoint(const char *text, struct sock_addr *out)
@@ -67,9 +88,14 @@ int tool_parse_endpoint(const char *text, struct sock_addr *out)
 
 	if (!sock_addr_parse(text, out, &e))
 		return 0;
-	fprintf(stderr, "sock: bad endpoint: %s\n  ", e.reason);
-	print_visible(text);
-	fprintf(stderr, "\n  %*s^\n", (int)e.pos, "");
+	size_t from = e.pos > ECHO_SIDE ? e.pos - ECHO_SIDE : 0;
+	int cut = strlen(text + from) > 2 * ECHO_SIDE;
+
+	fprintf(stderr, "sock: bad endpoint: %s\n  %s", e.reason,
+		from ? "..." : "");
+	print_visible(text + from, 2 * ECHO_SIDE);
+	fprintf(stderr, "%s\n  %*s^\n", cut ? "..." : "",
+		(int)(e.pos - from + (from ? 3 : 0)), "");
 	return -1;
 }
 
@@ -89,8 +115,15 @@ int tool_fail_detail(const char *action, const char *endpoint, int err,
 		     const char *detail)
 {
 	const char *brief = tool_brief(err), *why = tool_explain(err);
+	char shown[512];
 
-	tool_errorf("%s %s: %s%s%s%s%s%s", action, endpoint,
+	/* Binding, a missing path means a missing directory, not a
+	 * missing socket. */
+	if (err == -ENOENT && !strncmp(action, "listen", 6))
+		why = tool_explain_bind_enoent();
+
+	tool_errorf("%s %s: %s%s%s%s%s%s", action,
+		    visible(endpoint, shown, sizeof(shown)),
 		    brief ? brief : sock_strerror(err), why ? ": " : "",
 		    why ? why : "", detail ? " (" : "", detail ? detail : "",
 		    detail ? ")" : "");

@@ -4,7 +4,7 @@
 # a pipe after the peer's half-close, stdout errors, family conflicts.
 . "$(dirname "$0")/lib.sh"
 need python3
-plan 14
+plan 17
 
 greeter() { # a python3 server that greets, then reads to the end
 	cat > "$T/greet.py" <<'PY'
@@ -124,4 +124,15 @@ wait_for sh -c "ss -Htln 'sport = :$port' | grep -q 127.0.0.1"
 timeout 5 "$SOCK" listen "127.0.0.1:$port" < /dev/null 2> "$T/held.err"
 check "address in use names the holder of that address only" \
 	grep -q "(held by $p1/sock)$" "$T/held.err"
+
+# 15-17: error messages stay one readable line
+timeout 5 "$SOCK" connect "tcp://h:1$(head -c 100000 /dev/zero | tr '\0' a)" < /dev/null 2> "$T/long.err"
+check "a 100 KB endpoint is echoed as a short window around the caret" \
+	test "$(awk '{ if (length($0) > m) m = length($0) } END { print m }' "$T/long.err")" -lt 200
+timeout 5 "$SOCK" connect "unix:$T/a
+b" < /dev/null 2> "$T/nl.err"
+check "a newline in an endpoint does not split the error line" test "$(wc -l < "$T/nl.err")" -eq 1
+timeout 5 "$SOCK" listen "unix:$T/no/such/dir/s" < /dev/null 2> "$T/dir.err"
+check "listening in a missing directory says the directory is missing" \
+	grep -q "a directory in that path does not exist" "$T/dir.err"
 done_testing
