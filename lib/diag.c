@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <libmnl/libmnl.h>
@@ -289,8 +288,10 @@ int sock__diag_run(struct sock__diag_req *r, const void *buf, size_t len)
 	return ret == MNL_CB_STOP;
 }
 
-/* Append one recorded chunk; the file says which request it answers. */
-static int record(int fd, int family, int protocol, const void *buf, size_t len)
+/* Pass one recorded chunk to the hook; its header says which request
+ * it answers. */
+static int record(const struct sock_diag_query *q, int *err, int family,
+		  int protocol, const void *buf, size_t len)
 {
 	struct sock__diag_rec h = {
 		.magic = SOCK__DIAG_MAGIC,
@@ -298,13 +299,16 @@ static int record(int fd, int family, int protocol, const void *buf, size_t len)
 		.protocol = (uint8_t)protocol,
 		.len = (uint32_t)len,
 	};
+	int ret;
 
-	if (fd < 0)
+	if (!q->record)
 		return 0;
-	if (write(fd, &h, sizeof(h)) != (ssize_t)sizeof(h) ||
-	    write(fd, buf, len) != (ssize_t)len)
-		return errno ? -errno : -EIO;
-	return 0;
+	ret = q->record(&h, sizeof(h), q->record_arg);
+	if (!ret)
+		ret = q->record(buf, len, q->record_arg);
+	if (ret)
+		*err = ret > 0 ? -EIO : ret;
+	return *err;
 }
 
 /* A record may sit at any offset of the file: parse an aligned copy. */
@@ -323,6 +327,12 @@ static int replay_record(struct sock_diag *d, const struct sock__diag_rec *h,
 	return ret;
 }
 
+/* A record's errors skip its sockets; these stop the replay. */
+static int replay_fatal(const struct sock_diag *d, int ret)
+{
+	return ret == -ENOMEM || (ret < 0 && d->emit_err);
+}
+
 int sock__diag_replay_buf(struct sock_diag *d, const void *buf, size_t len)
 {
 	const uint8_t *p = buf;
@@ -334,7 +344,7 @@ int sock__diag_replay_buf(struct sock_diag *d, const void *buf, size_t len)
 		if (h.magic != SOCK__DIAG_MAGIC || h.len > len - sizeof(h))
 			return -EINVAL;
 		ret = replay_record(d, &h, p + sizeof(h));
-		if (ret == -ENOMEM || (ret < 0 && d->emit_err))
+		if (replay_fatal(d, ret))
 			return ret;
 		p += sizeof(h) + h.len;
 		len -= sizeof(h) + h.len;
@@ -342,36 +352,86 @@ int sock__diag_replay_buf(struct sock_diag *d, const void *buf, size_t len)
 	return len ? -EINVAL : 0;
 }
 
+/* Read len bytes, or up to end of file: returns how many, or -errno. */
+static ssize_t read_full(int fd, void *buf, size_t len)
+{
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < len) {
+		n = read(fd, (char *)buf + got, len - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (!n)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
+/* A recorded chunk is one recv() of at most 64 KiB; allow much more,
+ * but not what a garbage header says (up to 4 GiB). */
+#define REPLAY_REC_MAX (16u << 20)
+
+/*
+ * The file one record at a time, as a stream: its size is not trusted
+ * (a pipe or a character device has none), memory stays at one record,
+ * and a file that is not a dump (/dev/zero) fails at its first header.
+ */
+static int replay_fd(struct sock_diag *d, int fd)
+{
+	struct sock__diag_rec h;
+	void *buf = NULL;
+	ssize_t n;
+	int ret = 0;
+
+	while (!ret) {
+		n = read_full(fd, &h, sizeof(h));
+		if (n <= 0 || (size_t)n < sizeof(h)) {
+			ret = n < 0 ? (int)n : n ? -EINVAL : 0;
+			break;
+		}
+		if (h.magic != SOCK__DIAG_MAGIC || h.len > REPLAY_REC_MAX) {
+			ret = -EINVAL;
+			break;
+		}
+		free(buf);
+		buf = malloc(h.len ? h.len : 1);
+		if (!buf)
+			return -ENOMEM;
+		n = read_full(fd, buf, h.len);
+		if (n < 0 || (size_t)n < h.len) {
+			ret = n < 0 ? (int)n : -EINVAL;
+			break;
+		}
+		ret = sock__diag_run(
+		    &(struct sock__diag_req){ d, h.family, h.protocol, 0 }, buf,
+		    h.len);
+		ret = replay_fatal(d, ret) ? ret : 0;
+	}
+	free(buf);
+	return ret;
+}
+
 static int replay(struct sock_diag *d, const char *path)
 {
-	struct stat st;
-	void *buf;
-	ssize_t got;
 	int fd, ret;
 
+	d->source = SOCK_DIAG_SRC_REPLAY;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	ret = fstat(fd, &st) < 0 ? -errno : 0;
-	buf = ret ? NULL : malloc(st.st_size ? (size_t)st.st_size : 1);
-	if (!ret && !buf)
-		ret = -ENOMEM;
-	if (!ret) {
-		got = read(fd, buf, (size_t)st.st_size);
-		if (got != st.st_size)
-			ret = got < 0 ? -errno : -EIO;
-		else
-			ret = sock__diag_replay_buf(d, buf, (size_t)got);
-	}
-	free(buf);
+	ret = replay_fd(d, fd);
 	close(fd);
-	d->source = SOCK_DIAG_SRC_REPLAY;
 	return ret;
 }
 
 /* One dump request and all its replies. */
 static int dump_one(struct mnl_socket *nl, struct sock_diag *d, int family,
-		    int protocol, int rec_fd, char *buf)
+		    int protocol, const struct sock_diag_query *q, int *rec_err,
+		    char *buf)
 {
 	struct sock__diag_req r = { d, family, protocol, 0 };
 	size_t len;
@@ -391,7 +451,7 @@ static int dump_one(struct mnl_socket *nl, struct sock_diag *d, int family,
 			continue;
 		if (n < 0)
 			return -errno;
-		ret = record(rec_fd, family, protocol, buf, (size_t)n);
+		ret = record(q, rec_err, family, protocol, buf, (size_t)n);
 		if (!ret)
 			ret = sock__diag_run(&r, buf, (size_t)n);
 	} while (ret == 0);
@@ -422,11 +482,12 @@ static int unsupported(int err)
 	       err == -EPROTONOSUPPORT;
 }
 
-static int from_netlink(struct sock_diag *d, const char *root, int rec_fd)
+static int from_netlink(struct sock_diag *d, const char *root,
+			const struct sock_diag_query *q)
 {
 	struct mnl_socket *nl;
 	char *buf;
-	int ret = 0;
+	int ret = 0, rec_err = 0;
 
 	nl = mnl_socket_open2(NETLINK_SOCK_DIAG, SOCK_CLOEXEC);
 	if (!nl)
@@ -438,9 +499,10 @@ static int from_netlink(struct sock_diag *d, const char *root, int rec_fd)
 	for (size_t i = 0; i < NDUMPS && !ret; i++) {
 		if (!needed(d, i))
 			continue;
-		ret = dump_one(nl, d, dumps[i].family, dumps[i].protocol,
-			       rec_fd, buf);
-		if (unsupported(ret) && !d->emit_err) {
+		ret = dump_one(nl, d, dumps[i].family, dumps[i].protocol, q,
+			       &rec_err, buf);
+		/* (not when the error is the record hook's) */
+		if (unsupported(ret) && !d->emit_err && !rec_err) {
 			d->source = SOCK_DIAG_SRC_MIXED;
 			ret = sock__proc_net_read(d, root, dumps[i].family,
 						  dumps[i].protocol);
@@ -466,21 +528,13 @@ static int from_proc(struct sock_diag *d, const char *root)
 static int collect(struct sock_diag *d, const struct sock_diag_query *q,
 		   const char *root)
 {
-	int rec_fd = -1, ret;
+	int ret;
 
 	if (q->replay)
 		return replay(d, q->replay);
 	if (q->flags & SOCK_DIAG_PROCFS)
 		return from_proc(d, root);
-	if (q->record) {
-		rec_fd = open(q->record,
-			      O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (rec_fd < 0)
-			return -errno;
-	}
-	ret = from_netlink(d, root, rec_fd);
-	if (rec_fd >= 0)
-		close(rec_fd);
+	ret = from_netlink(d, root, q);
 	/* No sock_diag at all (old kernel, seccomp): text files. */
 	if ((ret == -EPROTONOSUPPORT || ret == -EAFNOSUPPORT ||
 	     ret == -EACCES || ret == -EPERM) &&

@@ -7,6 +7,12 @@
  * it cannot express become "true" or "false", whichever lets more
  * sockets through); user space then evaluates the exact tree, so the
  * result does not depend on what the kernel understood.
+ *
+ * Recursion is bounded: the parser refuses "not" and "(" nested deeper
+ * than SOCK_DIAG_FILTER_DEPTH, and a run of "and" or "or" (which has no
+ * limit: a command line can hold 100k conditions) is one node whose
+ * operands are a list walked by a loop, so the tree is never deeper
+ * than about twice the nesting, whatever the length of the filter.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -24,7 +30,8 @@ enum op { F_STATE, F_SPORT, F_DPORT, F_SRC, F_DST, F_AND, F_OR, F_NOT };
 
 struct node {
 	enum op op;
-	int left, right; /* children, -1 when none */
+	int left; /* F_NOT: operand; F_AND, F_OR: first operand; else -1 */
+	int next; /* the next operand of the parent F_AND/F_OR, or -1 */
 	uint32_t states; /* F_STATE */
 	int port;	 /* ports; -1 = any in host conditions */
 	uint8_t family;	 /* F_SRC/F_DST: AF_INET or AF_INET6 */
@@ -34,7 +41,7 @@ struct node {
 
 struct sock_diag_filter {
 	struct node *nodes;
-	int count;
+	int count, cap;
 	int root;
 };
 
@@ -44,6 +51,7 @@ struct parser {
 	char *const *argv;
 	int pos;
 	int bad;
+	int depth; /* "not" and "(" around the current word */
 };
 
 #define S(x) (1u << SOCK_DIAG_##x)
@@ -98,17 +106,39 @@ static int state_mask(const char *word, uint32_t *mask)
 	return -EINVAL;
 }
 
-static int new_node(struct parser *p, enum op op, int left, int right)
+static int new_node(struct parser *p, enum op op, int left)
 {
 	struct sock_diag_filter *f = p->f;
-	void *q = realloc(f->nodes, (size_t)(f->count + 1) * sizeof(*f->nodes));
 
-	if (!q)
-		return -ENOMEM;
-	f->nodes = q;
+	if (f->count == f->cap) {
+		size_t cap = f->cap ? (size_t)f->cap * 2 : 16;
+		void *q = cap <= INT32_MAX
+			      ? realloc(f->nodes, cap * sizeof(*f->nodes))
+			      : NULL;
+
+		if (!q)
+			return -ENOMEM;
+		f->nodes = q;
+		f->cap = (int)cap;
+	}
 	f->nodes[f->count] =
-	    (struct node){ .op = op, .left = left, .right = right, .port = -1 };
+	    (struct node){ .op = op, .left = left, .next = -1, .port = -1 };
 	return f->count++;
+}
+
+/* Operand r joins the F_AND/F_OR list that ends at *last: a new node
+ * of type op over first and r when *list is -1 (then *list is set). */
+static int chain(struct parser *p, enum op op, int first, int *list, int *last,
+		 int r)
+{
+	if (*list < 0) {
+		*list = new_node(p, op, first);
+		if (*list < 0)
+			return *list;
+	}
+	p->f->nodes[*last].next = r;
+	*last = r;
+	return 0;
 }
 
 static const char *peek(const struct parser *p)
@@ -236,37 +266,50 @@ static int parse_pred(struct parser *p)
 	if (!strcmp(kw, "state")) {
 		if (state_mask(val, &tmp.states))
 			return fail(p);
-		n = new_node(p, F_STATE, -1, -1);
+		n = new_node(p, F_STATE, -1);
 		if (n >= 0)
 			p->f->nodes[n].states = tmp.states;
 	} else if (is(kw, "port", "sport", "dport")) {
 		if (parse_port(val, &port))
 			return fail(p);
 		if (!strcmp(kw, "port")) {
-			l = new_node(p, F_SPORT, -1, -1);
-			r = new_node(p, F_DPORT, -1, -1);
-			if (l < 0 || r < 0)
+			l = new_node(p, F_SPORT, -1);
+			r = new_node(p, F_DPORT, -1);
+			n = new_node(p, F_OR, l);
+			if (l < 0 || r < 0 || n < 0)
 				return -ENOMEM;
 			p->f->nodes[l].port = p->f->nodes[r].port = port;
-			n = new_node(p, F_OR, l, r);
+			p->f->nodes[l].next = r;
 		} else {
-			n = new_node(p, kw[0] == 's' ? F_SPORT : F_DPORT, -1,
-				     -1);
+			n = new_node(p, kw[0] == 's' ? F_SPORT : F_DPORT, -1);
 			if (n >= 0)
 				p->f->nodes[n].port = port;
 		}
 	} else {
 		if (parse_addr(val, &tmp))
 			return fail(p);
-		n = new_node(p, kw[0] == 's' ? F_SRC : F_DST, -1, -1);
+		n = new_node(p, kw[0] == 's' ? F_SRC : F_DST, -1);
 		if (n >= 0) {
 			tmp.op = p->f->nodes[n].op;
-			tmp.left = tmp.right = -1;
+			tmp.left = tmp.next = -1;
 			p->f->nodes[n] = tmp;
 		}
 	}
 	p->pos++;
 	return n;
+}
+
+/* "not" or "(" at the current word, one level deeper; 0 or -ELOOP. */
+static int descend(struct parser *p)
+{
+	if (p->depth >= SOCK_DIAG_FILTER_DEPTH) {
+		if (p->bad < 0)
+			p->bad = p->pos;
+		return -ELOOP;
+	}
+	p->depth++;
+	p->pos++;
+	return 0;
 }
 
 static int parse_factor(struct parser *p)
@@ -275,13 +318,19 @@ static int parse_factor(struct parser *p)
 	int n;
 
 	if (is(w, "not", "!", "!")) {
-		p->pos++;
+		n = descend(p);
+		if (n < 0)
+			return n;
 		n = parse_factor(p);
-		return n < 0 ? n : new_node(p, F_NOT, n, -1);
+		p->depth--;
+		return n < 0 ? n : new_node(p, F_NOT, n);
 	}
 	if (is(w, "(", "(", "(")) {
-		p->pos++;
+		n = descend(p);
+		if (n < 0)
+			return n;
 		n = parse_expr(p);
+		p->depth--;
 		if (n < 0)
 			return n;
 		if (!is(peek(p), ")", ")", ")"))
@@ -294,33 +343,37 @@ static int parse_factor(struct parser *p)
 
 static int parse_term(struct parser *p)
 {
-	int l = parse_factor(p), r;
+	int first = parse_factor(p), list = -1, last = first, r;
 	const char *w;
 
-	while (l >= 0 && (w = peek(p)) && !is(w, "or", "||", "|") &&
+	while (first >= 0 && (w = peek(p)) && !is(w, "or", "||", "|") &&
 	       !is(w, ")", ")", ")")) {
 		if (is(w, "and", "&&", "&"))
 			p->pos++;
 		r = parse_factor(p);
 		if (r < 0)
 			return r;
-		l = new_node(p, F_AND, l, r);
+		r = chain(p, F_AND, first, &list, &last, r);
+		if (r < 0)
+			return r;
 	}
-	return l;
+	return list >= 0 ? list : first;
 }
 
 static int parse_expr(struct parser *p)
 {
-	int l = parse_term(p), r;
+	int first = parse_term(p), list = -1, last = first, r;
 
-	while (l >= 0 && is(peek(p), "or", "||", "|")) {
+	while (first >= 0 && is(peek(p), "or", "||", "|")) {
 		p->pos++;
 		r = parse_term(p);
 		if (r < 0)
 			return r;
-		l = new_node(p, F_OR, l, r);
+		r = chain(p, F_OR, first, &list, &last, r);
+		if (r < 0)
+			return r;
 	}
-	return l;
+	return list >= 0 ? list : first;
 }
 
 int sock_diag_filter_parse(int argc, char *const *argv,
@@ -402,9 +455,12 @@ static int eval(const struct sock_diag_filter *f, int i,
 	case F_DST:
 		return inet && host_match(n, e, n->op == F_SRC);
 	case F_AND:
-		return eval(f, n->left, e) && eval(f, n->right, e);
 	case F_OR:
-		return eval(f, n->left, e) || eval(f, n->right, e);
+		/* and: the first false operand decides; or: the first true */
+		for (i = n->left; i >= 0; i = f->nodes[i].next)
+			if (eval(f, i, e) == (n->op == F_OR))
+				return n->op == F_OR;
+		return n->op == F_AND;
 	case F_NOT:
 		return !eval(f, n->left, e);
 	}
@@ -431,11 +487,16 @@ static int eval_state(const struct sock_diag_filter *f, int i, int state)
 		return l == 2 ? 2 : !l;
 	case F_AND:
 	case F_OR:
-		l = eval_state(f, n->left, state);
-		r = eval_state(f, n->right, state);
-		if (n->op == F_AND)
-			return !l || !r ? 0 : (l == 1 && r == 1) ? 1 : 2;
-		return l == 1 || r == 1 ? 1 : (!l && !r) ? 0 : 2;
+		/* and: false decides, else unknown if any is; or: true */
+		l = n->op == F_OR ? 0 : 1;
+		for (i = n->left; i >= 0; i = f->nodes[i].next) {
+			r = eval_state(f, i, state);
+			if (r == (n->op == F_OR))
+				return r;
+			if (r == 2)
+				l = 2;
+		}
+		return l;
 	default:
 		return 2;
 	}
@@ -461,12 +522,16 @@ uint32_t sock__diag_filter_states(const struct sock_diag_filter *f)
 struct bc {
 	uint8_t *p;
 	size_t len;
+	size_t limit; /* longer code is of no use: -E2BIG */
 };
 
 static int bc_grow(struct bc *c, size_t extra)
 {
-	void *q = realloc(c->p, c->len + extra);
+	void *q;
 
+	if (extra > c->limit - c->len)
+		return -E2BIG;
+	q = realloc(c->p, c->len + extra + 1);
 	if (!q)
 		return -ENOMEM;
 	c->p = q;
@@ -503,7 +568,7 @@ static void bc_relocate(struct bc *a, size_t extra)
 
 static int bc_append(struct bc *a, struct bc *b)
 {
-	int ret = bc_grow(a, b->len + 1);
+	int ret = bc_grow(a, b->len);
 
 	if (!ret && b->len)
 		memcpy(a->p + a->len, b->p, b->len);
@@ -537,24 +602,27 @@ static int bc_leaf(const struct node *n, struct bc *c)
 static int bc_compile(const struct sock_diag_filter *f, int i, int positive,
 		      struct bc *c);
 
-static int bc_binary(const struct sock_diag_filter *f, const struct node *n,
-		     int positive, struct bc *c)
+/* An and/or list, joined from the left: ((a b) c) ... */
+static int bc_list(const struct sock_diag_filter *f, const struct node *n,
+		   int positive, struct bc *c)
 {
-	struct bc r = { 0 };
-	int ret;
+	int ret = bc_compile(f, n->left, positive, c);
 
-	ret = bc_compile(f, n->left, positive, c);
-	if (!ret)
-		ret = bc_compile(f, n->right, positive, &r);
-	if (!ret && n->op == F_AND)
-		bc_relocate(c, r.len);
-	/* or: left's accept jumps over the right operand */
-	if (!ret && n->op == F_OR)
-		ret = bc_op(c, INET_DIAG_BC_JMP, 4, (uint16_t)(4 + r.len), NULL,
-			    0);
-	if (!ret)
-		return bc_append(c, &r);
-	free(r.p);
+	for (int i = f->nodes[n->left].next; !ret && i >= 0;
+	     i = f->nodes[i].next) {
+		struct bc r = { .limit = c->limit };
+
+		ret = bc_compile(f, i, positive, &r);
+		if (!ret && n->op == F_AND)
+			bc_relocate(c, r.len);
+		/* or: left's accept jumps over the right operand */
+		if (!ret && n->op == F_OR)
+			ret = bc_op(c, INET_DIAG_BC_JMP, 4,
+				    (uint16_t)(4 + r.len), NULL, 0);
+		if (!ret)
+			ret = bc_append(c, &r);
+		free(r.p);
+	}
 	return ret;
 }
 
@@ -567,13 +635,14 @@ static int bc_compile(const struct sock_diag_filter *f, int i, int positive,
 	case F_STATE:
 		/* The state mask does this; let the superset through. */
 		return positive ? 0 : bc_op(c, INET_DIAG_BC_JMP, 4, 8, NULL, 0);
-	case F_NOT:
-		if (bc_compile(f, n->left, !positive, c))
-			return -ENOMEM;
-		return bc_op(c, INET_DIAG_BC_JMP, 4, 8, NULL, 0);
+	case F_NOT: {
+		int ret = bc_compile(f, n->left, !positive, c);
+
+		return ret ? ret : bc_op(c, INET_DIAG_BC_JMP, 4, 8, NULL, 0);
+	}
 	case F_AND:
 	case F_OR:
-		return bc_binary(f, n, positive, c);
+		return bc_list(f, n, positive, c);
 	default:
 		return bc_leaf(n, c);
 	}
@@ -582,7 +651,9 @@ static int bc_compile(const struct sock_diag_filter *f, int i, int positive,
 size_t sock__diag_filter_bytecode(const struct sock_diag_filter *f, void *buf,
 				  size_t size)
 {
-	struct bc c = { 0 };
+	/* the kernel's limit is 64 KiB; jumps must fit in 16 bits */
+	struct bc c = { .limit =
+			    size < UINT16_MAX / 2 ? size : UINT16_MAX / 2 };
 	size_t len = 0;
 	int any = 0;
 
@@ -591,8 +662,7 @@ size_t sock__diag_filter_bytecode(const struct sock_diag_filter *f, void *buf,
 		       f->nodes[i].op != F_OR && f->nodes[i].op != F_NOT;
 	if (!any)
 		return 0;
-	if (!bc_compile(f, f->root, 1, &c) && c.len <= size &&
-	    c.len <= UINT16_MAX / 2) {
+	if (!bc_compile(f, f->root, 1, &c)) {
 		memcpy(buf, c.p, c.len);
 		len = c.len;
 	}

@@ -3,10 +3,12 @@
  * snapshot, plus --json, filters and the --dump / SOCK_DIAG_FILE hooks.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <sock/diag.h>
 
@@ -108,8 +110,12 @@ static int parse_flags(int argc, char **argv, struct list_opts *o, int *all,
 		} else if (!strcmp(a, "--dump") || !strncmp(a, "--dump=", 7)) {
 			o->dump =
 			    a[6] ? a + 7 : (i + 1 < argc ? argv[++i] : NULL);
-			if (!o->dump || !*o->dump)
-				goto bad;
+			if (!o->dump || !*o->dump) {
+				tool_usage_error("list",
+						 "option '--dump' needs a "
+						 "value");
+				return -2;
+			}
 		} else if (l) {
 			letter(l, o, all, listening);
 		} else if (a[1] == '-') {
@@ -142,6 +148,11 @@ static int parse_filter(int argc, char **argv, struct list_opts *o)
 		tool_errorf("list: out of memory");
 		return EXIT_RUNTIME;
 	}
+	if (ret == -ELOOP)
+		return tool_usage_error("list",
+					"filter nested too deeply (more than "
+					"%d levels of not and parentheses)",
+					SOCK_DIAG_FILTER_DEPTH);
 	if (ret && bad < argc)
 		return tool_usage_error("list", "bad filter word '%s'",
 					argv[bad]);
@@ -187,6 +198,16 @@ static const char *source_name(int src)
 	return "sock_diag and /proc/net";
 }
 
+/* A write error of the listing; a reader that went away (| head) is
+ * not one: it had what it wanted, so nothing is said and we exit 0. */
+static int write_failed(int err)
+{
+	if (err == -EPIPE)
+		return EXIT_OK;
+	tool_errorf("list: writing the listing: %s", strerror(-err));
+	return EXIT_RUNTIME;
+}
+
 static int show(struct sock_diag *d, const struct list_opts *o,
 		struct sock_global *g)
 {
@@ -196,10 +217,8 @@ static int show(struct sock_diag *d, const struct list_opts *o,
 		      source_name(sock_diag_source(d)));
 	ret = o->json ? list_print_json(stdout, d, o)
 		      : list_print_table(stdout, d, o);
-	if (ret) {
-		tool_errorf("list: writing the listing: %s", strerror(-ret));
-		return EXIT_RUNTIME;
-	}
+	if (ret)
+		return write_failed(ret);
 	if (o->programs && sock_diag_hidden(d))
 		tool_errorf("list: %u processes of other users could not be "
 			    "read, their sockets show no owner (run as root "
@@ -222,11 +241,73 @@ static int stream(const struct sock_diag_query *q, struct list_opts *o,
 		return EXIT_RUNTIME;
 	}
 	tool_verbosef(g, "list: %zu sockets", count);
-	if (werr) {
-		tool_errorf("list: writing the listing: %s", strerror(-werr));
-		return EXIT_RUNTIME;
+	return werr ? write_failed(werr) : EXIT_OK;
+}
+
+/* --dump FILE: the kernel's replies are written as they arrive. */
+struct dump {
+	int fd;
+	int err; /* the first write error, negative errno */
+};
+
+static int dump_write(const void *buf, size_t len, void *arg)
+{
+	struct dump *dp = arg;
+	const char *p = buf;
+	ssize_t n;
+
+	while (len) {
+		n = write(dp->fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			dp->err = -errno;
+			return dp->err;
+		}
+		p += n;
+		len -= (size_t)n;
 	}
-	return EXIT_OK;
+	return 0;
+}
+
+/* The snapshot, with the --dump file open around it; failures are
+ * reported naming what failed: the dump file, the replay file or the
+ * socket table.  Returns 0 or an exit status. */
+static int take(struct sock_diag_query *q, const struct list_opts *o,
+		struct sock_diag **d)
+{
+	struct dump dp = { .fd = -1 };
+	int ret;
+
+	if (o->dump) {
+		dp.fd = open(o->dump, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+			     0644);
+		if (dp.fd < 0) {
+			tool_errorf("list: --dump %s: %s", o->dump,
+				    strerror(errno));
+			return EXIT_RUNTIME;
+		}
+		q->record = dump_write;
+		q->record_arg = &dp;
+	}
+	ret = sock_diag_snapshot(q, d);
+	if (dp.fd >= 0 && close(dp.fd) && !ret && !dp.err)
+		dp.err = -errno;
+	if (dp.err)
+		tool_errorf("list: --dump %s: %s", o->dump, strerror(-dp.err));
+	else if (ret && q->replay && ret == -EINVAL)
+		tool_errorf("list: SOCK_DIAG_FILE=%s: not a recorded "
+			    "sock_diag dump",
+			    q->replay);
+	else if (ret && q->replay)
+		tool_errorf("list: SOCK_DIAG_FILE=%s: %s", q->replay,
+			    strerror(-ret));
+	else if (ret)
+		tool_errorf("list: cannot read the socket table: %s",
+			    strerror(-ret));
+	if (!ret && dp.err)
+		sock_diag_free(*d);
+	return ret || dp.err ? EXIT_RUNTIME : 0;
 }
 
 int cmd_list(int argc, char **argv, struct sock_global *g)
@@ -245,7 +326,6 @@ int cmd_list(int argc, char **argv, struct sock_global *g)
 	q.role = o.role;
 	q.filter = o.filter;
 	q.flags = o.programs ? SOCK_DIAG_OWNERS : 0;
-	q.record = o.dump;
 	env = getenv("SOCK_DIAG_FILE");
 	q.replay = env && *env && !o.dump ? env : NULL;
 	env = getenv("SOCK_DIAG_PROCFS");
@@ -253,12 +333,10 @@ int cmd_list(int argc, char **argv, struct sock_global *g)
 		q.flags |= SOCK_DIAG_PROCFS;
 	if (list_can_stream(&o, &q))
 		return stream(&q, &o, g);
-	ret = sock_diag_snapshot(&q, &d);
+	ret = take(&q, &o, &d);
 	if (ret) {
-		tool_errorf("list: cannot read the socket table: %s",
-			    strerror(-ret));
 		sock_diag_filter_free(o.filter);
-		return EXIT_RUNTIME;
+		return ret;
 	}
 	ret = show(d, &o, g);
 	sock_diag_free(d);

@@ -113,13 +113,20 @@ void list_format_endpoint(char *buf, size_t size,
 struct obuf {
 	FILE *f;
 	size_t len;
+	int err; /* the first write error, negative errno */
 	char buf[OUT_BUF];
 };
+
+static void ob_write(struct obuf *b, const char *s, size_t n)
+{
+	if (fwrite(s, 1, n, b->f) != n && !b->err)
+		b->err = errno ? -errno : -EIO;
+}
 
 static void ob_flush(struct obuf *b)
 {
 	if (b->len)
-		fwrite(b->buf, 1, b->len, b->f);
+		ob_write(b, b->buf, b->len);
 	b->len = 0;
 }
 
@@ -128,7 +135,7 @@ static void ob_put(struct obuf *b, const char *s, size_t n)
 	if (n > OUT_BUF - b->len) {
 		ob_flush(b);
 		if (n > OUT_BUF) {
-			fwrite(s, 1, n, b->f);
+			ob_write(b, s, n);
 			return;
 		}
 	}
@@ -436,14 +443,20 @@ static void unix_table(const struct row_ctx *c)
 	}
 }
 
-/* Flush b, free it and report a write error of out. */
+/* Flush b, free it and report a write error of out (the first one:
+ * errno may have changed since). */
 static int finish(struct obuf *b, FILE *out)
 {
+	int err;
+
 	ob_flush(b);
+	err = b->err;
 	free(b);
-	if (fflush(out) || ferror(out))
-		return errno ? -errno : -EIO;
-	return 0;
+	if (fflush(out) && !err)
+		err = errno ? -errno : -EIO;
+	if (ferror(out) && !err)
+		err = -EIO;
+	return err;
 }
 
 int list_print_table(FILE *out, const struct sock_diag *d,
@@ -456,6 +469,7 @@ int list_print_table(FILE *out, const struct sock_diag *d,
 		return -ENOMEM;
 	c.b->f = out;
 	c.b->len = 0;
+	c.b->err = 0;
 	if (!o->numeric)
 		c.n = list_names_new(d);
 	if (o->protocols & (SOCK_DIAG_TCP | SOCK_DIAG_UDP | SOCK_DIAG_RAW))
@@ -502,13 +516,13 @@ static int stream_row(const struct sock_diag_entry *e, void *arg)
 	v6_rows(s, rank(e->protocol));
 	inet_row(&s->c, e);
 	s->count++;
-	return 0;
+	return s->c.b->err; /* stops the dump: no one reads the rest */
 }
 
 int list_can_stream(const struct list_opts *o, const struct sock_diag_query *q)
 {
-	return o->numeric && !o->programs && !o->json && !q->record &&
-	       !q->replay && !(o->protocols & SOCK_DIAG_UNIX);
+	return o->numeric && !o->programs && !o->json && !o->dump &&
+	       !q->record && !q->replay && !(o->protocols & SOCK_DIAG_UNIX);
 }
 
 /*
@@ -555,11 +569,14 @@ int list_stream_table(FILE *out, const struct sock_diag_query *q,
 	}
 	s.c.b->f = out;
 	s.c.b->len = 0;
+	s.c.b->err = 0;
 	s.c.w[0] = s.c.w[1] = ADDR_WIDTH;
 	if (v6)
 		widths(v6, NULL, &s.c.w[0], &s.c.w[1]);
 	inet_header(&s.c);
 	ret = stream_v4(&s, q, count);
+	if (ret && ret == s.c.b->err)
+		ret = 0; /* the write error stopped it: *werr says so */
 	sock_diag_free(v6);
 	*werr = finish(s.c.b, out);
 	return ret;

@@ -164,10 +164,13 @@ int list_print_json(FILE *out, const struct sock_diag *d,
 	size_t n = sock_diag_count(d);
 
 	fputs("[", out);
-	for (size_t i = 0; i < n; i++) {
+	/* stop at the first write error, while errno still tells it */
+	for (size_t i = 0; i < n && !ferror(out); i++) {
 		fputs(i ? ",\n" : "\n", out);
 		object(out, d, sock_diag_get(d, i), o);
 	}
+	if (ferror(out))
+		return errno ? -errno : -EIO;
 	fputs(n ? "\n]\n" : "]\n", out);
 	if (fflush(out) || ferror(out))
 		return errno ? -errno : -EIO;

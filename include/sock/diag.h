@@ -80,10 +80,14 @@ struct sock_diag_query {
 	/* Optional filter; its state and port/address conditions are
 	 * sent to the kernel where it can evaluate them. */
 	const struct sock_diag_filter *filter;
-	/* When set, the raw kernel replies are appended to this file
-	 * (the --dump hook); replay reads such a file instead of asking
-	 * the kernel.  At most one of the two. */
-	const char *record;
+	/* When set, the kernel's raw replies are passed to record as they
+	 * arrive (the --dump hook), with record_arg: the bytes of all the
+	 * calls, in order, make a file that replay can read.  A non-zero
+	 * return (a negative errno) stops the snapshot and is returned.
+	 * replay names such a file (or pipe), read instead of asking the
+	 * kernel.  At most one of the two. */
+	int (*record)(const void *buf, size_t len, void *arg);
+	void *record_arg;
 	const char *replay;
 	/* Root of the proc file system ("/proc" when NULL). */
 	const char *proc_root;
@@ -129,7 +133,9 @@ struct sock_diag_owner {
  * Take a snapshot of the sockets q selects (NULL: all).  Returns 0 and
  * sets *out (free it with sock_diag_free()), or a negative errno:
  * -EPROTONOSUPPORT when neither sock_diag nor /proc/net can be read,
- * -ENOENT/-EINVAL for a missing or malformed replay file, -ENOMEM.
+ * -ENOMEM, what q->record returned; with q->replay, every error is the
+ * replay file's: -EINVAL when it is not a recorded dump, else the errno
+ * of opening or reading it (-ENOENT, -EISDIR...).
  */
 int sock_diag_snapshot(const struct sock_diag_query *q, struct sock_diag **out);
 
@@ -180,13 +186,18 @@ int sock_diag_source(const struct sock_diag *d);
  * the spelling the filter grammar accepts; "unknown" if out of range. */
 const char *sock_diag_state_name(int state);
 
+/* How deeply "not" and "(" may nest in a filter (runs of and/or are
+ * not limited). */
+#define SOCK_DIAG_FILTER_DEPTH 100
+
 /*
  * Parse a filter expression given as words (the tail of a command
  * line):  state NAME | port N | sport N | dport N | src ADDR[/LEN] |
  * dst ADDR[/LEN], combined with and, or, not and parentheses.  Returns 0
  * and sets *out (free with sock_diag_filter_free()); or -EINVAL and sets
  * *bad to the index of the first word it could not use (argc when the
- * expression ends too early).
+ * expression ends too early); -ELOOP (and *bad set to that word) when a
+ * "not" or "(" would nest deeper than SOCK_DIAG_FILTER_DEPTH; -ENOMEM.
  */
 int sock_diag_filter_parse(int argc, char *const *argv,
 			   struct sock_diag_filter **out, int *bad);

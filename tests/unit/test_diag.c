@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -275,6 +276,55 @@ static void test_garbage(void **state)
 	sock_diag_free(d);
 }
 
+/* Replay reads the file as a stream: a pipe (no size) gives the same
+ * table as the file; /dev/zero (no size, no end) and a file cut short
+ * are not dumps; errors of opening and reading are passed on. */
+static void test_replay_stream(void **state)
+{
+	struct sock_diag_query q = { 0 };
+	struct sock_diag *d;
+	static char path[512];
+	char cut[] = "/tmp/sock-test-diag.XXXXXX";
+	char buf[4096];
+	size_t want, len;
+	int fds[2], fd;
+	FILE *f;
+
+	(void)state;
+	d = take(&q, 1);
+	want = sock_diag_count(d);
+	assert_true(want > 0);
+	sock_diag_free(d);
+	f = fopen(q.replay, "rb");
+	assert_non_null(f);
+	len = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	assert_true(len > 100 && len < sizeof(buf)); /* fits a pipe */
+
+	assert_int_equal(pipe(fds), 0);
+	assert_int_equal(write(fds[1], buf, len), (ssize_t)len);
+	close(fds[1]);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fds[0]);
+	q.replay = path;
+	d = NULL;
+	assert_int_equal(sock_diag_snapshot(&q, &d), 0);
+	assert_int_equal(sock_diag_count(d), want);
+	sock_diag_free(d);
+	close(fds[0]);
+
+	q.replay = "/dev/zero";
+	assert_int_equal(sock_diag_snapshot(&q, &d), -EINVAL);
+	q.replay = "/tmp";
+	assert_int_equal(sock_diag_snapshot(&q, &d), -EISDIR);
+	fd = mkstemp(cut);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, buf, len - 10), (ssize_t)(len - 10));
+	close(fd);
+	q.replay = cut;
+	assert_int_equal(sock_diag_snapshot(&q, &d), -EINVAL);
+	unlink(cut);
+}
+
 static void test_state_names(void **state)
 {
 	(void)state;
@@ -293,6 +343,7 @@ int main(void)
 		cmocka_unit_test(test_procfs),
 		cmocka_unit_test(test_stream),
 		cmocka_unit_test(test_replay_missing),
+		cmocka_unit_test(test_replay_stream),
 		cmocka_unit_test(test_garbage),
 		cmocka_unit_test(test_state_names),
 	};

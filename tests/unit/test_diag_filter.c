@@ -281,11 +281,12 @@ static int run(const uint8_t *bc, int len, const struct sock_diag_entry *e)
 	return len == 0;
 }
 
-static void same_as_kernel(const char *text, int exact)
+/* The bytecode of f agrees with the user-space evaluation (exactly, or
+ * accepts a superset); f is freed. */
+static void same_as_kernel_f(struct sock_diag_filter *f, const char *text,
+			     int exact)
 {
-	uint8_t bc[4096];
-	int bad;
-	struct sock_diag_filter *f = parse(text, &bad);
+	static uint8_t bc[UINT16_MAX];
 	size_t len;
 
 	assert_non_null(f);
@@ -302,6 +303,13 @@ static void same_as_kernel(const char *text, int exact)
 				 i, user, kern);
 	}
 	sock_diag_filter_free(f);
+}
+
+static void same_as_kernel(const char *text, int exact)
+{
+	int bad;
+
+	same_as_kernel_f(parse(text, &bad), text, exact);
 }
 
 static void test_bytecode(void **state)
@@ -344,6 +352,117 @@ static void test_bytecode(void **state)
 	sock_diag_filter_free(f);
 }
 
+/* argv of n copies of open, then "sport 80", then n ")" when open is
+ * "("; returns argc.  argv must have room for 2 * n + 2 words. */
+static int nested(char **argv, int n, const char *open)
+{
+	int argc = 0;
+
+	for (int i = 0; i < n; i++)
+		argv[argc++] = (char *)open;
+	argv[argc++] = "sport";
+	argv[argc++] = "80";
+	for (int i = 0; !strcmp(open, "(") && i < n; i++)
+		argv[argc++] = ")";
+	return argc;
+}
+
+/* "not" and "(" nest up to SOCK_DIAG_FILTER_DEPTH, and there they work
+ * (match, state mask, bytecode); one more is -ELOOP, naming the word,
+ * and 100000 more do not run the parser off the stack. */
+static void test_nesting(void **state)
+{
+	static const char *const opens[] = { "!", "not", "(" };
+	enum { DEEP = 100000 };
+	char **argv = calloc(2 * DEEP + 2, sizeof(*argv));
+	struct sock_diag_filter *f;
+	int depth = SOCK_DIAG_FILTER_DEPTH, argc, bad;
+
+	(void)state;
+	assert_non_null(argv);
+	fill_sample();
+	for (size_t i = 0; i < ARRAY_SIZE(opens); i++) {
+		/* an even number of nots is sport 80 */
+		argc = nested(argv, depth, opens[i]);
+		f = NULL;
+		assert_int_equal(sock_diag_filter_parse(argc, argv, &f, &bad),
+				 0);
+		assert_true(sock_diag_filter_match(f, &sample[1]));
+		assert_false(sock_diag_filter_match(f, &sample[2]));
+		assert_int_equal(sock__diag_filter_states(f),
+				 SOCK_DIAG_STATES_ALL);
+		same_as_kernel_f(f, opens[i], 1);
+		for (int n = depth + 1; n <= DEEP; n += DEEP - depth - 1) {
+			argc = nested(argv, n, opens[i]);
+			bad = -1;
+			assert_int_equal(
+			    sock_diag_filter_parse(argc, argv, &f, &bad),
+			    -ELOOP);
+			assert_int_equal(bad, depth);
+		}
+	}
+	free(argv);
+}
+
+/* A run of and/or has no depth limit, and a long one (as many words as
+ * a command line holds, and more) is walked by loops, not recursion:
+ * matching, the state mask and the bytecode all cope. */
+static void test_long_chain(void **state)
+{
+	enum { TERMS = 500000 };
+	char **argv = calloc(4 * TERMS + 4, sizeof(*argv));
+	static const char *const joins[] = { "or", "and" };
+	struct sock_diag_filter *f;
+	uint8_t bc[512];
+	int argc, bad;
+
+	(void)state;
+	assert_non_null(argv);
+	fill_sample();
+	for (size_t j = 0; j < ARRAY_SIZE(joins); j++) {
+		argc = 0;
+		argv[argc++] = "(";
+		for (int i = 0; i < TERMS; i++) {
+			if (i)
+				argv[argc++] = (char *)joins[j];
+			/* or: any sport 80; and: not sport 22, 21 */
+			if (j == 1)
+				argv[argc++] = "!";
+			argv[argc++] = "sport";
+			argv[argc++] = i % 2 ? "22" : i || j ? "21" : "80";
+		}
+		argv[argc++] = ")";
+		f = NULL;
+		assert_int_equal(sock_diag_filter_parse(argc, argv, &f, &bad),
+				 0);
+		for (size_t i = 0; i < 7; i++)
+			assert_int_equal(sock_diag_filter_match(f, &sample[i]),
+					 j ? sample[i].in.local_port != 22 &&
+						 sample[i].in.local_port != 21
+					   : sample[i].in.local_port == 80 ||
+						 sample[i].in.local_port ==
+						     22 ||
+						 sample[i].in.local_port == 21);
+		assert_int_equal(sock__diag_filter_states(f),
+				 SOCK_DIAG_STATES_ALL);
+		/* too long for the kernel: user space filters */
+		assert_int_equal(sock__diag_filter_bytecode(f, bc, sizeof(bc)),
+				 0);
+		sock_diag_filter_free(f);
+	}
+	/* a run that fits is exact */
+	argc = 0;
+	for (int i = 0; i < 1000; i++) {
+		if (i)
+			argv[argc++] = "or";
+		argv[argc++] = "dport";
+		argv[argc++] = i == 999 ? "443" : "1";
+	}
+	assert_int_equal(sock_diag_filter_parse(argc, argv, &f, &bad), 0);
+	same_as_kernel_f(f, "dport 1 or ... dport 443", 1);
+	free(argv);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -351,6 +470,8 @@ int main(void)
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_states_mask),
 		cmocka_unit_test(test_bytecode),
+		cmocka_unit_test(test_nesting),
+		cmocka_unit_test(test_long_chain),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
