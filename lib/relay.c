@@ -115,11 +115,24 @@ static void update(struct sock_relay *r)
 		} else if (ev && r->registered[i]) {
 			sock_loop_mod(r->loop, r->fds[i], ev);
 		} else if (ev) {
-			if (sock_loop_add(r->loop, r->fds[i], ev, on_fd, r))
-				end_session(r, -errno ? -errno : -EIO);
+			int ret =
+			    sock_loop_add(r->loop, r->fds[i], ev, on_fd, r);
+
+			if (ret)
+				end_session(r, ret);
 			else
 				r->registered[i] = 1;
 		}
+	}
+}
+
+/* Tell the owner once that the session is over.  The callback may free
+ * r: callers return right after. */
+static void report_if_done(struct sock_relay *r)
+{
+	if (r->finished && !r->reported) {
+		r->reported = 1;
+		r->done(r, r->err, r->arg);
 	}
 }
 
@@ -131,10 +144,7 @@ static void on_idle(struct sock_loop *loop, void *arg)
 	r->idle_timer = 0;
 	end_session(r, 0);
 	update(r);
-	if (!r->reported) {
-		r->reported = 1;
-		r->done(r, r->err, r->arg);
-	}
+	report_if_done(r);
 }
 
 static void arm_idle(struct sock_relay *r)
@@ -326,10 +336,7 @@ static void on_drain(struct sock_loop *loop, void *arg)
 	r->drain_timer = 0;
 	check_drained(r);
 	update(r);
-	if (r->finished && !r->reported) {
-		r->reported = 1;
-		r->done(r, r->err, r->arg); /* may free r: nothing after */
-	}
+	report_if_done(r);
 }
 
 static void on_fd(struct sock_loop *loop, int fd, uint32_t events, void *arg)
@@ -348,10 +355,7 @@ static void on_fd(struct sock_loop *loop, int fd, uint32_t events, void *arg)
 			do_read(dirs[i]);
 	check_drained(r);
 	update(r);
-	if (r->finished && !r->reported) {
-		r->reported = 1;
-		r->done(r, r->err, r->arg); /* may free r: nothing after */
-	}
+	report_if_done(r);
 }
 
 static void add_fd(struct sock_relay *r, int fd, int is_socket)

@@ -55,7 +55,10 @@ int tool_usage_error(const char *cmd, const char *fmt, ...)
 
 /* Print text with control characters made visible, so that the caret
  * below it still lines up. */
-/* How much of a long endpoint is echoed on each side of the caret. */
+/* Endpoints up to ECHO_WHOLE characters are echoed whole (the longest
+ * Unix endpoint is 122); longer ones as ECHO_SIDE characters on each
+ * side of the caret. */
+#define ECHO_WHOLE 160
 #define ECHO_SIDE 60
 
 /* Write n bytes of text with control characters made visible as '?', so
@@ -88,13 +91,16 @@ int tool_parse_endpoint(const char *text, struct sock_addr *out)
 
 	if (!sock_addr_parse(text, out, &e))
 		return 0;
-	size_t from = e.pos > ECHO_SIDE ? e.pos - ECHO_SIDE : 0;
-	int cut = strlen(text + from) > 2 * ECHO_SIDE;
+	size_t len = strlen(text), from = 0, shown = len;
 
+	if (len > ECHO_WHOLE) {
+		from = e.pos > ECHO_SIDE ? e.pos - ECHO_SIDE : 0;
+		shown = 2 * ECHO_SIDE;
+	}
 	fprintf(stderr, "sock: bad endpoint: %s\n  %s", e.reason,
 		from ? "..." : "");
-	print_visible(text + from, 2 * ECHO_SIDE);
-	fprintf(stderr, "%s\n  %*s^\n", cut ? "..." : "",
+	print_visible(text + from, shown);
+	fprintf(stderr, "%s\n  %*s^\n", len - from > shown ? "..." : "",
 		(int)(e.pos - from + (from ? 3 : 0)), "");
 	return -1;
 }
