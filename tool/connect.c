@@ -17,26 +17,26 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: sock connect [-w SECONDS] [--idle SECONDS] [-4|-6] "
-		"ENDPOINT\n\n"
-		"Connect to ENDPOINT; copy stdin to it and what it sends to "
-		"stdout.\n"
-		"At the end of stdin the write side is shut down (SHUT_WR) "
-		"and the reply\n"
-		"is read until the peer closes. Datagram endpoints (udp, "
-		"unix-dgram)\n"
-		"send each read from stdin as one datagram and, after stdin "
-		"ends, wait\n"
-		"for replies until none has come for the idle time.\n\n"
-		"  -w, --timeout SECONDS  give up connecting after SECONDS\n"
-		"  --idle SECONDS         datagram idle time after stdin ends "
-		"(default 2)\n"
-		"  -d, --no-stdin         never read stdin, never half-close: "
-		"only receive\n"
-		"  -4, -6                 IPv4 or IPv6 only\n"
-		"  -v, --trace            say what happens; show every "
-		"socket call\n");
+	fprintf(
+	    f, "usage: sock connect [-d] [-w SECONDS] [--idle SECONDS] [-4|-6] "
+	       "ENDPOINT\n\n"
+	       "Connect to ENDPOINT; copy stdin to it and what it sends to "
+	       "stdout.\n"
+	       "At the end of stdin the write side is shut down (SHUT_WR) "
+	       "and the reply\n"
+	       "is read until the peer closes. Datagram endpoints (udp, "
+	       "unix-dgram)\n"
+	       "send each read from stdin as one datagram and, after stdin "
+	       "ends, wait\n"
+	       "for replies until none has come for the idle time.\n\n"
+	       "  -w, --timeout SECONDS  give up connecting after SECONDS\n"
+	       "  --idle SECONDS         datagram idle time after stdin ends "
+	       "(default 2)\n"
+	       "  -d, --no-stdin         never read stdin, never half-close: "
+	       "only receive\n"
+	       "  -4, -6                 IPv4 or IPv6 only\n"
+	       "  -v, --trace            say what happens; show every "
+	       "socket call\n");
 }
 
 struct connect_args {

@@ -32,27 +32,27 @@ struct listen_args {
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: sock listen [-k] [--exec 'PROGRAM ARG...'] [-4|-6] "
-		"ENDPOINT\n\n"
-		"Serve ENDPOINT. Stream endpoints accept one connection and "
-		"bridge it with\n"
-		"stdin/stdout; datagram endpoints print every datagram from "
-		"any peer and\n"
-		"send stdin to the peer heard from last.\n\n"
-		"  -k, --keep           keep listening after a connection "
-		"ends\n"
-		"  -d, --no-stdin       never read stdin, never half-close: "
-		"only receive\n"
-		"  -e, --exec COMMAND   run COMMAND per connection, the "
-		"connection as its\n"
-		"                       stdin and stdout (no shell; SOCK_PEER "
-		"is set);\n"
-		"                       with -k, connections are served "
-		"concurrently\n"
-		"  -4, -6               IPv4 or IPv6 only\n"
-		"  -v, --trace          say what happens; show every socket "
-		"call\n");
+	fprintf(
+	    f, "usage: sock listen [-k] [-d] [--exec 'PROGRAM ARG...'] [-4|-6] "
+	       "ENDPOINT\n\n"
+	       "Serve ENDPOINT. Stream endpoints accept one connection and "
+	       "bridge it with\n"
+	       "stdin/stdout; datagram endpoints print every datagram from "
+	       "any peer and\n"
+	       "send stdin to the peer heard from last.\n\n"
+	       "  -k, --keep           keep listening after a connection "
+	       "ends\n"
+	       "  -d, --no-stdin       never read stdin, never half-close: "
+	       "only receive\n"
+	       "  -e, --exec COMMAND   run COMMAND per connection, the "
+	       "connection as its\n"
+	       "                       stdin and stdout (no shell; SOCK_PEER "
+	       "is set);\n"
+	       "                       with -k, connections are served "
+	       "concurrently\n"
+	       "  -4, -6               IPv4 or IPv6 only\n"
+	       "  -v, --trace          say what happens; show every socket "
+	       "call\n");
 }
 
 static int parse_args(int argc, char **argv, struct sock_global *g,
