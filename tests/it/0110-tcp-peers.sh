@@ -24,58 +24,39 @@ printf 'from-sock\n' > "$T/s.in"
 printf 'from-peer\n' > "$T/p.in"
 
 # 1-2: sock listen, socat and nc as clients, both directions
-bg sh -c "exec \"$SOCK\" -v listen tcp://127.0.0.1:0 < '$T/s.in' > '$T/s1.out' 2> '$T/s1.err'"
-lpid=$!
-port=$(wait_port "$T/s1.err")
+listen_bg s1 tcp://127.0.0.1:0 < "$T/s.in"
 out=$(timeout 10 socat -t 5 - "TCP:127.0.0.1:$port" < "$T/p.in")
 wait_exit $lpid 5
-check "listen <- socat: both directions, exit 0" \
-	test "$out|$(cat "$T/s1.out")|$st" = "from-sock|from-peer|0"
+check "listen <- socat: both directions, exit 0" served s1
 
-bg sh -c "exec \"$SOCK\" -v listen tcp://127.0.0.1:0 < '$T/s.in' > '$T/s2.out' 2> '$T/s2.err'"
-lpid=$!
-port=$(wait_port "$T/s2.err")
+listen_bg s2 tcp://127.0.0.1:0 < "$T/s.in"
 out=$(timeout 10 nc -N 127.0.0.1 "$port" < "$T/p.in")
 wait_exit $lpid 5
-check "listen <- nc -N: both directions, exit 0" \
-	test "$out|$(cat "$T/s2.out")|$st" = "from-sock|from-peer|0"
+check "listen <- nc -N: both directions, exit 0" served s2
 
 # 3-4: sock connect, socat and nc as servers
 bg sh -c "exec socat -d -d -t 5 TCP-LISTEN:0,bind=127.0.0.1 - < '$T/p.in' > '$T/p3.out' 2> '$T/p3.err'"
 port=$(socat_port "$T/p3.err")
-out=$(timeout 10 "$SOCK" connect "tcp://127.0.0.1:$port" < "$T/s.in")
-rc=$?
-wait_for test -s "$T/p3.out"
-check "connect -> socat: both directions, exit 0" \
-	test "$out|$(cat "$T/p3.out")|$rc" = "from-peer|from-sock|0"
+connect_to 10 "$T/p3.out" "tcp://127.0.0.1:$port" < "$T/s.in"
+check "connect -> socat: both directions, exit 0" reached "$T/p3.out"
 
 port=$(free_port tcp)
 bg sh -c "exec nc -N -l 127.0.0.1 $port < '$T/p.in' > '$T/p4.out'"
 wait_for listening "$port"
-out=$(timeout 10 "$SOCK" connect "127.0.0.1:$port" < "$T/s.in")
-rc=$?
-wait_for test -s "$T/p4.out"
-check "connect -> nc -l: both directions, exit 0" \
-	test "$out|$(cat "$T/p4.out")|$rc" = "from-peer|from-sock|0"
+connect_to 10 "$T/p4.out" "127.0.0.1:$port" < "$T/s.in"
+check "connect -> nc -l: both directions, exit 0" reached "$T/p4.out"
 
 # 5-6: IPv6 with socat and nc
-bg sh -c "exec \"$SOCK\" -v listen 'tcp://[::1]:0' < '$T/s.in' > '$T/s5.out' 2> '$T/s5.err'"
-lpid=$!
-port=$(wait_port "$T/s5.err")
+listen_bg s5 'tcp://[::1]:0' < "$T/s.in"
 out=$(timeout 10 socat -t 5 - "TCP6:[::1]:$port" < "$T/p.in")
 wait_exit $lpid 5
-check "v6 listen <- socat: both directions" \
-	test "$out|$(cat "$T/s5.out")|$st" = "from-sock|from-peer|0"
+check "v6 listen <- socat: both directions" served s5
 
-port=$(python3 -c 'import socket
-s=socket.socket(socket.AF_INET6); s.bind(("::1",0)); print(s.getsockname()[1])')
+port=$(free_port tcp6)
 bg sh -c "exec nc -6 -N -l ::1 $port < '$T/p.in' > '$T/p6.out'"
 wait_for listening "$port"
-out=$(timeout 10 "$SOCK" connect "tcp6://[::1]:$port" < "$T/s.in")
-rc=$?
-wait_for test -s "$T/p6.out"
-check "v6 connect -> nc -6 -l: both directions" \
-	test "$out|$(cat "$T/p6.out")|$rc" = "from-peer|from-sock|0"
+connect_to 10 "$T/p6.out" "tcp6://[::1]:$port" < "$T/s.in"
+check "v6 connect -> nc -6 -l: both directions" reached "$T/p6.out"
 
 # 7: 4 MB each way between sock listen and socat, checksummed
 head -c 4000000 /dev/urandom > "$T/b1"
@@ -101,9 +82,7 @@ check "4 MB connect -> nc, byte-exact" cmp -s "$T/b1" "$T/b8.out"
 # 9-10: -6 and -4 force the family of a name (localhost is both, in a
 # private mount namespace with our own /etc/hosts)
 printf '::1 localhost\n127.0.0.1 localhost\n' > "$T/hosts"
-v6only=$(python3 -c 'import socket
-s=socket.socket(socket.AF_INET6); s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
-s.bind(("::1",0)); print(s.getsockname()[1])')
+v6only=$(free_port tcp6 --v6only)
 if timeout 5 unshare -rm sh -c "mount --bind '$T/hosts' /etc/hosts" 2>/dev/null; then
 	bg sh -c "echo v6 | exec \"$SOCK\" -v -6 listen tcp://[::1]:$v6only > /dev/null 2> '$T/s9.err'"
 	wait_port "$T/s9.err" > /dev/null
@@ -144,24 +123,10 @@ check "-w and --trace after connect's endpoint work" \
 	sh -c "test '$out' = from-sock && grep -q '^connect(' '$T/c13.err'"
 
 # 15: python3 v6 client of sock listen, both directions
-bg sh -c "exec \"$SOCK\" listen -v 'tcp://[::1]:0' < '$T/s.in' > '$T/s15.out' 2> '$T/s15.err'"
-lpid=$!
-port=$(wait_port "$T/s15.err")
-out=$(timeout 10 python3 - "$port" <<'PY'
-import socket, sys
-c = socket.create_connection(("::1", int(sys.argv[1])))
-c.sendall(b"from-peer\n"); c.shutdown(socket.SHUT_WR)
-d = b""
-while True:
-    b = c.recv(100)
-    if not b: break
-    d += b
-print(d.decode(), end="")
-PY
-)
+listen_bg s15 'tcp://[::1]:0' < "$T/s.in"
+out=$(timeout 10 python3 "$PEER" connect "[::1]:$port" --send 'from-peer\n' --shut-wr --print data)
 wait_exit $lpid 5
-check "v6 listen <- python3: both directions" \
-	test "$out|$(cat "$T/s15.out")|$st" = "from-sock|from-peer|0"
+check "v6 listen <- python3: both directions" served s15
 
 # 16: bad flags exit 2
 rc=

@@ -13,39 +13,11 @@ udp_port() { free_port udp; }
 
 # 1-3: connect -> python3: one datagram per stdin read, every reply
 # printed, exit 0 about --idle after stdin ends
-cat > "$T/srv.py" <<'PY'
-import socket, sys
-fam = socket.AF_INET6 if sys.argv[1] == "6" else socket.AF_INET
-s = socket.socket(fam, socket.SOCK_DGRAM)
-s.bind(("::1" if sys.argv[1] == "6" else "127.0.0.1", 0))
-print(s.getsockname()[1], flush=True)
-s.settimeout(5)
-lens = []
-try:
-    while True:
-        d, a = s.recvfrom(70000)
-        lens.append(len(d))
-        s.sendto(b"got %d\n" % len(d), a)
-        if d == b"END":
-            break
-except socket.timeout:
-    pass
-print(" ".join(map(str, lens)), flush=True)
-PY
-cat > "$T/feed.py" <<'PY'
-import os, time
-# separate writes into the pipe, apart in time: separate reads
-for n in (1, 700, 4000, 20000, 5):
-    os.write(1, b"x" * n)
-    time.sleep(0.1)
-os.write(1, b"END")
-PY
-bg python3 "$T/srv.py" 4 > "$T/srv.out"
-spid=$!
-wait_for test -s "$T/srv.out"
-port=$(head -1 "$T/srv.out")
+peer_bg srv 127.0.0.1:0 --type dgram --answer-got --until END
+spid=$ppid
+port=$at
 start=$(date +%s%N)
-python3 "$T/feed.py" | timeout 10 "$SOCK" connect --idle 0.5 \
+peer feed 1 700 4000 20000 5 --then END | timeout 10 "$SOCK" connect --idle 0.5 \
 	"udp://127.0.0.1:$port" > "$T/c1.out"
 rc=$?
 ms=$((($(date +%s%N) - start) / 1000000))
@@ -134,40 +106,29 @@ for _ in $(seq 100); do
 	[ -n "$port" ] && break
 	sleep 0.05
 done
-out=$(echo from-sock | timeout 5 "$SOCK" connect --idle 0.5 "udp://127.0.0.1:$port")
-rc=$?
-wait_for test -s "$T/p9.out"
+connect_to 5 "$T/p9.out" --idle 0.5 "udp://127.0.0.1:$port" < <(echo from-sock)
 check "connect -> socat UDP-LISTEN: both directions, exit 0" \
-	test "$out|$(cat "$T/p9.out")|$rc" = "from-socat|from-sock|0"
+	reached "$T/p9.out" from-socat
 
 port=$(udp_port)
 bg sh -c "exec nc -u -l 127.0.0.1 $port < '$T/p9' > '$T/p10.out'"
 wait_for sh -c "ss -Hlun 'sport = :$port' | grep -q ."
-out=$(echo from-sock | timeout 5 "$SOCK" connect --idle 0.5 "udp://127.0.0.1:$port")
-rc=$?
-wait_for test -s "$T/p10.out"
+connect_to 5 "$T/p10.out" --idle 0.5 "udp://127.0.0.1:$port" < <(echo from-sock)
 check "connect -> nc -u -l: both directions, exit 0" \
-	test "$out|$(cat "$T/p10.out")|$rc" = "from-socat|from-sock|0"
+	reached "$T/p10.out" from-socat
 
 # 11: IPv6
-bg python3 "$T/srv.py" 6 > "$T/srv6.out"
-wait_for test -s "$T/srv6.out"
+peer_bg srv6 '[::1]:0' --type dgram --answer-got --until END
 out=$(printf END | timeout 5 "$SOCK" connect --idle 0.5 \
-	"udp://[::1]:$(head -1 "$T/srv6.out")")
+	"udp://[::1]:$at")
 check "IPv6 datagram and reply" test "$out" = "got 3"
 
 # 12: python3 client of sock listen udp6, the reply addressed to it
 echo six > "$T/l12.in"
 bg sh -c "exec \"$SOCK\" -v listen 'udp://[::1]:0' < '$T/l12.in' > '$T/l12.out' 2> '$T/l12.err'"
 port=$(wait_port "$T/l12.err")
-out=$(timeout 5 python3 - "$port" <<'PY'
-import socket, sys
-s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
-s.settimeout(3)
-s.sendto(b"hello\n", ("::1", int(sys.argv[1])))
-print(s.recv(100).decode(), end="")
-PY
-)
+out=$(timeout 5 python3 "$PEER" connect "[::1]:$port" --type dgram --timeout 3 \
+	--send 'hello\n' --print one)
 check "listen udp6: python3 gets the reply" \
 	test "$out|$(cat "$T/l12.out")" = "six|hello"
 done_testing

@@ -9,43 +9,12 @@ need nc
 plan 9
 
 abs=sock-it-$$-$RANDOM
-cat > "$T/srv.py" <<'PY'
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1].replace("@", "\0", 1))
-print("ready", flush=True)
-s.settimeout(5)
-lens, senders = [], set()
-try:
-    while True:
-        d, a = s.recvfrom(70000)
-        lens.append(len(d))
-        senders.add(a)
-        s.sendto(b"got %d\n" % len(d), a)
-        if d == b"END":
-            break
-except socket.timeout:
-    pass
-print(" ".join(map(str, lens)), flush=True)
-# one auto-bound abstract sender ("\0" + 5 hex digits in Python: str)
-print("senders=%d abstract=%s" % (len(senders),
-      all(isinstance(a, (str, bytes)) and len(a) > 0 and
-          (a[0] in ("\0", 0)) for a in senders)), flush=True)
-PY
-cat > "$T/feed.py" <<'PY'
-import os, time
-for n in (1, 700, 4000, 20000):
-    os.write(1, b"x" * n)
-    time.sleep(0.1)
-os.write(1, b"END")
-PY
 
 # 1-3: connect unix-dgram:PATH -> python3: sizes kept, replies come back
 # to the auto-bound address, exit 0 after --idle
-bg python3 "$T/srv.py" "$T/s.sock" > "$T/srv.out"
-spid=$!
-wait_for test -s "$T/srv.out"
-python3 "$T/feed.py" | timeout 10 "$SOCK" connect --idle 0.3 \
+peer_bg srv "$T/s.sock" --type dgram --answer-got --until END --senders
+spid=$ppid
+peer feed 1 700 4000 20000 --then END | timeout 10 "$SOCK" connect --idle 0.3 \
 	"unix-dgram:$T/s.sock" > "$T/c.out"
 rc=$?
 wait_exit $spid 5
@@ -58,8 +27,7 @@ check "replies printed, exit 0" \
 	"got 1 got 700 got 4000 got 20000 got 3 |0"
 
 # 4: connect unix-dgram:@NAME -> python3 on an abstract name
-bg python3 "$T/srv.py" "@$abs" > "$T/srv4.out"
-wait_for test -s "$T/srv4.out"
+peer_bg srv4 "@$abs" --type dgram --answer-got --until END --senders
 out=$(printf END | timeout 5 "$SOCK" connect --idle 0.3 "unix-dgram:@$abs")
 check "connect unix-dgram:@NAME: reply printed" test "$out" = "got 3"
 
@@ -69,15 +37,8 @@ printf 'from-sock\n' > "$T/l.in"
 bg sh -c "exec \"$SOCK\" -v listen 'unix-dgram:$T/l.sock' < '$T/l.in' > '$T/l.out' 2> '$T/l.err'"
 lpid=$!
 wait_for test -S "$T/l.sock"
-out=$(timeout 5 python3 - "$T/l.sock" "$T/pc.sock" <<'PY'
-import socket, sys
-c = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-c.bind(sys.argv[2]); c.settimeout(3)
-for n in (3, 1, 2):
-    c.sendto(b"abcdefgh"[:n] + b"\n", sys.argv[1])
-print(c.recv(100).decode(), end="")
-PY
-)
+out=$(timeout 5 python3 "$PEER" connect "$T/l.sock" --type dgram --bind "$T/pc.sock" \
+	--timeout 3 --send 'abc\n' --send 'a\n' --send 'ab\n' --print one)
 wait_for test -s "$T/l.out"
 check "listen unix-dgram: answers a bound python3 client" \
 	test "$out|$(tr '\n' ' ' < "$T/l.out")" = "from-sock|abc a ab "
@@ -98,17 +59,11 @@ check "SIGTERM ends the listener and removes its socket file" \
 printf 'from-peer\n' > "$T/p.in"
 bg sh -c "exec socat UNIX-RECVFROM:'$T/r.sock' - < '$T/p.in' > '$T/r.out'"
 wait_for test -S "$T/r.sock"
-out=$(echo from-sock | timeout 5 "$SOCK" connect --idle 0.3 "unix-dgram:$T/r.sock")
-rc=$?
-wait_for test -s "$T/r.out"
-check "connect unix-dgram -> socat UNIX-RECVFROM: both directions" \
-	test "$out|$(cat "$T/r.out")|$rc" = "from-peer|from-sock|0"
+connect_to 5 "$T/r.out" --idle 0.3 "unix-dgram:$T/r.sock" < <(echo from-sock)
+check "connect unix-dgram -> socat UNIX-RECVFROM: both directions" reached "$T/r.out"
 
 bg sh -c "exec nc -uUl '$T/q.sock' < '$T/p.in' > '$T/q.out'"
 wait_for test -S "$T/q.sock"
-out=$(echo from-sock | timeout 5 "$SOCK" connect --idle 0.3 "unix-dgram:$T/q.sock")
-rc=$?
-wait_for test -s "$T/q.out"
-check "connect unix-dgram -> nc -uUl: both directions" \
-	test "$out|$(cat "$T/q.out")|$rc" = "from-peer|from-sock|0"
+connect_to 5 "$T/q.out" --idle 0.3 "unix-dgram:$T/q.sock" < <(echo from-sock)
+check "connect unix-dgram -> nc -uUl: both directions" reached "$T/q.out"
 done_testing

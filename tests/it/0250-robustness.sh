@@ -7,26 +7,17 @@ need python3
 plan 17
 
 greeter() { # a python3 server that greets, then reads to the end
-	cat > "$T/greet.py" <<'PY'
-import socket
-s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(1)
-print(s.getsockname()[1], flush=True)
-c, _ = s.accept(); c.sendall(b"hello\n"); c.shutdown(socket.SHUT_WR)
-while c.recv(65536): pass
-PY
-	rm -f "$T/greet.port"
-	bg python3 "$T/greet.py" > "$T/greet.port"
-	wait_for test -s "$T/greet.port"
+	peer_bg greet 127.0.0.1:0 --greet 'hello\n' --shut-wr
 }
 
 # 1: stdin closed: the socket must not become fd 0 and talk to itself
 greeter
-out=$(timeout 5 "$SOCK" connect "127.0.0.1:$(cat "$T/greet.port")" <&-)
+out=$(timeout 5 "$SOCK" connect "127.0.0.1:$at" <&-)
 check "connect with stdin closed prints the greeting" test "$out" = hello
 
 # 2: stdout closed: the greeting goes nowhere, but not back to the peer
 greeter
-timeout 5 "$SOCK" --trace connect "127.0.0.1:$(cat "$T/greet.port")" < /dev/null >&- 2> "$T/c2.err"
+timeout 5 "$SOCK" --trace connect "127.0.0.1:$at" < /dev/null >&- 2> "$T/c2.err"
 check "connect with stdout closed does not get a socket as fd 1" \
 	grep -q '^socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, IPPROTO_TCP) = 3$' "$T/c2.err"
 
@@ -104,7 +95,7 @@ check "a pause after the peer closed ends the upload, with a note" \
 
 # 12-13: stdout errors are ours, not the peer's
 greeter
-timeout 5 "$SOCK" connect "127.0.0.1:$(cat "$T/greet.port")" < /dev/null > /dev/full 2> "$T/full.err"
+timeout 5 "$SOCK" connect "127.0.0.1:$at" < /dev/null > /dev/full 2> "$T/full.err"
 rc=$?
 check "stdout full: exit 1, 'writing standard output: No space left on device'" \
 	eval '[ $rc -eq 1 ] && [ "$(cat "$T/full.err")" = "sock: writing standard output: No space left on device" ]'

@@ -77,11 +77,73 @@ hold_stdin() {
 	bg sh -c "exec sleep 60 > '$1'"
 }
 
-# python_free_port KIND: a port the kernel just gave out (tcp or udp)
-free_port() {
-	python3 -c 'import socket,sys
-s=socket.socket(socket.AF_INET, socket.SOCK_STREAM if sys.argv[1]=="tcp" else socket.SOCK_DGRAM)
-s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' "$1"
+# PEER: the one python3 program that plays the other end (see peer.py)
+PEER=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/peer.py
+peer() { python3 "$PEER" "$@"; }
+
+# free_port KIND: a port the kernel just gave out (tcp, udp or tcp6; a
+# further --v6only binds the tcp6 one v6-only)
+free_port() { peer free-port "$@"; }
+
+# peer_bg NAME ADDR [OPTION...]: start "peer.py listen ADDR OPTION..." in
+# the background, its stdout in $T/NAME.out; wait until it is ready; sets
+# ppid and at (its first line: the port, or the address it was given)
+peer_bg() {
+	local name=$1; shift
+	bg python3 "$PEER" listen "$@" > "$T/$name.out"
+	ppid=$!
+	wait_for test -s "$T/$name.out" || return 1
+	at=$(head -1 "$T/$name.out")
 }
+
+# listen_bg NAME ENDPOINT [OPTION...] < STDIN: start "sock -v listen
+# OPTION... ENDPOINT" in the background, its stdout in $T/NAME.out and its
+# stderr in $T/NAME.err; wait until it listens; sets lpid, and port for an
+# IP endpoint
+listen_bg() {
+	local name=$1 ep=$2; shift 2
+	# (an explicit <&0: a background command's stdin is /dev/null otherwise)
+	"$SOCK" -v listen "$@" "$ep" <&0 > "$T/$name.out" 2> "$T/$name.err" &
+	lpid=$!
+	PIDS+=($lpid)
+	wait_for grep -q 'listening on' "$T/$name.err" || return 1
+	port=$(sed -n 's/.*listening on .*:\([0-9][0-9]*\) (.*/\1/p' "$T/$name.err" | head -1)
+}
+
+# served NAME: after a client of listen_bg NAME (its stdin "from-sock")
+# that sent "from-peer": the client printed from-sock ($out), the listener
+# printed from-peer and exited 0 ($st)
+served() { test "$out|$(cat "$T/$1.out")|$st" = "from-sock|from-peer|0"; }
+
+# connect_to SECONDS PEER_OUT ARG... < STDIN: "sock connect ARG..." within
+# SECONDS to a peer server that writes what it gets to PEER_OUT; sets out
+# and rc, then waits for PEER_OUT
+connect_to() {
+	local secs=$1 pout=$2; shift 2
+	out=$(timeout "$secs" "$SOCK" connect "$@")
+	rc=$?
+	wait_for test -s "$pout"
+}
+# reached PEER_OUT [PEER_TEXT]: after connect_to with stdin "from-sock":
+# the client printed PEER_TEXT (from-peer) and exited 0, the peer got
+# from-sock
+reached() { test "$out|$(cat "$1")|$rc" = "${2:-from-peer}|from-sock|0"; }
+
+# both_ways_big LISTEN_EP CONNECT_EP SIZE: SIZE random bytes each way at
+# once between "sock listen LISTEN_EP" and "sock connect CONNECT_EP" ({port}
+# in it: the listener's port); the data in $T/big1 (client -> server) and
+# $T/big2, what arrived in $T/big1.out and $T/big2.out; sets rc (the
+# client's exit) and st (the listener's)
+both_ways_big() {
+	local lep=$1 cep=$2 size=$3
+	head -c "$size" /dev/urandom > "$T/big1"
+	head -c "$size" /dev/urandom > "$T/big2"
+	listen_bg big1 "$lep" < "$T/big2"
+	timeout 30 "$SOCK" connect "${cep//\{port\}/$port}" < "$T/big1" > "$T/big2.out"
+	rc=$?
+	wait_exit $lpid 10
+}
+# both_ways_arrived: both of both_ways_big's files arrived byte-exact
+both_ways_arrived() { cmp -s "$T/big1" "$T/big1.out" && cmp -s "$T/big2" "$T/big2.out"; }
 
 done_testing() { exit $_failed; }
