@@ -12,26 +12,23 @@
 ADDR: HOST:PORT or [V6]:PORT (AF_INET/AF_INET6), @NAME (an abstract Unix
 name), anything else a Unix path.  --type stream|dgram|seqpacket.
 
-A stream or seqpacket server, for each of --accept N connections: sends
---greet, then closes (--close-first), or half-closes (--shut-wr); echoes
-what it reads chunk by chunk (--echo), or reads to EOF, waits --delay
-seconds and answers with --reply: data (--prefix and what it read), upper
-(the same in capitals), sizes (the message sizes), digest ("BYTES SHA256"),
-none; to --result FILE instead of the socket when given.
+A stream or seqpacket server, for one connection: sends --greet, then
+closes (--close-first), or half-closes (--shut-wr); echoes what it reads
+chunk by chunk (--echo), or reads to EOF, waits --delay seconds and
+answers with --reply: data (--prefix and what it read), upper (the same in
+capitals), sizes (the message sizes), none.
 
 A datagram server records the size of each datagram, answers "got N"
 (--answer-got), stops after --until TEXT or --idle seconds of silence and
 then prints the sizes (and with --senders, who sent them).
 
-A client (--repeat N times, {i} in a message is the round) sends each
---send SPEC (a datagram each, or a message each), half-closes (--shut-wr),
-then prints with --print: data (to EOF), sizes (of the messages, to EOF),
-one (one reply), eof (fails unless EOF comes first), none.  SPEC is text
-with backslash escapes, or C*N[TEXT]: N times the character C, then TEXT.
-{pid} in SPEC or --bind is the process id.
+A client (bound to --bind ADDR when given) sends each --send SPEC (a
+datagram each, or a message each), half-closes (--shut-wr), then prints
+with --print: data (to EOF), sizes (of the messages, to EOF), one (one
+reply), eof (fails unless EOF comes first), none.  SPEC is text with
+backslash escapes, or C*N[TEXT]: N times the character C, then TEXT.
 """
 import argparse
-import hashlib
 import os
 import re
 import socket
@@ -55,14 +52,9 @@ def sockaddr(addr):
     return socket.AF_UNIX, addr
 
 
-def subst(s, i=0):
-    return s.replace("{pid}", str(os.getpid())).replace("{i}", str(i))
-
-
-def payload(spec, i=0):
+def payload(spec):
     def unescape(t):
         return t.encode().decode("unicode_escape").encode("latin-1")
-    spec = subst(spec, i)
     m = re.fullmatch(r"(.)\*(\d+)(.*)", spec, re.S)
     if m:
         return m.group(1).encode() * int(m.group(2)) + unescape(m.group(3))
@@ -85,47 +77,39 @@ def recv_all(c, size=70000):
 
 
 def serve_stream(o, s):
-    s.listen(o.accept)
+    s.listen(1)
     ready(s, o.addr)
-    for _ in range(o.accept):
-        c, _ = s.accept()
-        if o.greet is not None:
-            c.sendall(payload(o.greet))
-        if o.close_first:
-            c.close()
-            continue
-        if o.shut_wr:
-            c.shutdown(socket.SHUT_WR)
-        if o.echo:
-            while True:
-                b = c.recv(65536)
-                if not b:
-                    break
-                c.sendall(b)
-            c.close()
-            continue
-        chunks = recv_all(c)
-        data = b"".join(chunks)
-        time.sleep(o.delay)
-        reply = {
-            "none": b"",
-            "data": o.prefix.encode() + data,
-            "upper": o.prefix.encode() + data.upper(),
-            "sizes": b" ".join(b"%d" % len(b) for b in chunks) + b"\n",
-            "digest": b"%d %s\n" % (len(data),
-                                    hashlib.sha256(data).hexdigest().encode()),
-        }[o.reply]
-        if o.result:
-            with open(o.result, "wb") as f:
-                f.write(reply)
-        elif reply:
-            c.sendall(reply)
+    c, _ = s.accept()
+    if o.greet is not None:
+        c.sendall(payload(o.greet))
+    if o.close_first:
         c.close()
+        return
+    if o.shut_wr:
+        c.shutdown(socket.SHUT_WR)
+    if o.echo:
+        while True:
+            b = c.recv(65536)
+            if not b:
+                break
+            c.sendall(b)
+        c.close()
+        return
+    chunks = recv_all(c)
+    data = b"".join(chunks)
+    time.sleep(o.delay)
+    reply = {
+        "none": b"",
+        "data": o.prefix.encode() + data,
+        "upper": o.prefix.encode() + data.upper(),
+        "sizes": b" ".join(b"%d" % len(b) for b in chunks) + b"\n",
+    }[o.reply]
+    if reply:
+        c.sendall(reply)
+    c.close()
 
 
 def serve_dgram(o, s):
-    if o.rcvbuf:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, o.rcvbuf)
     ready(s, o.addr)
     s.settimeout(o.idle)
     lens, senders = [], set()
@@ -164,39 +148,33 @@ def out(b):
 
 def connect(o):
     fam, addr = sockaddr(o.addr)
-    for i in range(o.repeat):
-        c = socket.socket(fam, TYPES[o.type])
-        if o.sndbuf:
-            c.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, o.sndbuf)
-        if o.bind:
-            c.bind(sockaddr(subst(o.bind))[1])
-        if o.timeout:
-            c.settimeout(o.timeout)
-        if o.type != "dgram":
-            c.connect(addr)
-        for spec in o.send:
-            if o.type == "dgram":
-                c.sendto(payload(spec, i), addr)
-            else:
-                c.sendall(payload(spec, i))
-        if o.shut_wr:
-            c.shutdown(socket.SHUT_WR)
-        res = b""
-        if o.print == "data":
-            res = b"".join(recv_all(c, 100))
-        elif o.print == "sizes":
-            res = b" ".join(b"%d" % len(b) for b in recv_all(c)) + b"\n"
-        elif o.print == "one":
-            res = c.recv(100)
-        elif o.print == "eof":
-            if c.recv(10) != b"":
-                sys.exit("peer.py: data where EOF was expected")
-        if o.result:
-            with open(o.result, "wb") as f:
-                f.write(res)
-        elif res:
-            out(res)
-        c.close()
+    c = socket.socket(fam, TYPES[o.type])
+    if o.bind:
+        c.bind(sockaddr(o.bind)[1])
+    if o.timeout:
+        c.settimeout(o.timeout)
+    if o.type != "dgram":
+        c.connect(addr)
+    for spec in o.send:
+        if o.type == "dgram":
+            c.sendto(payload(spec), addr)
+        else:
+            c.sendall(payload(spec))
+    if o.shut_wr:
+        c.shutdown(socket.SHUT_WR)
+    res = b""
+    if o.print == "data":
+        res = b"".join(recv_all(c, 100))
+    elif o.print == "sizes":
+        res = b" ".join(b"%d" % len(b) for b in recv_all(c)) + b"\n"
+    elif o.print == "one":
+        res = c.recv(100)
+    elif o.print == "eof":
+        if c.recv(10) != b"":
+            sys.exit("peer.py: data where EOF was expected")
+    if res:
+        out(res)
+    c.close()
 
 
 def feed(o):
@@ -227,7 +205,6 @@ def main():
         p.add_argument("--type", choices=TYPES, default="stream")
     p = sub.add_parser("listen")
     common(p)
-    p.add_argument("--accept", type=int, default=1)
     p.add_argument("--v6only", action="store_true")
     p.add_argument("--greet")
     p.add_argument("--close-first", action="store_true")
@@ -235,26 +212,21 @@ def main():
     p.add_argument("--echo", action="store_true")
     p.add_argument("--delay", type=float, default=0)
     p.add_argument("--reply", default="none",
-                   choices=("none", "data", "upper", "sizes", "digest"))
+                   choices=("none", "data", "upper", "sizes"))
     p.add_argument("--prefix", default="")
-    p.add_argument("--result")
     p.add_argument("--idle", type=float, default=5)
-    p.add_argument("--rcvbuf", type=int)
     p.add_argument("--answer-got", action="store_true")
     p.add_argument("--until")
     p.add_argument("--senders", action="store_true")
     p.set_defaults(fn=listen)
     p = sub.add_parser("connect")
     common(p)
-    p.add_argument("--repeat", type=int, default=1)
     p.add_argument("--bind")
-    p.add_argument("--sndbuf", type=int)
     p.add_argument("--timeout", type=float)
     p.add_argument("--send", action="append", default=[])
     p.add_argument("--shut-wr", action="store_true")
     p.add_argument("--print", default="none",
                    choices=("none", "data", "sizes", "one", "eof"))
-    p.add_argument("--result")
     p.set_defaults(fn=connect)
     p = sub.add_parser("feed")
     p.add_argument("sizes", type=int, nargs="+")
