@@ -61,18 +61,9 @@ int tool_usage_error(const char *cmd, const char *fmt, ...)
 #define ECHO_WHOLE 160
 #define ECHO_SIDE 60
 
-/* Write n bytes of text with control characters made visible as '?', so
- * that one error stays one line and a caret below still lines up. */
-static void print_visible(const char *text, size_t n)
-{
-	for (size_t i = 0; i < n && text[i]; i++) {
-		unsigned char c = (unsigned char)text[i];
-
-		fputc(c < 0x20 || c == 0x7f ? '?' : c, stderr);
-	}
-}
-
-/* Copy text into buf with control characters made visible. */
+/* Copy at most len - 1 bytes of text into buf with control characters
+ * made visible as '?', so that one error stays one line and a caret
+ * below still lines up. */
 static const char *visible(const char *text, char *buf, size_t len)
 {
 	size_t i;
@@ -88,6 +79,7 @@ static const char *visible(const char *text, char *buf, size_t len)
 int tool_parse_endpoint(const char *text, struct sock_addr *out)
 {
 	struct sock_addr_error e = { 0, "invalid endpoint" };
+	char echo[ECHO_WHOLE + 1];
 
 	if (!sock_addr_parse(text, out, &e))
 		return 0;
@@ -97,10 +89,9 @@ int tool_parse_endpoint(const char *text, struct sock_addr *out)
 		from = e.pos > ECHO_SIDE ? e.pos - ECHO_SIDE : 0;
 		shown = 2 * ECHO_SIDE;
 	}
-	fprintf(stderr, "sock: bad endpoint: %s\n  %s", e.reason,
-		from ? "..." : "");
-	print_visible(text + from, shown);
-	fprintf(stderr, "%s\n  %*s^\n", len - from > shown ? "..." : "",
+	fprintf(stderr, "sock: bad endpoint: %s\n  %s%s%s\n  %*s^\n", e.reason,
+		from ? "..." : "", visible(text + from, echo, shown + 1),
+		len - from > shown ? "..." : "",
 		(int)(e.pos - from + (from ? 3 : 0)), "");
 	return -1;
 }
