@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -170,6 +171,86 @@ int sock_connect(const struct sock_addr *a, const struct sock_opts *o,
 	}
 	freeaddrinfo(res);
 	return ret;
+}
+
+/* ---- connecting many times to one target ------------------------- */
+
+static int target_add(struct sock_target *t, const struct sockaddr *sa,
+		      socklen_t len, int type, int proto)
+{
+	struct sock_target_addr *v;
+
+	v = realloc(t->addrs, (t->n + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	t->addrs = v;
+	v += t->n++;
+	memset(v, 0, sizeof(*v));
+	memcpy(&v->sa, sa, len);
+	v->len = len;
+	v->type = type;
+	v->proto = proto;
+	return 0;
+}
+
+int sock_resolve(const struct sock_addr *a, const struct sock_opts *o,
+		 struct sock_target *t)
+{
+	struct addrinfo *res, *ai;
+	int ret = 0;
+
+	*t = (struct sock_target){ .kind = a->kind };
+	if (a->family == AF_UNIX) {
+		struct sockaddr_un sun;
+		socklen_t len = sock_addr_to_sun(a, &sun);
+		int type, proto;
+
+		sock_addr_socktype(a->kind, &type, &proto);
+		return target_add(t, (struct sockaddr *)&sun, len, type, 0);
+	}
+	ret = resolve(a, o, 0, &res);
+	if (ret)
+		return ret;
+	for (ai = res; ai && !ret; ai = ai->ai_next)
+		ret = target_add(t, ai->ai_addr, ai->ai_addrlen,
+				 ai->ai_socktype, ai->ai_protocol);
+	freeaddrinfo(res);
+	if (ret)
+		sock_target_free(t);
+	return ret;
+}
+
+void sock_target_free(struct sock_target *t)
+{
+	free(t->addrs);
+	t->addrs = NULL;
+	t->n = 0;
+}
+
+int sock_connect_start(const struct sock_target *t, size_t i, int *pending)
+{
+	const struct sock_target_addr *ta = &t->addrs[i];
+	int fd, ret = 0;
+
+	*pending = 0;
+	fd = sock__socket(ta->sa.ss_family,
+			  ta->type | SOCK_CLOEXEC | SOCK_NONBLOCK, ta->proto);
+	if (fd < 0)
+		return -errno;
+	if (t->kind == SOCK_KIND_UNIX_DGRAM)
+		ret = autobind(fd);
+	if (!ret &&
+	    sock__connect(fd, (const struct sockaddr *)&ta->sa, ta->len) < 0) {
+		if (errno == EINPROGRESS)
+			*pending = 1;
+		else
+			ret = -errno;
+	}
+	if (ret) {
+		sock__close(fd);
+		return ret;
+	}
+	return fd;
 }
 
 /* ---- listening ------------------------------------------------------ */

@@ -34,6 +34,7 @@ struct tool_cmd {
 
 int cmd_connect(int argc, char **argv, struct sock_global *g);
 int cmd_listen(int argc, char **argv, struct sock_global *g);
+int cmd_relay(int argc, char **argv, struct sock_global *g);
 int cmd_list(int argc, char **argv, struct sock_global *g);
 
 /* "sock: " + message on stderr, one line. */

@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,6 +18,7 @@
 
 #include "cmd.h"
 #include "exec.h"
+#include "server.h"
 #include "session.h"
 
 struct listen_args {
@@ -97,30 +97,9 @@ static int parse_args(int argc, char **argv, struct sock_global *g,
 	return 0;
 }
 
-/* ---- the socket file of a Unix listener ---------------------------- */
-
-static char unix_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
-static struct stat unix_file; /* the file our bind() created */
-
-/* The path may have been replaced since (a new listener after someone
- * removed ours): only the file we created is ours to remove. */
-static int socket_file_is_ours(void)
-{
-	struct stat st;
-
-	return unix_path[0] && !lstat(unix_path, &st) &&
-	       st.st_dev == unix_file.st_dev && st.st_ino == unix_file.st_ino;
-}
-
-static void remove_socket_file(void)
-{
-	if (socket_file_is_ours())
-		unlink(unix_path);
-}
-
 static void on_terminate(int sig)
 {
-	remove_socket_file();
+	server_remove_file();
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -140,12 +119,7 @@ static void install_signals(const struct sock_addr *a)
 	struct sigaction sa = { 0 };
 	sigset_t chld;
 
-	if (a->family == AF_UNIX && a->path[0]) {
-		memcpy(unix_path, a->path, sizeof(unix_path));
-		if (lstat(unix_path, &unix_file) < 0)
-			unix_path[0] = '\0';
-		atexit(remove_socket_file);
-	}
+	server_claim_file(a);
 	sa.sa_handler = on_terminate;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -159,22 +133,6 @@ static void install_signals(const struct sock_addr *a)
 }
 
 /* ---- serving ------------------------------------------------------- */
-
-/* "tcp://[::1]:5000", "unix:/path": the peer as an endpoint. */
-static void peer_endpoint(enum sock_kind kind, const struct sock_conn *c,
-			  char *buf, size_t len)
-{
-	char a[SOCK_ADDR_STR_MAX];
-
-	if (!c->peer_len ||
-	    sock_addr_format_sa((const struct sockaddr *)&c->peer, c->peer_len,
-				a, sizeof(a)) < 0)
-		snprintf(a, sizeof(a), "?");
-	if (kind == SOCK_KIND_TCP || kind == SOCK_KIND_UDP)
-		snprintf(buf, len, "%s://%s", sock_addr_kind_name(kind), a);
-	else
-		snprintf(buf, len, "%s:%s", sock_addr_kind_name(kind), a);
-}
 
 static void reap_children(const struct sock_global *g)
 {
@@ -264,15 +222,16 @@ static int serve_stream(const struct sock_global *g, struct listen_args *a,
 			continue;
 		if (ret)
 			return tool_fail("accept on", a->endpoint, ret);
-		peer_endpoint(a->addr.kind, &c, peer, sizeof(peer));
+		server_peer_name(a->addr.kind, (struct sockaddr *)&c.peer,
+				 c.peer_len, peer, sizeof(peer));
 		tool_verbosef(g, "connection from %s", peer);
 		if (!a->keep) {
 			/* One client only: later ones are refused, not
 			 * left waiting in the backlog. */
 			sock_close(lfd);
-			if (socket_file_is_ours())
+			if (server_file_is_ours())
 				sock_remove(&a->addr);
-			unix_path[0] = '\0';
+			server_forget_file();
 		}
 		ret = serve_conn(g, a, &c, peer);
 		if (ret >= 0)
@@ -297,33 +256,6 @@ static int serve_dgram(const struct sock_global *g, struct listen_args *a,
 	return ret;
 }
 
-static void say_listening(const struct sock_global *g,
-			  const struct listen_args *a,
-			  const struct sock_conn *c)
-{
-	char local[SOCK_ADDR_STR_MAX];
-
-	if (sock_addr_format_sa((const struct sockaddr *)&c->local,
-				c->local_len, local, sizeof(local)) < 0)
-		snprintf(local, sizeof(local), "?");
-	tool_verbosef(g, "listening on %s (%s)", local,
-		      sock_addr_kind_name(a->addr.kind));
-}
-
-/* "Address in use" is more use with the name of whoever holds it. */
-static int fail_listen(const struct listen_args *a, int err)
-{
-	char holders[256], detail[300];
-
-	if (err == -EADDRINUSE &&
-	    !tool_port_holders(a->addr.kind, a->addr.host, a->addr.service,
-			       holders, sizeof(holders))) {
-		snprintf(detail, sizeof(detail), "held by %s", holders);
-		return tool_fail_detail("listen on", a->endpoint, err, detail);
-	}
-	return tool_fail("listen on", a->endpoint, err);
-}
-
 int cmd_listen(int argc, char **argv, struct sock_global *g)
 {
 	struct listen_args a = { 0 };
@@ -346,11 +278,11 @@ int cmd_listen(int argc, char **argv, struct sock_global *g)
 		goto out;
 	ret = sock_listen(&a.addr, &a.opts, &c);
 	if (ret) {
-		ret = fail_listen(&a, ret);
+		ret = server_fail_listen(&a.addr, a.endpoint, ret);
 		goto out;
 	}
 	install_signals(&a.addr);
-	say_listening(g, &a, &c);
+	server_say_listening(g, a.addr.kind, &c);
 	if (sock_addr_is_dgram(a.addr.kind))
 		ret = serve_dgram(g, &a, c.fd);
 	else

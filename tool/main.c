@@ -20,6 +20,8 @@ static const struct tool_cmd commands[] = {
 	  "connect to ENDPOINT; stdin -> socket -> stdout" },
 	{ "listen", cmd_listen,
 	  "serve ENDPOINT; one connection, or -k for more" },
+	{ "relay", cmd_relay,
+	  "forward clients of FROM to TO, every session in one process" },
 	{ "list", cmd_list, "the machine's sockets, like netstat -tulpn" },
 };
 

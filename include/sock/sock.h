@@ -67,6 +67,39 @@ int sock_listen(const struct sock_addr *a, const struct sock_opts *o,
  */
 int sock_accept(int lfd, struct sock_conn *out);
 
+/* The addresses an endpoint resolved to, kept for a caller that connects
+ * to it again and again (sock relay, once per client). */
+struct sock_target_addr {
+	struct sockaddr_storage sa;
+	socklen_t len;
+	int type, proto;
+};
+
+struct sock_target {
+	enum sock_kind kind;
+	size_t n;
+	struct sock_target_addr *addrs;
+};
+
+/*
+ * Resolve a connectable endpoint once: t->addrs gets every address in
+ * the order sock_connect() would try them.  Returns 0, or a negative
+ * error (a resolver failure, -ENOMEM).  Free with sock_target_free().
+ */
+int sock_resolve(const struct sock_addr *a, const struct sock_opts *o,
+		 struct sock_target *t);
+
+/* Free what sock_resolve() allocated; t itself is the caller's. */
+void sock_target_free(struct sock_target *t);
+
+/*
+ * Start a non-blocking connect to address i of t (a unix-dgram socket is
+ * auto-bound first, as in sock_connect()).  Returns the socket (CLOEXEC,
+ * O_NONBLOCK) with *pending set to 1 when the connection is still in
+ * progress (wait for EPOLLOUT, then read SO_ERROR), or a negative error.
+ */
+int sock_connect_start(const struct sock_target *t, size_t i, int *pending);
+
 /* Remove the socket file of a Unix listener at a filesystem path (no-op
  * for other endpoints, abstract names included).  Returns 0 or -errno. */
 int sock_remove(const struct sock_addr *a);

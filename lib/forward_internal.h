@@ -1,0 +1,99 @@
+/*
+ * lib/forward_internal.h - what the relay server's files share: the
+ * session, the forwarder, and the pools that lend buffers and pipes to
+ * sessions only while their data is moving.
+ */
+#ifndef SOCK_LIB_FORWARD_INTERNAL_H
+#define SOCK_LIB_FORWARD_INTERNAL_H
+
+#include <stddef.h>
+
+#include <sock/forward.h>
+
+/* One direction of a stream session: half[0] carries client -> target,
+ * half[1] target -> client.  Direction i reads side i and writes side !i
+ * (side 0 is the client, side 1 the target). */
+struct fwd_half {
+	char *buf;   /* copy: a pool buffer, held while bytes wait */
+	int pipe[2]; /* splice: a pool pipe, held while bytes wait; -1 */
+	size_t len;  /* bytes waiting (copy: buf[off..len)) */
+	size_t off;
+	unsigned char eof;  /* the source has ended */
+	unsigned char done; /* ... and the destination was shut down */
+	unsigned long long bytes;
+};
+
+struct fwd_session {
+	struct sock_forward *f;
+	struct fwd_session *prev, *next; /* every session */
+	struct fwd_session *hnext;	 /* datagram: the address table */
+	unsigned long long id;
+	long long start_ms, last_ms;
+	int fd[2];	     /* client, target; -1 when none */
+	unsigned char rd[2]; /* the side may have input (edge-triggered) */
+	unsigned char wr[2]; /* the side may take output */
+	unsigned char connecting;
+	unsigned char splice;
+	size_t addr_i; /* the target address being tried */
+	int timer;     /* connect timeout or retry, or a resumed pump */
+	struct fwd_half half[2];
+	struct sockaddr_storage peer;
+	socklen_t peer_len;
+};
+
+/* The receive side of the datagram relay (lib/forward_dgram.c). */
+struct fwd_batch;
+
+struct sock_forward {
+	struct sock_loop *loop;
+	int lfd;
+	enum sock_kind from;
+	const struct sock_target *target;
+	struct sock_forward_opts o;
+	int splice; /* stream -> stream bytes go through splice() */
+	sock_forward_event_fn fn;
+	void *arg;
+	struct fwd_session *head;
+	struct sock_forward_stats st;
+	unsigned long long next_id;
+	int watching;	  /* lfd is watched for clients */
+	int accept_timer; /* accepting paused after an error */
+	int stopped;
+	/* Pools: free buffers and pipes kept for the next burst. */
+	char **bufs;
+	size_t nbufs;
+	int (*pipes)[2];
+	size_t npipes;
+	/* Datagrams: sessions by client address, and the receive batch. */
+	struct fwd_session **table;
+	size_t table_size;
+	struct fwd_batch *batch;
+	int sweep_timer;
+};
+
+/* A new session, counted and linked in (fd[] = -1); NULL when out of
+ * memory.  peer is the client's address. */
+struct fwd_session *sock__fwd_session_new(struct sock_forward *f,
+					  const struct sockaddr *peer,
+					  socklen_t peer_len);
+
+/* Report and free a session: its sockets are closed (reset first when err
+ * is set and the session is a stream one), the pools get its buffers. */
+void sock__fwd_session_end(struct fwd_session *s, enum sock_forward_end end,
+			   int err);
+
+void sock__fwd_event(struct sock_forward *f, enum sock_forward_event_type t,
+		     const struct fwd_session *s, enum sock_forward_end end,
+		     int err);
+
+/* Datagram relay (lib/forward_dgram.c). */
+int sock__fwd_dgram_start(struct sock_forward *f);
+void sock__fwd_dgram_forget(struct fwd_session *s);
+void sock__fwd_dgram_free(struct sock_forward *f);
+
+/* Stream sessions (lib/forward_stream.c). */
+void sock__fwd_stream_accept(struct sock_forward *f, int fd,
+			     const struct sockaddr *peer, socklen_t peer_len);
+void sock__fwd_stream_release(struct fwd_session *s);
+
+#endif

@@ -1,0 +1,457 @@
+/*
+ * lib/forward_stream.c - stream sessions of the relay server: connect to
+ * the target without blocking, then move bytes both ways.
+ *
+ * Sockets are watched edge-triggered, once, for everything: the session
+ * remembers which side may have input and which may take output, so the
+ * loop never has to be told when a direction waits (no epoll_ctl per
+ * transfer).  A direction borrows a buffer or a pipe from the forwarder's
+ * pool when bytes arrive and gives it back once they are all written: an
+ * idle session holds only its two sockets and this struct.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include "forward_internal.h"
+#include "sys.h"
+
+/* The copy path's buffer: large reads and writes are what make a
+ * user-space copy fast on loopback. */
+#define FWD_BUF (256 * 1024)
+/* A seqpacket socket takes each send as one message, which must fit its
+ * send buffer (about 208 KiB by default). */
+#define FWD_MSG_MAX (64 * 1024)
+/* The splice path's pipe: 16 pages by default; more per splice() call
+ * means fewer calls. */
+#define FWD_PIPE (256 * 1024)
+/* Reads and writes per session per wake-up: one busy flow must not keep
+ * the others waiting. */
+#define FWD_ROUNDS 16
+/* Free buffers and pipes kept for the next burst. */
+#define FWD_POOL_MAX 16
+/* A Unix target whose backlog is full (EAGAIN) is tried again after: */
+#define FWD_RETRY_MS 20
+
+#define WATCH (EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET)
+
+/* ---- the pools ------------------------------------------------------ */
+
+static char *take_buf(struct sock_forward *f)
+{
+	if (f->nbufs)
+		return f->bufs[--f->nbufs];
+	return malloc(FWD_BUF);
+}
+
+static void give_buf(struct sock_forward *f, char *buf)
+{
+	if (f->nbufs < FWD_POOL_MAX) {
+		char **v = f->bufs;
+
+		if (!f->nbufs && !v)
+			v = malloc(FWD_POOL_MAX * sizeof(*v));
+		if (v) {
+			f->bufs = v;
+			f->bufs[f->nbufs++] = buf;
+			return;
+		}
+	}
+	free(buf);
+}
+
+static int take_pipe(struct sock_forward *f, int p[2])
+{
+	if (f->npipes) {
+		f->npipes--;
+		p[0] = f->pipes[f->npipes][0];
+		p[1] = f->pipes[f->npipes][1];
+		return 0;
+	}
+	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0)
+		return -errno;
+	/* A larger pipe is an optimisation only: keep the default size
+	 * when the kernel refuses (a user over its pipe page quota). */
+	fcntl(p[0], F_SETPIPE_SZ, FWD_PIPE);
+	return 0;
+}
+
+/* Only an empty pipe goes back to the pool: bytes left in it would leak
+ * into another session. */
+static void give_pipe(struct sock_forward *f, int p[2])
+{
+	if (f->npipes < FWD_POOL_MAX) {
+		if (!f->pipes)
+			f->pipes = malloc(FWD_POOL_MAX * sizeof(*f->pipes));
+		if (f->pipes) {
+			f->pipes[f->npipes][0] = p[0];
+			f->pipes[f->npipes][1] = p[1];
+			f->npipes++;
+			p[0] = p[1] = -1;
+			return;
+		}
+	}
+	close(p[0]);
+	close(p[1]);
+	p[0] = p[1] = -1;
+}
+
+/* Give back what a direction holds once nothing waits in it. */
+static void release_half(struct sock_forward *f, struct fwd_half *h)
+{
+	if (h->buf) {
+		give_buf(f, h->buf);
+		h->buf = NULL;
+	}
+	if (h->pipe[0] >= 0) {
+		if (h->len) {
+			close(h->pipe[0]);
+			close(h->pipe[1]);
+			h->pipe[0] = h->pipe[1] = -1;
+		} else {
+			give_pipe(f, h->pipe);
+		}
+	}
+}
+
+void sock__fwd_stream_release(struct fwd_session *s)
+{
+	release_half(s->f, &s->half[0]);
+	release_half(s->f, &s->half[1]);
+}
+
+/* ---- moving bytes --------------------------------------------------- */
+
+static int seqpacket(const struct fwd_session *s, int side)
+{
+	enum sock_kind k = side ? s->f->target->kind : s->f->from;
+
+	return k == SOCK_KIND_UNIX_SEQPACKET;
+}
+
+/* Read what side src has into direction i's buffer or pipe.  Returns the
+ * byte count (0: end of data) or -errno. */
+static ssize_t fill(struct fwd_session *s, int i)
+{
+	struct fwd_half *h = &s->half[i];
+	int src = s->fd[i];
+	size_t cap = FWD_BUF;
+	ssize_t n;
+
+	if (s->splice) {
+		if (h->pipe[0] < 0 && take_pipe(s->f, h->pipe) < 0)
+			return -errno;
+		n = splice(src, NULL, h->pipe[1], NULL, FWD_PIPE,
+			   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+	} else {
+		if (!h->buf && !(h->buf = take_buf(s->f)))
+			return -ENOMEM;
+		if (seqpacket(s, !i) && !seqpacket(s, i))
+			cap = FWD_MSG_MAX;
+		n = sock__recv(src, h->buf, cap, 0);
+		h->off = 0;
+	}
+	if (n < 0)
+		return -errno;
+	h->len = (size_t)n;
+	return n;
+}
+
+/* Write what direction i holds to side !i.  Returns 0 or -errno. */
+static int flush(struct fwd_session *s, int i)
+{
+	struct fwd_half *h = &s->half[i];
+	int dst = s->fd[!i];
+	ssize_t n;
+
+	if (s->splice)
+		n = splice(h->pipe[0], NULL, dst, NULL, h->len,
+			   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+	else
+		n = sock__send(dst, h->buf + h->off, h->len - h->off,
+			       MSG_NOSIGNAL);
+	if (n < 0)
+		return -errno;
+	h->bytes += (size_t)n;
+	if (s->splice) {
+		h->len -= (size_t)n;
+	} else {
+		h->off += (size_t)n;
+		if (h->off == h->len)
+			h->len = h->off = 0;
+	}
+	return 0;
+}
+
+/* The source has ended and everything is written: pass the end on. */
+static int finish(struct fwd_session *s, int i)
+{
+	struct fwd_half *h = &s->half[i];
+
+	h->done = 1;
+	release_half(s->f, h);
+	if (sock__shutdown(s->fd[!i], SHUT_WR) < 0 && errno != ENOTCONN)
+		return -errno;
+	return 0;
+}
+
+/* Which side an error in direction i came from, by the call that failed. */
+enum { ERR_NONE, ERR_SRC, ERR_DST };
+
+/*
+ * Move what is ready in direction i, for at most FWD_ROUNDS calls.
+ * Returns 1 when there is more to do at once, 0 when the direction
+ * waits for an event, or -errno with *where set.
+ */
+static int pump(struct fwd_session *s, int i, int *where)
+{
+	struct fwd_half *h = &s->half[i];
+	int ret;
+
+	for (int round = 0; round < FWD_ROUNDS && !h->done; round++) {
+		if (h->len) {
+			if (!s->wr[!i])
+				return 0;
+			ret = flush(s, i);
+			*where = ERR_DST;
+		} else if (h->eof) {
+			ret = finish(s, i);
+			*where = ERR_DST;
+		} else if (!s->rd[i]) {
+			return 0;
+		} else {
+			ret = (int)fill(s, i);
+			*where = ERR_SRC;
+			if (ret == 0)
+				h->eof = 1;
+			ret = ret > 0 ? 0 : ret;
+		}
+		if (ret == -EAGAIN && *where == ERR_DST) {
+			s->wr[!i] = 0;
+			return 0;
+		}
+		if (ret == -EAGAIN) {
+			/* Idle: a buffer or empty pipe goes back now. */
+			s->rd[i] = 0;
+			release_half(s->f, h);
+			return 0;
+		}
+		if (ret < 0 && ret != -EINTR)
+			return ret;
+	}
+	return !h->done;
+}
+
+static void on_resume(struct sock_loop *loop, void *arg);
+
+/* Move bytes both ways until both wait; end the session when both
+ * directions are done or one fails. */
+static void run(struct fwd_session *s)
+{
+	int more = 0;
+
+	for (int i = 0; i < 2; i++) {
+		int where = ERR_NONE;
+		int ret = pump(s, i, &where);
+
+		if (ret < 0) {
+			int side = where == ERR_SRC ? i : !i;
+
+			sock__fwd_session_end(s,
+					      side ? SOCK_FORWARD_END_TARGET
+						   : SOCK_FORWARD_END_CLIENT,
+					      ret);
+			return;
+		}
+		more |= ret;
+	}
+	if (s->half[0].done && s->half[1].done) {
+		sock__fwd_session_end(s, SOCK_FORWARD_END_DONE, 0);
+		return;
+	}
+	if (more && !s->timer) {
+		s->timer = sock_loop_timer(s->f->loop, 0, on_resume, s);
+		if (s->timer < 0)
+			s->timer = 0;
+	}
+}
+
+static void on_resume(struct sock_loop *loop, void *arg)
+{
+	struct fwd_session *s = arg;
+
+	(void)loop;
+	s->timer = 0;
+	run(s);
+}
+
+static int so_error(int fd)
+{
+	int err = 0;
+
+	if (sock__getsockopt_error(fd, &err) < 0)
+		return -errno;
+	return -err;
+}
+
+/* ---- connecting ----------------------------------------------------- */
+
+static void start_connect(struct fwd_session *s);
+
+/* The target did not answer at this address: try the next one, or give
+ * the client up with a reset. */
+static void next_address(struct fwd_session *s, int err)
+{
+	struct sock_forward *f = s->f;
+
+	if (s->timer)
+		sock_loop_timer_cancel(f->loop, s->timer);
+	s->timer = 0;
+	if (s->fd[1] >= 0) {
+		sock_loop_del(f->loop, s->fd[1]);
+		sock__close(s->fd[1]);
+		s->fd[1] = -1;
+	}
+	if (++s->addr_i < f->target->n) {
+		start_connect(s);
+		return;
+	}
+	sock__fwd_session_end(s, SOCK_FORWARD_END_UNREACHABLE, err);
+}
+
+static void on_connect_timeout(struct sock_loop *loop, void *arg)
+{
+	struct fwd_session *s = arg;
+
+	(void)loop;
+	s->timer = 0;
+	next_address(s, -ETIMEDOUT);
+}
+
+static void connected(struct fwd_session *s)
+{
+	if (s->timer)
+		sock_loop_timer_cancel(s->f->loop, s->timer);
+	s->timer = 0;
+	s->connecting = 0;
+	s->wr[1] = 1;
+	s->rd[1] = 1;
+	run(s);
+}
+
+static void on_side(struct sock_loop *loop, int fd, uint32_t ev, void *arg);
+
+/* A Unix listener with a full backlog answers EAGAIN at once: wait a
+ * little and ask again, within the connect timeout. */
+static void on_retry(struct sock_loop *loop, void *arg)
+{
+	struct fwd_session *s = arg;
+
+	(void)loop;
+	s->timer = 0;
+	start_connect(s);
+}
+
+static int retry_later(struct fwd_session *s)
+{
+	long limit = s->f->o.connect_timeout_ms;
+
+	if (limit > 0 && sock_loop_now_ms() - s->start_ms >= limit)
+		return 0;
+	s->timer = sock_loop_timer(s->f->loop, FWD_RETRY_MS, on_retry, s);
+	if (s->timer < 0) {
+		s->timer = 0;
+		return 0;
+	}
+	return 1;
+}
+
+static void start_connect(struct fwd_session *s)
+{
+	struct sock_forward *f = s->f;
+	int pending, fd, ret;
+
+	fd = sock_connect_start(f->target, s->addr_i, &pending);
+	if (fd == -EAGAIN &&
+	    f->target->addrs[s->addr_i].sa.ss_family == AF_UNIX) {
+		if (!retry_later(s))
+			next_address(s, -EAGAIN);
+		return;
+	}
+	if (fd < 0)
+		return next_address(s, fd);
+	s->fd[1] = fd;
+	ret = sock_loop_add(f->loop, fd, WATCH, on_side, s);
+	if (ret)
+		return next_address(s, ret);
+	if (!pending)
+		return connected(s);
+	if (f->o.connect_timeout_ms > 0)
+		s->timer = sock_loop_timer(f->loop, f->o.connect_timeout_ms,
+					   on_connect_timeout, s);
+	if (s->timer < 0)
+		s->timer = 0;
+}
+
+/* ---- events --------------------------------------------------------- */
+
+static void on_side(struct sock_loop *loop, int fd, uint32_t ev, void *arg)
+{
+	struct fwd_session *s = arg;
+	int side = fd == s->fd[1];
+
+	(void)loop;
+	if (s->connecting && side == 1) {
+		int err = so_error(fd);
+
+		if (err)
+			next_address(s, err);
+		else if (ev & (EPOLLOUT | EPOLLERR | EPOLLHUP))
+			connected(s);
+		return;
+	}
+	if (ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
+		s->rd[side] = 1;
+	if (ev & (EPOLLOUT | EPOLLHUP | EPOLLERR))
+		s->wr[side] = 1;
+	/* Nothing reads this side any more, so nothing would meet its
+	 * error: a reset after a half-close must still reach the other. */
+	if ((ev & EPOLLERR) && s->half[side].eof && !s->connecting) {
+		int err = so_error(fd);
+
+		if (err) {
+			sock__fwd_session_end(s,
+					      side ? SOCK_FORWARD_END_TARGET
+						   : SOCK_FORWARD_END_CLIENT,
+					      err);
+			return;
+		}
+	}
+	if (!s->connecting)
+		run(s);
+}
+
+void sock__fwd_stream_accept(struct sock_forward *f, int fd,
+			     const struct sockaddr *peer, socklen_t peer_len)
+{
+	struct fwd_session *s = sock__fwd_session_new(f, peer, peer_len);
+
+	if (!s) {
+		sock__close(fd);
+		return;
+	}
+	s->fd[0] = fd;
+	s->splice = (unsigned char)f->splice;
+	s->connecting = 1;
+	/* The client may send before the target answers: its first bytes
+	 * wait in its socket, and the edge is not lost (rd starts set). */
+	s->rd[0] = 1;
+	s->wr[0] = 1;
+	if (sock_loop_add(f->loop, fd, WATCH, on_side, s)) {
+		sock__fwd_session_end(s, SOCK_FORWARD_END_CLIENT, -ENOMEM);
+		return;
+	}
+	start_connect(s);
+}

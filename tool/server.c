@@ -1,0 +1,82 @@
+/*
+ * tool/server.c - helpers of the server commands (see server.h).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "server.h"
+
+void server_peer_name(enum sock_kind kind, const struct sockaddr *sa,
+		      socklen_t len, char *buf, size_t size)
+{
+	char a[SOCK_ADDR_STR_MAX];
+
+	if (!len || sock_addr_format_sa(sa, len, a, sizeof(a)) < 0)
+		snprintf(a, sizeof(a), "?");
+	if (kind == SOCK_KIND_TCP || kind == SOCK_KIND_UDP)
+		snprintf(buf, size, "%s://%s", sock_addr_kind_name(kind), a);
+	else
+		snprintf(buf, size, "%s:%s", sock_addr_kind_name(kind), a);
+}
+
+void server_say_listening(const struct sock_global *g, enum sock_kind kind,
+			  const struct sock_conn *c)
+{
+	char local[SOCK_ADDR_STR_MAX];
+
+	if (sock_addr_format_sa((const struct sockaddr *)&c->local,
+				c->local_len, local, sizeof(local)) < 0)
+		snprintf(local, sizeof(local), "?");
+	tool_verbosef(g, "listening on %s (%s)", local,
+		      sock_addr_kind_name(kind));
+}
+
+int server_fail_listen(const struct sock_addr *a, const char *endpoint, int err)
+{
+	char holders[256], detail[300];
+
+	if (err == -EADDRINUSE &&
+	    !tool_port_holders(a->kind, a->host, a->service, holders,
+			       sizeof(holders))) {
+		snprintf(detail, sizeof(detail), "held by %s", holders);
+		return tool_fail_detail("listen on", endpoint, err, detail);
+	}
+	return tool_fail("listen on", endpoint, err);
+}
+
+static char file_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+static struct stat file_stat; /* the file our bind() created */
+
+int server_file_is_ours(void)
+{
+	struct stat st;
+
+	return file_path[0] && !lstat(file_path, &st) &&
+	       st.st_dev == file_stat.st_dev && st.st_ino == file_stat.st_ino;
+}
+
+void server_remove_file(void)
+{
+	if (server_file_is_ours())
+		unlink(file_path);
+}
+
+void server_forget_file(void)
+{
+	file_path[0] = '\0';
+}
+
+void server_claim_file(const struct sock_addr *a)
+{
+	if (a->family != AF_UNIX || !a->path[0])
+		return;
+	memcpy(file_path, a->path, sizeof(file_path));
+	if (lstat(file_path, &file_stat) < 0)
+		file_path[0] = '\0';
+	else
+		atexit(server_remove_file);
+}
