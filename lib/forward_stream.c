@@ -174,6 +174,9 @@ static int flush(struct fwd_session *s, int i)
 			       MSG_NOSIGNAL);
 	if (n < 0)
 		return -errno;
+	/* A pipe that holds bytes yet gives none would spin the loop. */
+	if (n == 0)
+		return -EIO;
 	h->bytes += (size_t)n;
 	if (s->splice) {
 		h->len -= (size_t)n;
