@@ -74,7 +74,8 @@ $(BUILD)/examples/%: examples/%.c $(BUILD)/libsock.a
 
 examples: $(EXAMPLE_BIN)
 
-tests: $(BUILD)/sock $(UNIT_BIN) $(REPLAY_BIN) $(EXAMPLE_BIN)
+tests: $(BUILD)/sock $(UNIT_BIN) $(REPLAY_BIN) $(EXAMPLE_BIN) \
+	$(BUILD)/bench/relaypeer
 
 # One prove run over the cmocka binaries (TAP output) and the shell tests,
 # so that CI reads a single closing line.
@@ -102,8 +103,13 @@ fuzz-smoke: fuzz
 			/tmp/sock-fuzz-$$n tests/fuzz/corpus/$$n || exit 1; \
 	done
 
-bench: $(BUILD)/sock
-	@for b in bench/*.sh; do SOCK=$(abspath $(BUILD)/sock) bash $$b || exit 1; done
+$(BUILD)/bench/relaypeer: bench/relaypeer.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
+
+bench: $(BUILD)/sock $(BUILD)/bench/relaypeer
+	@for b in bench/*.sh; do SOCK=$(abspath $(BUILD)/sock) \
+		RELAYPEER=$(abspath $(BUILD)/bench/relaypeer) bash $$b || exit 1; done
 
 DEPS = build-essential clang libclang-rt-14-dev libmnl-dev libcmocka-dev \
        pkg-config clang-format socat ncat netcat-openbsd curl iproute2 \
@@ -113,7 +119,7 @@ deps:
 	DEBIAN_FRONTEND=noninteractive apt-get install -y $(DEPS)
 
 FORMAT_SRC = $(wildcard include/sock/*.h lib/*.c lib/*.h tool/*.c tool/*.h \
-	tests/unit/*.c tests/fuzz/*.c examples/*.c)
+	tests/unit/*.c tests/fuzz/*.c examples/*.c bench/*.c)
 format:
 	clang-format -i $(FORMAT_SRC)
 format-check:

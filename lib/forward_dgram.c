@@ -7,6 +7,13 @@
  * the bound socket to that address.  Datagrams travel in batches
  * (recvmmsg/sendmmsg): one system call per batch instead of one per
  * datagram is most of what a UDP relay can save.
+ *
+ * Nothing the relay has read is dropped because a queue is full: a Unix
+ * datagram receiver's queue holds only max_dgram_qlen (10) datagrams, and
+ * a direct sender would simply wait.  When the target's queue is full, the
+ * relay stops reading clients until it drains; when a client's queue is
+ * full, its replies wait in a small stash and its session stops reading
+ * the target meanwhile.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -25,14 +32,32 @@
 #define DG_UNIX_SLOT (256 * 1024)
 #define DG_UNIX_BATCH 8
 #define DG_TABLE_MIN 256
+/* A client whose queue was full is offered its replies again after: */
+#define DG_RETRY_MS 5
 
-struct fwd_batch {
-	size_t slot;
-	unsigned int n;
+struct dg_batch {
 	char *bufs;
 	struct mmsghdr msgs[DG_BATCH];
 	struct iovec iov[DG_BATCH];
 	struct sockaddr_storage addrs[DG_BATCH];
+};
+
+struct fwd_dgram {
+	size_t slot;
+	unsigned int n; /* datagrams per batch */
+	struct dg_batch in, out;
+	/* in[next..count) were read from clients and not yet passed on;
+	 * blocked is the session whose target refused in[next]. */
+	unsigned int next, count;
+	struct fwd_session *blocked;
+	int resume_timer;
+};
+
+/* Replies a client's queue refused, in order. */
+struct fwd_stash {
+	unsigned int first, n;
+	size_t len[DG_BATCH];
+	char *data[DG_BATCH];
 };
 
 /* ---- sessions by client address ------------------------------------ */
@@ -87,11 +112,51 @@ static void grow_table(struct sock_forward *f)
 	free(was);
 }
 
+/* What a session's socket is watched for: the target's replies unless
+ * some wait for the client, and room when the target's queue was full. */
+static void watch_session(struct fwd_session *s)
+{
+	uint32_t ev = s->stash ? 0 : EPOLLIN;
+
+	if (s->f->dg->blocked == s)
+		ev |= EPOLLOUT;
+	sock_loop_mod(s->f->loop, s->fd[1], ev);
+}
+
+static void free_stash(struct fwd_session *s)
+{
+	struct fwd_stash *st = s->stash;
+
+	if (!st)
+		return;
+	for (unsigned int i = st->first; i < st->n; i++)
+		free(st->data[i]);
+	s->f->st.dropped += st->n - st->first;
+	free(st);
+	s->stash = NULL;
+}
+
+static void on_resume(struct sock_loop *loop, void *arg);
+
 void sock__fwd_dgram_forget(struct fwd_session *s)
 {
 	struct sock_forward *f = s->f;
+	struct fwd_dgram *d = f->dg;
 	struct fwd_session **p;
 
+	free_stash(s);
+	if (d && d->blocked == s) {
+		/* Its target never drained: give its datagram up, and go on
+		 * with the rest of the batch from the loop. */
+		d->blocked = NULL;
+		d->next++;
+		f->st.dropped++;
+		if (!d->resume_timer)
+			d->resume_timer =
+			    sock_loop_timer(f->loop, 0, on_resume, f);
+		if (d->resume_timer < 0)
+			d->resume_timer = 0;
+	}
 	if (!f->table)
 		return;
 	p = bucket(f, &s->peer, s->peer_len);
@@ -137,15 +202,15 @@ static void on_sweep(struct sock_loop *loop, void *arg)
 	arm_sweep(f);
 }
 
-/* ---- the target's replies ------------------------------------------ */
+/* ---- batches -------------------------------------------------------- */
 
-static void prepare(struct fwd_batch *b, int named)
+static void prepare(struct fwd_dgram *d, struct dg_batch *b, int named)
 {
-	for (unsigned int i = 0; i < b->n; i++) {
+	for (unsigned int i = 0; i < d->n; i++) {
 		struct msghdr *h = &b->msgs[i].msg_hdr;
 
-		b->iov[i].iov_base = b->bufs + i * b->slot;
-		b->iov[i].iov_len = b->slot;
+		b->iov[i].iov_base = b->bufs + i * d->slot;
+		b->iov[i].iov_len = d->slot;
 		*h = (struct msghdr){ .msg_iov = &b->iov[i], .msg_iovlen = 1 };
 		if (named) {
 			h->msg_name = &b->addrs[i];
@@ -155,46 +220,144 @@ static void prepare(struct fwd_batch *b, int named)
 }
 
 /* Whole datagrams only: a truncated one is dropped, not passed on cut. */
-static int whole(const struct fwd_batch *b, unsigned int i)
+static int whole(const struct dg_batch *b, unsigned int i)
 {
 	return !(b->msgs[i].msg_hdr.msg_flags & MSG_TRUNC);
 }
 
-/* Send the received datagrams (msgs[0..n), already named) out of fd;
- * what the socket refuses now is dropped, as a network would. */
-static void send_batch(struct sock_forward *f, int fd, unsigned int n)
+/* ---- the target's replies ------------------------------------------ */
+
+/* Send out[0..n) (already named) from fd.  Returns how many left: the
+ * first of them met a full queue.  Other failures (a client gone) drop
+ * one datagram and not the rest of the batch. */
+static unsigned int send_batch(struct sock_forward *f, int fd, unsigned int n)
 {
-	struct fwd_batch *b = f->batch;
+	struct dg_batch *b = &f->dg->out;
 	unsigned int done = 0;
 
 	while (done < n) {
 		int k = sendmmsg(fd, b->msgs + done, n - done, MSG_DONTWAIT);
 
+		if (k < 0 && errno == EAGAIN)
+			return done;
+		if (k < 0 && errno == EINTR)
+			continue;
 		if (k <= 0) {
-			/* One bad datagram (a client gone) must not take
-			 * the rest of the batch with it. */
-			if (k < 0 && errno == EINTR)
-				continue;
 			f->st.dropped++;
 			done++;
 			continue;
 		}
 		done += (unsigned int)k;
 	}
+	return done;
 }
 
-static void on_reply(struct sock_loop *loop, int fd, uint32_t ev, void *arg)
+static void on_stash_retry(struct sock_loop *loop, void *arg);
+
+/* Offer the stash to the client again; returns 1 when it is empty. */
+static int flush_stash(struct fwd_session *s)
+{
+	struct fwd_stash *st = s->stash;
+
+	while (st->first < st->n) {
+		unsigned int i = st->first;
+
+		if (sendto(s->f->lfd, st->data[i], st->len[i],
+			   MSG_DONTWAIT | MSG_NOSIGNAL,
+			   (struct sockaddr *)&s->peer, s->peer_len) < 0) {
+			if (errno == EAGAIN)
+				return 0;
+			s->f->st.dropped++;
+		} else {
+			s->half[1].bytes += st->len[i];
+			s->f->st.datagrams++;
+		}
+		free(st->data[i]);
+		st->first++;
+	}
+	free(st);
+	s->stash = NULL;
+	return 1;
+}
+
+static void retry_later(struct fwd_session *s)
+{
+	s->timer = sock_loop_timer(s->f->loop, DG_RETRY_MS, on_stash_retry, s);
+	if (s->timer < 0)
+		s->timer = 0;
+}
+
+static void on_stash_retry(struct sock_loop *loop, void *arg)
 {
 	struct fwd_session *s = arg;
-	struct sock_forward *f = s->f;
-	struct fwd_batch *b = f->batch;
-	unsigned int out = 0;
-	int n;
 
 	(void)loop;
-	(void)ev;
-	prepare(b, 0);
-	n = recvmmsg(fd, b->msgs, b->n, MSG_DONTWAIT, NULL);
+	s->timer = 0;
+	if (flush_stash(s))
+		watch_session(s);
+	else
+		retry_later(s);
+}
+
+/* The client's queue is full: keep out[from..n) for it.  An unconnected
+ * socket cannot be polled for one peer's room, so a timer asks again. */
+static void stash(struct fwd_session *s, unsigned int from, unsigned int n)
+{
+	struct dg_batch *b = &s->f->dg->out;
+	struct fwd_stash *st = calloc(1, sizeof(*st));
+
+	for (unsigned int i = from; st && i < n; i++) {
+		size_t len = b->iov[i].iov_len;
+
+		st->data[st->n] = malloc(len ? len : 1);
+		if (!st->data[st->n])
+			break;
+		memcpy(st->data[st->n], b->iov[i].iov_base, len);
+		st->len[st->n++] = len;
+	}
+	s->f->st.dropped += n - from - (st ? st->n : 0);
+	s->stash = st;
+	if (!st)
+		return;
+	watch_session(s);
+	retry_later(s);
+}
+
+/* Name what arrived from the target with the client's address, dropping
+ * cut datagrams; returns how many are ready to send. */
+static unsigned int address_replies(struct fwd_session *s, int n)
+{
+	struct dg_batch *b = &s->f->dg->out;
+	unsigned int out = 0;
+
+	for (int i = 0; i < n; i++) {
+		struct msghdr *h = &b->msgs[out].msg_hdr;
+		size_t len = b->msgs[i].msg_len;
+
+		if (!whole(b, (unsigned int)i)) {
+			s->f->st.dropped++;
+			continue;
+		}
+		b->iov[out].iov_base = b->iov[i].iov_base;
+		b->iov[out].iov_len = len;
+		*h = (struct msghdr){ .msg_iov = &b->iov[out],
+				      .msg_iovlen = 1,
+				      .msg_name = &s->peer,
+				      .msg_namelen = s->peer_len };
+		s->half[1].bytes += len;
+		out++;
+	}
+	return out;
+}
+
+static void read_replies(struct fwd_session *s)
+{
+	struct sock_forward *f = s->f;
+	unsigned int out, sent;
+	int n;
+
+	prepare(f->dg, &f->dg->out, 0);
+	n = recvmmsg(s->fd[1], f->dg->out.msgs, f->dg->n, MSG_DONTWAIT, NULL);
 	if (n < 0) {
 		/* ECONNREFUSED: nothing listens there (an ICMP answer to
 		 * an earlier datagram); the next datagram tries anew. */
@@ -203,28 +366,36 @@ static void on_reply(struct sock_loop *loop, int fd, uint32_t ev, void *arg)
 					      -errno);
 		return;
 	}
-	for (int i = 0; i < n; i++) {
-		struct msghdr *h = &b->msgs[out].msg_hdr;
-
-		if (!whole(b, (unsigned int)i)) {
-			f->st.dropped++;
-			continue;
-		}
-		b->msgs[out] = b->msgs[i];
-		b->iov[out].iov_base = b->iov[i].iov_base;
-		b->iov[out].iov_len = b->msgs[i].msg_len;
-		h->msg_iov = &b->iov[out];
-		h->msg_name = &s->peer;
-		h->msg_namelen = s->peer_len;
-		s->half[1].bytes += b->msgs[i].msg_len;
-		out++;
-	}
+	out = address_replies(s, n);
 	s->last_ms = sock_loop_now_ms();
-	f->st.datagrams += out;
-	send_batch(f, f->lfd, out);
+	sent = send_batch(f, f->lfd, out);
+	f->st.datagrams += sent;
+	if (sent < out) {
+		for (unsigned int i = sent; i < out; i++)
+			s->half[1].bytes -= f->dg->out.iov[i].iov_len;
+		stash(s, sent, out);
+	}
 }
 
 /* ---- clients' datagrams -------------------------------------------- */
+
+static void pass_on(struct sock_forward *f);
+
+static void on_session(struct sock_loop *loop, int fd, uint32_t ev, void *arg)
+{
+	struct fwd_session *s = arg;
+	struct sock_forward *f = s->f;
+
+	(void)loop;
+	(void)fd;
+	if ((ev & (EPOLLOUT | EPOLLERR)) && f->dg->blocked == s) {
+		f->dg->blocked = NULL;
+		watch_session(s);
+		pass_on(f);
+	}
+	if ((ev & (EPOLLIN | EPOLLERR)) && !s->stash)
+		read_replies(s);
+}
 
 /* A new client: a socket of its own towards the target, the first of
  * the target's addresses that takes a connect(). */
@@ -244,7 +415,7 @@ static struct fwd_session *open_session(struct sock_forward *f,
 		fd = sock_connect_start(f->target, i, &pending);
 	if (fd >= 0) {
 		s->fd[1] = fd;
-		if (sock_loop_add(f->loop, fd, EPOLLIN, on_reply, s))
+		if (sock_loop_add(f->loop, fd, EPOLLIN, on_session, s))
 			fd = -ENOMEM;
 	}
 	if (fd < 0) {
@@ -258,71 +429,115 @@ static struct fwd_session *open_session(struct sock_forward *f,
 	return s;
 }
 
-static void forward_one(struct sock_forward *f, unsigned int i, long long now)
+enum { DG_DONE, DG_BLOCKED };
+
+/* Pass in[i] on to its session's target. */
+static int forward_one(struct sock_forward *f, unsigned int i, long long now)
 {
-	struct fwd_batch *b = f->batch;
+	struct dg_batch *b = &f->dg->in;
 	socklen_t len = b->msgs[i].msg_hdr.msg_namelen;
-	struct fwd_session *s;
 	size_t n = b->msgs[i].msg_len;
+	struct fwd_session *s;
 
 	if (!whole(b, i)) {
 		f->st.dropped++;
-		return;
+		return DG_DONE;
 	}
 	s = find(f, &b->addrs[i], len);
 	if (!s)
 		s = open_session(f, &b->addrs[i], len);
 	if (!s) {
 		f->st.dropped++;
-		return;
+		return DG_DONE;
 	}
 	s->last_ms = now;
 	if (sock__send(s->fd[1], b->iov[i].iov_base, n,
 		       MSG_DONTWAIT | MSG_NOSIGNAL) < 0) {
+		if (errno == EAGAIN) {
+			f->dg->blocked = s;
+			watch_session(s);
+			return DG_BLOCKED;
+		}
 		f->st.dropped++;
-		return;
+		return DG_DONE;
 	}
 	s->half[0].bytes += n;
 	f->st.datagrams++;
+	return DG_DONE;
 }
 
-static void on_client(struct sock_loop *loop, int fd, uint32_t ev, void *arg)
+static void watch_clients(struct sock_forward *f, int on)
+{
+	if (f->watching != on && !f->stopped)
+		sock_loop_mod(f->loop, f->lfd, on ? EPOLLIN : 0);
+	f->watching = on;
+}
+
+/* Pass on what the last batch still holds; while a target's queue is
+ * full, no more is read from clients. */
+static void pass_on(struct sock_forward *f)
+{
+	struct fwd_dgram *d = f->dg;
+	long long now = sock_loop_now_ms();
+
+	while (d->next < d->count && !f->stopped) {
+		if (forward_one(f, d->next, now) == DG_BLOCKED) {
+			watch_clients(f, 0);
+			return;
+		}
+		d->next++;
+	}
+	d->next = d->count = 0;
+	watch_clients(f, 1);
+}
+
+static void on_resume(struct sock_loop *loop, void *arg)
 {
 	struct sock_forward *f = arg;
-	struct fwd_batch *b = f->batch;
-	long long now;
+
+	(void)loop;
+	f->dg->resume_timer = 0;
+	if (!f->dg->blocked)
+		pass_on(f);
+}
+
+static void on_clients(struct sock_loop *loop, int fd, uint32_t ev, void *arg)
+{
+	struct sock_forward *f = arg;
+	struct fwd_dgram *d = f->dg;
 	int n;
 
 	(void)loop;
 	(void)ev;
-	prepare(b, 1);
-	n = recvmmsg(fd, b->msgs, b->n, MSG_DONTWAIT, NULL);
+	if (d->count)
+		return;
+	prepare(d, &d->in, 1);
+	n = recvmmsg(fd, d->in.msgs, d->n, MSG_DONTWAIT, NULL);
 	if (n <= 0)
 		return;
-	now = sock_loop_now_ms();
-	for (int i = 0; i < n && !f->stopped; i++)
-		forward_one(f, (unsigned int)i, now);
+	d->count = (unsigned int)n;
+	d->next = 0;
+	pass_on(f);
 }
 
 int sock__fwd_dgram_start(struct sock_forward *f)
 {
 	int unix_kind = f->from == SOCK_KIND_UNIX_DGRAM ||
 			f->target->kind == SOCK_KIND_UNIX_DGRAM;
-	struct fwd_batch *b = calloc(1, sizeof(*b));
+	struct fwd_dgram *d = calloc(1, sizeof(*d));
 
-	if (!b)
+	if (!d)
 		return -ENOMEM;
-	b->slot = unix_kind ? DG_UNIX_SLOT : DG_UDP_SLOT;
-	b->n = unix_kind ? DG_UNIX_BATCH : DG_BATCH;
-	b->bufs = malloc(b->slot * b->n);
+	f->dg = d;
+	d->slot = unix_kind ? DG_UNIX_SLOT : DG_UDP_SLOT;
+	d->n = unix_kind ? DG_UNIX_BATCH : DG_BATCH;
+	d->in.bufs = malloc(d->slot * d->n);
+	d->out.bufs = malloc(d->slot * d->n);
 	f->table_size = DG_TABLE_MIN;
 	f->table = calloc(f->table_size, sizeof(*f->table));
-	f->batch = b;
-	if (!b->bufs || !f->table) {
-		sock__fwd_dgram_free(f);
+	if (!d->in.bufs || !d->out.bufs || !f->table)
 		return -ENOMEM;
-	}
-	return sock_loop_add(f->loop, f->lfd, EPOLLIN, on_client, f);
+	return sock_loop_add(f->loop, f->lfd, EPOLLIN, on_clients, f);
 }
 
 void sock__fwd_dgram_free(struct sock_forward *f)
@@ -330,10 +545,14 @@ void sock__fwd_dgram_free(struct sock_forward *f)
 	if (f->sweep_timer)
 		sock_loop_timer_cancel(f->loop, f->sweep_timer);
 	f->sweep_timer = 0;
-	if (f->batch)
-		free(f->batch->bufs);
-	free(f->batch);
+	if (f->dg) {
+		if (f->dg->resume_timer)
+			sock_loop_timer_cancel(f->loop, f->dg->resume_timer);
+		free(f->dg->in.bufs);
+		free(f->dg->out.bufs);
+		free(f->dg);
+		f->dg = NULL;
+	}
 	free(f->table);
-	f->batch = NULL;
 	f->table = NULL;
 }

@@ -37,12 +37,15 @@ struct fwd_session {
 	size_t addr_i; /* the target address being tried */
 	int timer;     /* connect timeout or retry, or a resumed pump */
 	struct fwd_half half[2];
+	struct fwd_stash
+	    *stash; /* datagram: replies the client's queue refused */
 	struct sockaddr_storage peer;
 	socklen_t peer_len;
 };
 
-/* The receive side of the datagram relay (lib/forward_dgram.c). */
-struct fwd_batch;
+/* The datagram relay's state (lib/forward_dgram.c). */
+struct fwd_dgram;
+struct fwd_stash;
 
 struct sock_forward {
 	struct sock_loop *loop;
@@ -67,7 +70,7 @@ struct sock_forward {
 	/* Datagrams: sessions by client address, and the receive batch. */
 	struct fwd_session **table;
 	size_t table_size;
-	struct fwd_batch *batch;
+	struct fwd_dgram *dg;
 	int sweep_timer;
 };
 
