@@ -51,6 +51,11 @@ struct fwd_dgram {
 	unsigned int next, count;
 	struct fwd_session *blocked;
 	int resume_timer;
+	/* Per datagram of in: its session (NULL: dropped) and whether it
+	 * has gone out; tx sends one session's datagrams in one call. */
+	struct fwd_session *sess[DG_BATCH];
+	unsigned char sent[DG_BATCH];
+	struct mmsghdr tx[DG_BATCH];
 };
 
 /* Replies a client's queue refused, in order. */
@@ -145,12 +150,18 @@ void sock__fwd_dgram_forget(struct fwd_session *s)
 	struct fwd_session **p;
 
 	free_stash(s);
+	for (unsigned int i = d ? d->next : 0; d && i < d->count; i++) {
+		if (d->sess[i] == s && !d->sent[i]) {
+			d->sent[i] = 1;
+			f->st.dropped++;
+		}
+		if (d->sess[i] == s)
+			d->sess[i] = NULL;
+	}
 	if (d && d->blocked == s) {
-		/* Its target never drained: give its datagram up, and go on
-		 * with the rest of the batch from the loop. */
+		/* Its target never drained: its datagrams are given up;
+		 * the rest of the batch goes on from the loop. */
 		d->blocked = NULL;
-		d->next++;
-		f->st.dropped++;
 		if (!d->resume_timer)
 			d->resume_timer =
 			    sock_loop_timer(f->loop, 0, on_resume, f);
@@ -431,38 +442,77 @@ static struct fwd_session *open_session(struct sock_forward *f,
 
 enum { DG_DONE, DG_BLOCKED };
 
-/* Pass in[i] on to its session's target. */
-static int forward_one(struct sock_forward *f, unsigned int i, long long now)
+/* Find or open the session of every datagram just read; the ones cut
+ * short or without a session are dropped. */
+static void assign(struct sock_forward *f)
 {
-	struct dg_batch *b = &f->dg->in;
-	socklen_t len = b->msgs[i].msg_hdr.msg_namelen;
-	size_t n = b->msgs[i].msg_len;
-	struct fwd_session *s;
+	struct fwd_dgram *d = f->dg;
+	struct dg_batch *b = &d->in;
+	long long now = sock_loop_now_ms();
 
-	if (!whole(b, i)) {
-		f->st.dropped++;
-		return DG_DONE;
+	memset(d->sess, 0, sizeof(d->sess));
+	for (unsigned int i = 0; i < d->count; i++) {
+		socklen_t len = b->msgs[i].msg_hdr.msg_namelen;
+		struct fwd_session *s = NULL;
+
+		d->sent[i] = 1;
+		b->iov[i].iov_len = b->msgs[i].msg_len;
+		if (whole(b, i) && !(s = find(f, &b->addrs[i], len)))
+			s = open_session(f, &b->addrs[i], len);
+		if (!s) {
+			f->st.dropped++;
+			continue;
+		}
+		s->last_ms = now;
+		d->sess[i] = s;
+		d->sent[i] = 0;
 	}
-	s = find(f, &b->addrs[i], len);
-	if (!s)
-		s = open_session(f, &b->addrs[i], len);
-	if (!s) {
-		f->st.dropped++;
-		return DG_DONE;
+}
+
+static void sent_one(struct sock_forward *f, struct fwd_session *s,
+		     unsigned int i)
+{
+	f->dg->sent[i] = 1;
+	s->half[0].bytes += f->dg->in.iov[i].iov_len;
+	f->st.datagrams++;
+}
+
+/* Send every datagram of in[from..count) that belongs to s, in order, in
+ * one sendmmsg: with one busy client, the whole batch is one call. */
+static int send_group(struct sock_forward *f, struct fwd_session *s,
+		      unsigned int from)
+{
+	struct fwd_dgram *d = f->dg;
+	unsigned int idx[DG_BATCH], n = 0, k = 0;
+
+	for (unsigned int j = from; j < d->count; j++) {
+		if (d->sent[j] || d->sess[j] != s)
+			continue;
+		d->tx[n].msg_hdr = (struct msghdr){ .msg_iov = &d->in.iov[j],
+						    .msg_iovlen = 1 };
+		idx[n++] = j;
 	}
-	s->last_ms = now;
-	if (sock__send(s->fd[1], b->iov[i].iov_base, n,
-		       MSG_DONTWAIT | MSG_NOSIGNAL) < 0) {
-		if (errno == EAGAIN) {
-			f->dg->blocked = s;
+	while (k < n) {
+		int r = sendmmsg(s->fd[1], d->tx + k, n - k,
+				 MSG_DONTWAIT | MSG_NOSIGNAL);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 && errno == EAGAIN) {
+			d->blocked = s;
 			watch_session(s);
 			return DG_BLOCKED;
 		}
-		f->st.dropped++;
-		return DG_DONE;
+		if (r <= 0) {
+			/* Refused (ECONNREFUSED from an earlier ICMP...):
+			 * this one is lost, the rest still go. */
+			d->sent[idx[k++]] = 1;
+			f->st.dropped++;
+			continue;
+		}
+		for (int q = 0; q < r; q++)
+			sent_one(f, s, idx[k++]);
 	}
-	s->half[0].bytes += n;
-	f->st.datagrams++;
 	return DG_DONE;
 }
 
@@ -478,10 +528,10 @@ static void watch_clients(struct sock_forward *f, int on)
 static void pass_on(struct sock_forward *f)
 {
 	struct fwd_dgram *d = f->dg;
-	long long now = sock_loop_now_ms();
 
 	while (d->next < d->count && !f->stopped) {
-		if (forward_one(f, d->next, now) == DG_BLOCKED) {
+		if (!d->sent[d->next] &&
+		    send_group(f, d->sess[d->next], d->next) == DG_BLOCKED) {
 			watch_clients(f, 0);
 			return;
 		}
@@ -517,6 +567,7 @@ static void on_clients(struct sock_loop *loop, int fd, uint32_t ev, void *arg)
 		return;
 	d->count = (unsigned int)n;
 	d->next = 0;
+	assign(f);
 	pass_on(f);
 }
 
