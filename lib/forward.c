@@ -51,7 +51,7 @@ void sock__fwd_event(struct sock_forward *f, enum sock_forward_event_type t,
 
 /* ---- the listener --------------------------------------------------- */
 
-static void watch_listener(struct sock_forward *f, int on)
+void sock__fwd_watch_listener(struct sock_forward *f, int on)
 {
 	if (f->watching != on && !f->stopped)
 		sock_loop_mod(f->loop, f->lfd, on ? EPOLLIN : 0);
@@ -70,7 +70,7 @@ static void on_accept_retry(struct sock_loop *loop, void *arg)
 	(void)loop;
 	f->accept_timer = 0;
 	if (!full(f))
-		watch_listener(f, 1);
+		sock__fwd_watch_listener(f, 1);
 }
 
 /* Out of descriptors or memory: say so once per pause, and let sessions
@@ -78,12 +78,12 @@ static void on_accept_retry(struct sock_loop *loop, void *arg)
 static void pause_accepting(struct sock_forward *f, int err)
 {
 	sock__fwd_event(f, SOCK_FORWARD_ACCEPT_FAILED, NULL, 0, err);
-	watch_listener(f, 0);
+	sock__fwd_watch_listener(f, 0);
 	f->accept_timer =
 	    sock_loop_timer(f->loop, ACCEPT_RETRY_MS, on_accept_retry, f);
 	if (f->accept_timer < 0) {
 		f->accept_timer = 0;
-		watch_listener(f, 1);
+		sock__fwd_watch_listener(f, 1);
 	}
 }
 
@@ -108,7 +108,7 @@ static void on_listener(struct sock_loop *loop, int fd, uint32_t events,
 		int c;
 
 		if (full(f)) {
-			watch_listener(f, 0);
+			sock__fwd_watch_listener(f, 0);
 			return;
 		}
 		c = sock__accept4(fd, (struct sockaddr *)&peer, &len,
@@ -204,7 +204,7 @@ void sock__fwd_session_end(struct fwd_session *s, enum sock_forward_end end,
 	unlink_session(s);
 	free(s);
 	if (!f->stopped && !f->accept_timer && !full(f) && stream)
-		watch_listener(f, 1);
+		sock__fwd_watch_listener(f, 1);
 }
 
 /* ---- the forwarder -------------------------------------------------- */

@@ -516,13 +516,6 @@ static int send_group(struct sock_forward *f, struct fwd_session *s,
 	return DG_DONE;
 }
 
-static void watch_clients(struct sock_forward *f, int on)
-{
-	if (f->watching != on && !f->stopped)
-		sock_loop_mod(f->loop, f->lfd, on ? EPOLLIN : 0);
-	f->watching = on;
-}
-
 /* Pass on what the last batch still holds; while a target's queue is
  * full, no more is read from clients. */
 static void pass_on(struct sock_forward *f)
@@ -532,13 +525,13 @@ static void pass_on(struct sock_forward *f)
 	while (d->next < d->count && !f->stopped) {
 		if (!d->sent[d->next] &&
 		    send_group(f, d->sess[d->next], d->next) == DG_BLOCKED) {
-			watch_clients(f, 0);
+			sock__fwd_watch_listener(f, 0);
 			return;
 		}
 		d->next++;
 	}
 	d->next = d->count = 0;
-	watch_clients(f, 1);
+	sock__fwd_watch_listener(f, 1);
 }
 
 static void on_resume(struct sock_loop *loop, void *arg)

@@ -85,6 +85,9 @@ struct fwd_session *sock__fwd_session_new(struct sock_forward *f,
 void sock__fwd_session_end(struct fwd_session *s, enum sock_forward_end end,
 			   int err);
 
+/* Watch lfd for clients (on) or leave them waiting in the kernel. */
+void sock__fwd_watch_listener(struct sock_forward *f, int on);
+
 void sock__fwd_event(struct sock_forward *f, enum sock_forward_event_type t,
 		     const struct fwd_session *s, enum sock_forward_end end,
 		     int err);
