@@ -9,53 +9,6 @@
 need python3
 plan 33
 
-# ---- local helpers (relay_peer.py: the peers peer.py does not offer) --
-RPEER=$(cd "$(dirname "$0")" && pwd)/relay_peer.py
-rpeer() { python3 "$RPEER" "$@"; }
-# rpeer_bg NAME ARG...: relay_peer.py ARG... in the background, stdout in
-# $T/NAME.out; waits for its first line; sets rpeer_pid and at (that line)
-rpeer_bg() {
-	local name=$1; shift
-	bg python3 "$RPEER" "$@" > "$T/$name.out"
-	rpeer_pid=$!
-	wait_for test -s "$T/$name.out" || return 1
-	at=$(head -1 "$T/$name.out")
-}
-relay_up() { grep -qs 'listening on' "$1" || ! kill -0 "$2" 2> /dev/null; }
-# relay_bg NAME ARG...: "sock -v relay ARG..." in the background, stderr
-# in $T/NAME.err; waits until it listens (or has died); sets rpid, and
-# rport for an IP FROM
-relay_bg() {
-	local name=$1; shift
-	"$SOCK" -v relay "$@" < /dev/null > "$T/$name.rout" 2> "$T/$name.err" &
-	rpid=$!
-	PIDS+=($rpid)
-	rport=
-	wait_for relay_up "$T/$name.err" $rpid
-	grep -q 'listening on' "$T/$name.err" || return 1
-	rport=$(sed -n 's/.*listening on .*:\([0-9][0-9]*\) (.*/\1/p' "$T/$name.err" | head -1)
-}
-# line_with FILE WORD...: some line of FILE has every WORD (a number must
-# stand alone, or follow a colon: a port)
-line_with() {
-	local f=$1; shift
-	awk -v words="$*" 'BEGIN { n = split(words, w, " ") }
-		{ line = " " $0 " "; gsub(/[^A-Za-z0-9.:@_-]/, " ", line)
-		  for (i = 1; i <= n; i++) if (index(line, " " w[i] " ") == 0 &&
-			index(line, ":" w[i] " ") == 0) next
-		  found = 1 } END { exit !found }' "$f"
-}
-# max_open FILE: the most connections a relay_peer.py server had at once
-max_open() { awk '$1 == "open" && $2 > m { m = $2 } END { print m + 0 }' "$1"; }
-# stop PID: end one of our background processes, bounded
-stop() { kill "$1" 2> /dev/null; wait_exit "$1" 5; }
-# wait_secs SECONDS COMMAND...: like wait_for, for up to SECONDS
-wait_secs() {
-	local secs=$1; shift
-	for _ in $(seq $((secs * 20))); do "$@" && return 0; sleep 0.05; done
-	return 1
-}
-
 # ---- 1-6: big transfers, both ways at once, byte-exact ---------------
 head -c 200000000 /dev/urandom > "$T/A"
 head -c 100000000 /dev/urandom > "$T/B"

@@ -7,28 +7,6 @@
 need python3
 plan 25
 
-# ---- local helpers (the same in every 06xx file) --------------------
-RPEER=$(cd "$(dirname "$0")" && pwd)/relay_peer.py
-rpeer() { python3 "$RPEER" "$@"; }
-rpeer_bg() {
-	local name=$1; shift
-	bg python3 "$RPEER" "$@" > "$T/$name.out"
-	rpeer_pid=$!
-	wait_for test -s "$T/$name.out" || return 1
-	at=$(head -1 "$T/$name.out")
-}
-relay_up() { grep -qs 'listening on' "$1" || ! kill -0 "$2" 2> /dev/null; }
-relay_bg() {
-	local name=$1; shift
-	"$SOCK" -v relay "$@" < /dev/null > "$T/$name.rout" 2> "$T/$name.err" &
-	rpid=$!
-	PIDS+=($rpid)
-	rport=
-	wait_for relay_up "$T/$name.err" $rpid
-	grep -q 'listening on' "$T/$name.err" || return 1
-	rport=$(sed -n 's/.*listening on .*:\([0-9][0-9]*\) (.*/\1/p' "$T/$name.err" | head -1)
-}
-stop() { kill "$1" 2> /dev/null; wait_exit "$1" 5; }
 
 # relay_rc ARG...: "sock relay ARG..." given 2 s (a relay that wrongly
 # starts serving is stopped: 124); prints its exit status, or "nocmd"

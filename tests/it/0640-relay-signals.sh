@@ -6,41 +6,6 @@
 need python3
 plan 17
 
-# ---- local helpers (the same in every 06xx file) --------------------
-RPEER=$(cd "$(dirname "$0")" && pwd)/relay_peer.py
-rpeer() { python3 "$RPEER" "$@"; }
-rpeer_bg() {
-	local name=$1; shift
-	bg python3 "$RPEER" "$@" > "$T/$name.out"
-	rpeer_pid=$!
-	wait_for test -s "$T/$name.out" || return 1
-	at=$(head -1 "$T/$name.out")
-}
-relay_up() { grep -qs 'listening on' "$1" || ! kill -0 "$2" 2> /dev/null; }
-# relay_bg NAME ARG...: as in the other files; WRAP (an array) may hold a
-# command to run sock under
-relay_bg() {
-	local name=$1; shift
-	"${WRAP[@]}" "$SOCK" -v relay "$@" < /dev/null > "$T/$name.rout" 2> "$T/$name.err" &
-	rpid=$!
-	PIDS+=($rpid)
-	rport=
-	wait_for relay_up "$T/$name.err" $rpid
-	grep -q 'listening on' "$T/$name.err" || return 1
-	rport=$(sed -n 's/.*listening on .*:\([0-9][0-9]*\) (.*/\1/p' "$T/$name.err" | head -1)
-}
-line_with() {
-	local f=$1; shift
-	awk -v words="$*" 'BEGIN { n = split(words, w, " ") }
-		{ line = " " $0 " "; gsub(/[^A-Za-z0-9.:@_-]/, " ", line)
-		  for (i = 1; i <= n; i++) if (index(line, " " w[i] " ") == 0 &&
-			index(line, ":" w[i] " ") == 0) next
-		  found = 1 } END { exit !found }' "$f"
-}
-max_open() { awk '$1 == "open" && $2 > m { m = $2 } END { print m + 0 }' "$1"; }
-stop() { kill "$1" 2> /dev/null; wait_exit "$1" 5; }
-WRAP=()
-
 # ---- 1-4, 5-8: a signal with a session open --------------------------
 # stop_with NAME SIGNAL: a relay on unix:$T/NAME.sock to an echo server,
 # one client holding a session open; SIGNAL it; sets st (the relay's

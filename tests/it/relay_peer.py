@@ -67,6 +67,7 @@ killed.
 """
 import argparse
 import hashlib
+import os
 import random
 import re
 import select
@@ -76,30 +77,13 @@ import sys
 import threading
 import time
 
+# The address and payload syntax is peer.py's: one parser for both.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from peer import payload, sockaddr  # noqa: E402
+
 TYPES = {"stream": socket.SOCK_STREAM, "dgram": socket.SOCK_DGRAM,
          "seqpacket": socket.SOCK_SEQPACKET}
 LOCK = threading.Lock()
-
-
-def sockaddr(addr):
-    m = re.fullmatch(r"\[(.*)\]:(\d+)", addr)
-    if m:
-        return socket.AF_INET6, (m.group(1), int(m.group(2)))
-    m = re.fullmatch(r"([0-9.]+):(\d+)", addr)
-    if m:
-        return socket.AF_INET, (m.group(1), int(m.group(2)))
-    if addr.startswith("@"):
-        return socket.AF_UNIX, "\0" + addr[1:]
-    return socket.AF_UNIX, addr
-
-
-def payload(spec):
-    def unescape(t):
-        return t.encode().decode("unicode_escape").encode("latin-1")
-    m = re.fullmatch(r"(.)\*(\d+)(.*)", spec, re.S)
-    if m:
-        return m.group(1).encode() * int(m.group(2)) + unescape(m.group(3))
-    return unescape(spec)
 
 
 def say(*words):
