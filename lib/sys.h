@@ -43,6 +43,13 @@ int sock__unlink(const char *path);
 int sock__getaddrinfo(const char *host, const char *service,
 		      const struct addrinfo *hints, struct addrinfo **res);
 
+/* Folding: milliseconds until the summary of some folded calls is due
+ * (the descriptor has been quiet long enough), -1 for none; and emit
+ * the summaries that are due.  The event loop calls both while it
+ * waits, so summaries do not wait for the next call. */
+int sock__trace_quiet_ms(void);
+void sock__trace_quiet(void);
+
 /* Emit one trace line built printf-style (only when a hook is set). */
 void sock__tracef(int err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -100,6 +100,7 @@ static int parse_args(int argc, char **argv, struct sock_global *g,
 
 static void on_terminate(int sig)
 {
+	tool_trace_signaled();
 	server_remove_file();
 	signal(sig, SIG_DFL);
 	raise(sig);
