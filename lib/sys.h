@@ -24,6 +24,7 @@ extern sock_trace_fn sock__trace_fn;
 
 int sock__socket(int domain, int type, int protocol);
 int sock__setsockopt_int(int fd, int level, int name, int value);
+int sock__getsockopt_int(int fd, int level, int name, int *value);
 int sock__bind(int fd, const struct sockaddr *sa, socklen_t len);
 int sock__listen(int fd, int backlog);
 int sock__connect(int fd, const struct sockaddr *sa, socklen_t len);

@@ -94,7 +94,7 @@ static const struct name levels[] = { N(SOL_SOCKET),
 static const struct name sockopts[] = { N(SO_REUSEADDR), N(SO_REUSEPORT),
 					N(SO_ERROR),	 N(SO_KEEPALIVE),
 					N(SO_RCVBUF),	 N(SO_SNDBUF),
-					{ 0, NULL } };
+					N(SO_TYPE),	 { 0, NULL } };
 static const struct name ip6opts[] = { N(IPV6_V6ONLY), { 0, NULL } };
 static const struct name tcpopts[] = { N(TCP_NODELAY), { 0, NULL } };
 static const struct name hows[] = {
@@ -416,6 +416,29 @@ int sock__setsockopt_int(int fd, int level, int name, int value)
 			 sym(levels, level, l, sizeof(l)),
 			 sockopt_name(level, name, n, sizeof(n)), value);
 		emit(call, ret, err);
+	}
+	errno = err;
+	return ret;
+}
+
+int sock__getsockopt_int(int fd, int level, int name, int *value)
+{
+	char call[160], l[16], n[16];
+	socklen_t len = sizeof(*value);
+	int ret = getsockopt(fd, level, name, value, &len);
+	int err = errno;
+
+	if (sock__trace_fn) {
+		snprintf(call, sizeof(call), "getsockopt(%d, %s, %s)", fd,
+			 sym(levels, level, l, sizeof(l)),
+			 sockopt_name(level, name, n, sizeof(n)));
+		if (ret < 0)
+			emit(call, ret, err);
+		else if (level == SOL_SOCKET && name == SO_TYPE)
+			sock__tracef(0, "%s = 0 [%s]", call,
+				     sym(types, *value, n, sizeof(n)));
+		else
+			sock__tracef(0, "%s = 0 [%d]", call, *value);
 	}
 	errno = err;
 	return ret;
