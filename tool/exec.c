@@ -3,6 +3,7 @@
  * with a connection as its stdin and stdout.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -154,6 +155,22 @@ static int status_code(int status)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+/* The listener's stdin and stdout are not ours to keep open: a reader
+ * of the listener's output must see its end when the listener ends. */
+static void release_stdio(int conn)
+{
+	int null;
+
+	if (conn <= STDOUT_FILENO)
+		return;
+	null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null < 0)
+		return;
+	dup2(null, STDIN_FILENO);
+	dup2(null, STDOUT_FILENO);
+	close(null);
+}
+
 /* The process between the listener and the program: it keeps the
  * connection open while the program runs, so that it alone decides how
  * the connection ends. */
@@ -166,6 +183,7 @@ static _Noreturn void hold(const struct sock_global *g, char **argv, int conn,
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
+	release_stdio(conn);
 	pid = spawn(argv, conn, peer);
 	if (pid < 0) {
 		tool_errorf("exec for %s: cannot fork: %s", peer,
