@@ -34,7 +34,8 @@ check "-k: 5 of 5 concurrent curls get the reply" test "$good" = 5
 check "-k: the listener is still up" kill -0 "$lpid"
 
 # 4: the programs' ends are still reported with -v
-wait_for test "$(grep -c 'ended (status 0)' "$T/k.err")" -ge 15
+ended_n() { [ "$(grep -c 'ended (status 0)' "$T/k.err")" -ge "$1" ]; }
+wait_for ended_n 15
 check "-v reports each program's end (status 0)" \
 	test "$(grep -c 'program [0-9]* ended (status 0)' "$T/k.err")" = 15
 

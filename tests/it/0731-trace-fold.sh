@@ -22,6 +22,9 @@ for n in sys.argv[2:]:
 PY
 }
 folded() { grep -c '^\.\.\. [0-9]* more recvfrom(3) calls folded' "$1"; }
+# (functions, so that wait_for counts again on every try)
+got_n() { [ "$(grep -c abc "$T/u.out")" = "$1" ]; }
+folded_n() { [ "$(folded "$T/u.err")" = "$1" ]; }
 
 # 1-3: a datagram listener: 6 datagrams from A, then 1 from B, then 6
 # more from A, all in well under a second
@@ -32,7 +35,7 @@ uport=$(wait_port "$T/u.err")
 burst "$uport" 6 1 > "$T/ports"
 aport=$(sed -n 1p "$T/ports")
 bport=$(sed -n 2p "$T/ports")
-wait_for test "$(grep -c abc "$T/u.out")" = 7
+wait_for got_n 7
 check "B's datagram is shown although A's are being folded" \
 	grep -q "^recvfrom(3, [0-9]*) = 4 from 127\\.0\\.0\\.1:$bport\$" "$T/u.err"
 check "A's 3 folded datagrams are summed up before B's line (order kept)" \
@@ -43,15 +46,15 @@ python3 -c "
 import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(('127.0.0.1', $aport))
 for _ in range(6): s.sendto(b'abc\n', ('127.0.0.1', $uport))"
-wait_for test "$(grep -c abc "$T/u.out")" = 13
-wait_secs 5 test "$(folded "$T/u.err")" = 2
+wait_for got_n 13
+wait_secs 5 folded_n 2
 check "a quiet socket: the summary comes out while sock still runs" \
 	sh -c "[ $(folded "$T/u.err") = 2 ] && kill -0 $upid"
 diag "$(tail -4 "$T/u.err" | tr '\n' '|')"
 
 # 4: Ctrl-C with calls folded and not yet summed up: the summary comes out
 burst "$uport" 8 > /dev/null
-wait_for test "$(grep -c abc "$T/u.out")" = 21
+wait_for got_n 21
 kill -INT $upid
 wait_exit $upid 5
 check "SIGINT: the folded calls are summed up before sock ends (st=$st)" \
@@ -98,9 +101,9 @@ check "SIGTERM on a busy client: '... N more send(3) calls folded' (st=$st)" \
 # the end of the session
 bg python3 "$T/sink.py" > "$T/sink.port"
 wait_for test -s "$T/sink.port"
-bg sh -c "(head -c 2000000 /dev/zero; sleep 4) | exec \"$SOCK\" --trace connect 127.0.0.1:$(cat "$T/sink.port") 2> '$T/p.err'"
+bg sh -c "(head -c 2000000 /dev/zero; sleep 8) | exec \"$SOCK\" --trace connect 127.0.0.1:$(cat "$T/sink.port") > /dev/null 2> '$T/p.err'"
 ppid2=$!
-wait_secs 3 grep -q '^\.\.\. [0-9]* more send(3) calls folded' "$T/p.err"
+wait_secs 6 grep -q '^\.\.\. [0-9]* more send(3) calls folded' "$T/p.err"
 check "a pause in a TCP transfer: the summary comes out before the end" \
 	sh -c "grep -q '^\\.\\.\\. [0-9]* more send(3) calls folded' '$T/p.err' && kill -0 $ppid2"
 
