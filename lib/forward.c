@@ -239,6 +239,11 @@ struct sock_forward *sock_forward_new(struct sock_loop *loop, int lfd,
 		errno = target->n ? EPROTOTYPE : EINVAL;
 		return NULL;
 	}
+	ret = sock_forward_target_is_self(lfd, target);
+	if (ret) {
+		errno = ret > 0 ? ELOOP : -ret;
+		return NULL;
+	}
 	f = calloc(1, sizeof(*f));
 	if (!f)
 		return NULL;

@@ -15,6 +15,8 @@
 
 #include <sock/loop.h>
 
+#include "sys.h"
+
 struct watch {
 	sock_loop_fd_fn fn;
 	void *arg;
@@ -217,6 +219,14 @@ static int next_timeout(struct sock_loop *l)
 	return first - now > 1000000 ? 1000000 : (int)(first - now);
 }
 
+/* The earlier of two epoll timeouts (-1: none). */
+static int sooner(int a, int b)
+{
+	if (a < 0)
+		return b;
+	return b >= 0 && b < a ? b : a;
+}
+
 static void fire_timers(struct sock_loop *l)
 {
 	long long now = sock_loop_now_ms();
@@ -267,7 +277,11 @@ int sock_loop_run(struct sock_loop *l)
 	l->stop = 0;
 	while (!l->stop && (l->nused || l->nt)) {
 		int timeout = any_always_ready(l) ? 0 : next_timeout(l);
-		int n = epoll_wait(l->epfd, ev, 64, timeout);
+		int n;
+
+		if (sock__trace_fn)
+			timeout = sooner(timeout, sock__trace_quiet_ms());
+		n = epoll_wait(l->epfd, ev, 64, timeout);
 
 		if (n < 0 && errno != EINTR)
 			return -errno;
@@ -277,6 +291,8 @@ int sock_loop_run(struct sock_loop *l)
 			dispatch_always(l);
 		if (!l->stop)
 			fire_timers(l);
+		if (sock__trace_fn)
+			sock__trace_quiet();
 	}
 	l->stop = 0;
 	return 0;

@@ -24,6 +24,7 @@ extern sock_trace_fn sock__trace_fn;
 
 int sock__socket(int domain, int type, int protocol);
 int sock__setsockopt_int(int fd, int level, int name, int value);
+int sock__getsockopt_int(int fd, int level, int name, int *value);
 int sock__bind(int fd, const struct sockaddr *sa, socklen_t len);
 int sock__listen(int fd, int backlog);
 int sock__connect(int fd, const struct sockaddr *sa, socklen_t len);
@@ -42,6 +43,13 @@ int sock__close(int fd);
 int sock__unlink(const char *path);
 int sock__getaddrinfo(const char *host, const char *service,
 		      const struct addrinfo *hints, struct addrinfo **res);
+
+/* Folding: milliseconds until the summary of some folded calls is due
+ * (the descriptor has been quiet long enough), -1 for none; and emit
+ * the summaries that are due.  The event loop calls both while it
+ * waits, so summaries do not wait for the next call. */
+int sock__trace_quiet_ms(void);
+void sock__trace_quiet(void);
 
 /* Emit one trace line built printf-style (only when a hook is set). */
 void sock__tracef(int err, const char *fmt, ...)

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sock/addr.h>
@@ -93,7 +94,7 @@ static const struct name levels[] = { N(SOL_SOCKET),
 static const struct name sockopts[] = { N(SO_REUSEADDR), N(SO_REUSEPORT),
 					N(SO_ERROR),	 N(SO_KEEPALIVE),
 					N(SO_RCVBUF),	 N(SO_SNDBUF),
-					{ 0, NULL } };
+					N(SO_TYPE),	 { 0, NULL } };
 static const struct name ip6opts[] = { N(IPV6_V6ONLY), { 0, NULL } };
 static const struct name tcpopts[] = { N(TCP_NODELAY), { 0, NULL } };
 static const struct name hows[] = {
@@ -166,25 +167,45 @@ static void emit(const char *call, long ret, int err)
 
 /* ---- folding of bulk data calls ------------------------------------ */
 
+/* A run of data calls on one descriptor ends after this long without
+ * one: its summary is due, and the next call starts a new run. */
+#define QUIET_MS 1000
+
 struct fold {
 	int fd;
 	const char *op;
 	unsigned int shown;
 	unsigned long long folded, bytes;
+	long long last_ms; /* the run's last call */
 };
 
 #define NFOLDS 16
 static struct fold folds[NFOLDS];
 
-static void fold_emit(struct fold *f)
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The summary of the calls folded so far; the run goes on. */
+static void fold_summary(struct fold *f)
 {
 	if (f->folded)
 		sock__tracef(0, "... %llu more %s(%d) calls folded, %llu bytes",
 			     f->folded, f->op, f->fd, f->bytes);
-	f->op = NULL;
-	f->shown = 0;
 	f->folded = 0;
 	f->bytes = 0;
+}
+
+/* The summary, and the run is over. */
+static void fold_emit(struct fold *f)
+{
+	fold_summary(f);
+	f->op = NULL;
+	f->shown = 0;
 }
 
 static struct fold *fold_slot(int fd, const char *op)
@@ -207,22 +228,73 @@ static struct fold *fold_slot(int fd, const char *op)
 }
 
 /* Decide whether a data call is shown; count it when folded.  Failures
- * other than "try again" are always shown. */
-static int data_shown(int fd, const char *op, ssize_t ret, int err)
+ * other than "try again" are always shown, and so is a call that must
+ * be (a datagram from a new sender), after the summary of the calls
+ * before it, so that the order stays true. */
+static int data_shown(int fd, const char *op, ssize_t ret, int err, int must)
 {
+	long long now = now_ms();
 	struct fold *f;
 
 	if (ret < 0 && err != EAGAIN)
 		return 1;
 	f = fold_slot(fd, op);
-	if (!fold_shown || f->shown < fold_shown) {
-		f->shown++;
+	if (f->shown && now - f->last_ms >= QUIET_MS) {
+		/* After a pause: a new run, shown from its start. */
+		fold_emit(f);
+		f->fd = fd;
+		f->op = op;
+	}
+	f->last_ms = now;
+	if (must)
+		fold_summary(f);
+	if (must || !fold_shown || f->shown < fold_shown) {
+		if (f->shown < fold_shown)
+			f->shown++;
 		return 1;
 	}
 	f->folded++;
 	if (ret > 0)
 		f->bytes += (unsigned long long)ret;
 	return 0;
+}
+
+/* ---- the senders a datagram socket has heard from -------------------- */
+
+/* Who sent a datagram is the lesson of a datagram trace: the first one
+ * from each sender is shown, folding or not.  The last NSEEN senders are
+ * remembered. */
+#define NSEEN 64
+static struct seen {
+	int fd; /* -1: free */
+	socklen_t len;
+	struct sockaddr_storage a;
+} seen[NSEEN] = { [0 ... NSEEN - 1] = { .fd = -1 } };
+static unsigned int seen_next;
+
+/* 1 if fd has not heard from sa before (and remember it now). */
+static int new_sender(int fd, const struct sockaddr *sa, socklen_t len)
+{
+	struct seen *s;
+
+	if (len > sizeof(s->a))
+		len = sizeof(s->a);
+	for (int i = 0; i < NSEEN; i++)
+		if (seen[i].fd == fd && seen[i].len == len &&
+		    !memcmp(&seen[i].a, sa, len))
+			return 0;
+	s = &seen[seen_next++ % NSEEN];
+	s->fd = fd;
+	s->len = len;
+	memcpy(&s->a, sa, len);
+	return 1;
+}
+
+static void forget_senders(int fd)
+{
+	for (int i = 0; i < NSEEN; i++)
+		if (seen[i].fd == fd)
+			seen[i].fd = -1;
 }
 
 /* The workflow call on fd that follows bulk data comes after the
@@ -239,6 +311,79 @@ void sock_trace_flush(void)
 	for (int i = 0; i < NFOLDS; i++)
 		if (folds[i].op)
 			fold_emit(&folds[i]);
+}
+
+int sock__trace_quiet_ms(void)
+{
+	long long now = now_ms(), left, first = -1;
+
+	for (int i = 0; i < NFOLDS; i++) {
+		if (!folds[i].op || !folds[i].folded)
+			continue;
+		left = folds[i].last_ms + QUIET_MS - now;
+		if (left < 0)
+			left = 0;
+		if (first < 0 || left < first)
+			first = left;
+	}
+	return (int)first;
+}
+
+void sock__trace_quiet(void)
+{
+	long long now = now_ms();
+
+	for (int i = 0; i < NFOLDS; i++)
+		if (folds[i].op && folds[i].folded &&
+		    now - folds[i].last_ms >= QUIET_MS)
+			fold_emit(&folds[i]);
+}
+
+/* Decimal digits of v at the end of buf[0..size); returns the start. */
+static char *utoa(unsigned long long v, char *end)
+{
+	*--end = '\0';
+	do
+		*--end = (char)('0' + v % 10);
+	while (v /= 10);
+	return end;
+}
+
+/* Append s to buf[*off..size), leaving room for the NUL. */
+static void append(char *buf, size_t size, size_t *off, const char *s)
+{
+	while (*s && *off + 1 < size)
+		buf[(*off)++] = *s++;
+	buf[*off] = '\0';
+}
+
+size_t sock_trace_fold_text(char *buf, size_t size)
+{
+	char num[24];
+	size_t off = 0;
+
+	if (!size)
+		return 0;
+	buf[0] = '\0';
+	for (int i = 0; i < NFOLDS; i++) {
+		struct fold *f = &folds[i];
+
+		if (!f->op || !f->folded)
+			continue;
+		append(buf, size, &off, "... ");
+		append(buf, size, &off, utoa(f->folded, num + sizeof(num)));
+		append(buf, size, &off, " more ");
+		append(buf, size, &off, f->op);
+		append(buf, size, &off, "(");
+		append(buf, size, &off,
+		       utoa((unsigned long long)f->fd, num + sizeof(num)));
+		append(buf, size, &off, ") calls folded, ");
+		append(buf, size, &off, utoa(f->bytes, num + sizeof(num)));
+		append(buf, size, &off, " bytes\n");
+		f->folded = 0;
+		f->bytes = 0;
+	}
+	return off;
 }
 
 /* ---- the calls ------------------------------------------------------ */
@@ -271,6 +416,29 @@ int sock__setsockopt_int(int fd, int level, int name, int value)
 			 sym(levels, level, l, sizeof(l)),
 			 sockopt_name(level, name, n, sizeof(n)), value);
 		emit(call, ret, err);
+	}
+	errno = err;
+	return ret;
+}
+
+int sock__getsockopt_int(int fd, int level, int name, int *value)
+{
+	char call[160], l[16], n[16];
+	socklen_t len = sizeof(*value);
+	int ret = getsockopt(fd, level, name, value, &len);
+	int err = errno;
+
+	if (sock__trace_fn) {
+		snprintf(call, sizeof(call), "getsockopt(%d, %s, %s)", fd,
+			 sym(levels, level, l, sizeof(l)),
+			 sockopt_name(level, name, n, sizeof(n)));
+		if (ret < 0)
+			emit(call, ret, err);
+		else if (level == SOL_SOCKET && name == SO_TYPE)
+			sock__tracef(0, "%s = 0 [%s]", call,
+				     sym(types, *value, n, sizeof(n)));
+		else
+			sock__tracef(0, "%s = 0 [%d]", call, *value);
 	}
 	errno = err;
 	return ret;
@@ -406,7 +574,10 @@ static void trace_data(const char *op, int fd, size_t len, ssize_t ret, int err,
 {
 	char call[SOCK_ADDR_STR_MAX + 64], a[SOCK_ADDR_STR_MAX];
 
-	if (!data_shown(fd, op, ret, err))
+	int must = sa && ret >= 0 && !strcmp(op, "recvfrom") &&
+		   new_sender(fd, sa, salen);
+
+	if (!data_shown(fd, op, ret, err, must))
 		return;
 	if (sa && ret >= 0) {
 		addr_text(sa, salen, a, sizeof(a));
@@ -497,8 +668,10 @@ int sock__close(int fd)
 	char call[32];
 	int ret, err;
 
-	if (sock__trace_fn)
+	if (sock__trace_fn) {
 		fold_flush_fd(fd);
+		forget_senders(fd);
+	}
 	ret = close(fd);
 	err = errno;
 	if (sock__trace_fn) {

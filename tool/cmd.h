@@ -94,7 +94,12 @@ int tool_port_holders(enum sock_kind kind, const char *host,
  * milliseconds; returns -1 when text is not one. */
 long tool_parse_seconds(const char *text);
 
-/* Switch on --trace output (lines on stderr). */
+/* Switch on --trace output (lines on stderr); a summary of folded calls
+ * still comes out when SIGINT, SIGTERM or SIGHUP ends the process. */
 void tool_trace_enable(void);
+
+/* For a handler of a signal that ends the process: write the summaries
+ * of folded calls (async-signal-safe; nothing without --trace). */
+void tool_trace_signaled(void);
 
 #endif

@@ -3,13 +3,25 @@
  * with a connection as its stdin and stdout.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
+#include <sock/sock.h>
+
 #include "exec.h"
+
+/* After the program ends, how long and how much of what the client
+ * still sends is read and dropped before closing. */
+#define DRAIN_MS 2000
+#define DRAIN_BYTES (4u << 20)
 
 /* One word: backslash escapes the next character outside single quotes;
  * single quotes keep everything; double quotes keep all but \" and \\.
@@ -87,7 +99,7 @@ static void reset_signals(void)
 	sigprocmask(SIG_UNBLOCK, &chld, NULL);
 }
 
-pid_t exec_spawn(char **argv, int conn, const char *peer)
+static pid_t spawn(char **argv, int conn, const char *peer)
 {
 	pid_t pid = fork();
 
@@ -101,4 +113,101 @@ pid_t exec_spawn(char **argv, int conn, const char *peer)
 	execvp(argv[0], argv);
 	fprintf(stderr, "sock: exec %s: %s\n", argv[0], strerror(errno));
 	_exit(127);
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* Closing a TCP socket with unread data in it sends a reset, and a
+ * reset makes the client drop the reply it has not read yet (curl:
+ * "connection reset by peer").  So: our FIN after the reply, then take
+ * in what the client still sends until its own FIN, bounded, then
+ * close with nothing unread. */
+static void close_gracefully(int conn)
+{
+	long long deadline = now_ms() + DRAIN_MS, left;
+	struct pollfd p = { .fd = conn, .events = POLLIN };
+	size_t total = 0;
+	char buf[16384];
+	ssize_t n;
+
+	sock_shutdown(conn, SHUT_WR);
+	while ((left = deadline - now_ms()) > 0 && total < DRAIN_BYTES) {
+		if (poll(&p, 1, (int)left) < 0 && errno == EINTR)
+			continue;
+		n = recv(conn, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0)
+			break;
+		total += (size_t)n;
+	}
+	sock_close(conn);
+}
+
+static int status_code(int status)
+{
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* The listener's stdin and stdout are not ours to keep open: a reader
+ * of the listener's output must see its end when the listener ends. */
+static void release_stdio(int conn)
+{
+	int null;
+
+	if (conn <= STDOUT_FILENO)
+		return;
+	null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null < 0)
+		return;
+	dup2(null, STDIN_FILENO);
+	dup2(null, STDOUT_FILENO);
+	close(null);
+}
+
+/* The process between the listener and the program: it keeps the
+ * connection open while the program runs, so that it alone decides how
+ * the connection ends. */
+static _Noreturn void hold(const struct sock_global *g, char **argv, int conn,
+			   const char *peer)
+{
+	int status;
+	pid_t pid;
+
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	release_stdio(conn);
+	pid = spawn(argv, conn, peer);
+	if (pid < 0) {
+		tool_errorf("exec for %s: cannot fork: %s", peer,
+			    strerror(errno));
+		_exit(126);
+	}
+	tool_verbosef(g, "started program %d for %s", (int)pid, peer);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			_exit(126);
+	tool_verbosef(g, "program %d ended (status %d)", (int)pid,
+		      status_code(status));
+	close_gracefully(conn);
+	_exit(status_code(status));
+}
+
+pid_t exec_start(const struct sock_global *g, char **argv, int conn, int lfd,
+		 const char *peer)
+{
+	pid_t pid = fork();
+
+	if (pid != 0)
+		return pid;
+	if (lfd >= 0)
+		close(lfd);
+	hold(g, argv, conn, peer);
 }

@@ -28,6 +28,7 @@ struct listen_args {
 	int keep;
 	int no_stdin;
 	char **exec_argv;
+	int lfd; /* the listening socket while it is open, else -1 */
 };
 
 static void usage(FILE *f)
@@ -99,6 +100,7 @@ static int parse_args(int argc, char **argv, struct sock_global *g,
 
 static void on_terminate(int sig)
 {
+	tool_trace_signaled();
 	server_remove_file();
 	signal(sig, SIG_DFL);
 	raise(sig);
@@ -134,25 +136,21 @@ static void install_signals(const struct sock_addr *a)
 
 /* ---- serving ------------------------------------------------------- */
 
-static void reap_children(const struct sock_global *g)
+/* The children report their programs' ends themselves (exec.h). */
+static void reap_children(void)
 {
-	int status;
-	pid_t pid;
-
-	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
-		tool_verbosef(g, "program %d ended (status %d)", (int)pid,
-			      WIFEXITED(status) ? WEXITSTATUS(status)
-						: 128 + WTERMSIG(status));
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
 }
 
 /* Wait until a client is waiting on lfd, reaping ended programs
  * meanwhile.  Returns 0 or -errno. */
-static int wait_client(const struct sock_global *g, int lfd)
+static int wait_client(int lfd)
 {
 	struct pollfd p = { .fd = lfd, .events = POLLIN };
 
 	for (;;) {
-		reap_children(g);
+		reap_children();
 		if (ppoll(&p, 1, NULL, &wait_mask) > 0)
 			return 0;
 		if (errno != EINTR)
@@ -190,11 +188,10 @@ static int serve_conn(const struct sock_global *g, struct listen_args *a,
 	int ret;
 
 	if (a->exec_argv) {
-		pid = exec_spawn(a->exec_argv, c->fd, peer);
+		pid = exec_start(g, a->exec_argv, c->fd, a->lfd, peer);
 		sock_close(c->fd);
 		if (pid < 0)
 			return tool_fail("exec for", peer, -errno);
-		tool_verbosef(g, "started program %d for %s", (int)pid, peer);
 		return a->keep ? -1 : wait_child(pid);
 	}
 	ret = session_run(g, c->fd, &so);
@@ -215,7 +212,7 @@ static int serve_stream(const struct sock_global *g, struct listen_args *a,
 	 * accept() must not leave us stuck in accept(). */
 	fcntl(lfd, F_SETFL, fcntl(lfd, F_GETFL) | O_NONBLOCK);
 	for (;;) {
-		ret = wait_client(g, lfd);
+		ret = wait_client(lfd);
 		if (!ret)
 			ret = sock_accept(lfd, &c);
 		if (ret == -EINTR || ret == -ECONNABORTED || ret == -EAGAIN)
@@ -229,6 +226,7 @@ static int serve_stream(const struct sock_global *g, struct listen_args *a,
 			/* One client only: later ones are refused, not
 			 * left waiting in the backlog. */
 			sock_close(lfd);
+			a->lfd = -1;
 			if (server_file_is_ours())
 				sock_remove(&a->addr);
 			server_forget_file();
@@ -282,6 +280,7 @@ int cmd_listen(int argc, char **argv, struct sock_global *g)
 		goto out;
 	}
 	install_signals(&a.addr);
+	a.lfd = c.fd;
 	server_say_listening(g, a.addr.kind, &c);
 	if (sock_addr_is_dgram(a.addr.kind))
 		ret = serve_dgram(g, &a, c.fd);

@@ -340,6 +340,22 @@ static void on_signal(struct sock_loop *loop, int fd, uint32_t events,
 
 /* ---- running -------------------------------------------------------- */
 
+/* TO is where FROM listens: each client would be relayed to the relay,
+ * which takes that as a new client, until the descriptors run out. */
+static int refuse_loop(const struct relay_args *a, const struct sock_conn *c)
+{
+	char local[SOCK_ADDR_STR_MAX];
+
+	if (sock_addr_format_sa((const struct sockaddr *)&c->local,
+				c->local_len, local, sizeof(local)) < 0)
+		snprintf(local, sizeof(local), "?");
+	return tool_usage_error("relay",
+				"TO %s is FROM's own address (listening on "
+				"%s): the relay would connect to itself, "
+				"again and again; TO must be another socket",
+				a->to_text, local);
+}
+
 static int serve(struct relay_run *r, const struct sock_conn *c,
 		 const struct sock_target *t)
 {
@@ -347,8 +363,12 @@ static int serve(struct relay_run *r, const struct sock_conn *c,
 
 	r->fwd = sock_forward_new(r->loop, c->fd, r->a->from.kind, t, &r->a->fo,
 				  on_event, r);
+	if (!r->fwd && errno == ELOOP)
+		return refuse_loop(r->a, c);
 	if (!r->fwd)
 		return tool_fail("relay on", r->a->from_text, -errno);
+	server_say_listening(r->g, r->a->from.kind, c);
+	tool_verbosef(r->g, "relaying to %s", r->a->to_text);
 	ret = sock_loop_add(r->loop, r->sfd, EPOLLIN, on_signal, r);
 	if (!ret)
 		ret = sock_loop_run(r->loop);
@@ -380,8 +400,6 @@ static int run(const struct sock_global *g, struct relay_args *a)
 			  : tool_fail("relay on", a->from_text, ret);
 	} else {
 		server_claim_file(&a->from);
-		server_say_listening(g, a->from.kind, &c);
-		tool_verbosef(g, "relaying to %s", a->to_text);
 		ret = serve(&r, &c, &t);
 		server_remove_file();
 		server_forget_file();

@@ -5,11 +5,13 @@
 #include <errno.h>
 #include <math.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <sock/sock.h>
 #include <sock/trace.h>
@@ -172,8 +174,40 @@ static void flush_trace(void)
 	sock_trace_flush();
 }
 
+void tool_trace_signaled(void)
+{
+	char buf[2048];
+	size_t n = sock_trace_fold_text(buf, sizeof(buf));
+
+	if (n && write(STDERR_FILENO, buf, n) < 0)
+		return;
+}
+
+static void on_fatal(int sig)
+{
+	tool_trace_signaled();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Ctrl-C ends a trace like the end of input does: with the summaries of
+ * what was folded.  (A signal the caller ignores stays ignored; listen
+ * and relay handle these signals their own way.) */
+static void catch_fatal(int sig)
+{
+	struct sigaction sa = { 0 }, old;
+
+	if (sigaction(sig, NULL, &old) < 0 || old.sa_handler == SIG_IGN)
+		return;
+	sa.sa_handler = on_fatal;
+	sigaction(sig, &sa, NULL);
+}
+
 void tool_trace_enable(void)
 {
 	sock_trace_set(print_trace, NULL);
 	atexit(flush_trace);
+	catch_fatal(SIGINT);
+	catch_fatal(SIGTERM);
+	catch_fatal(SIGHUP);
 }

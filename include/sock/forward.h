@@ -92,13 +92,26 @@ struct sock_forward;
  * datagram socket, of kind from) by connecting each to target, which
  * must stay valid while the forwarder lives.  lfd stays the caller's.
  * The kinds must agree: both connection-oriented or both datagram
- * (-EPROTOTYPE otherwise).  Returns the forwarder, or NULL with errno set.
+ * (EPROTOTYPE otherwise), and target must not be lfd's own address
+ * (ELOOP, see sock_forward_target_is_self()).  Returns the forwarder, or
+ * NULL with errno set.
  */
 struct sock_forward *sock_forward_new(struct sock_loop *loop, int lfd,
 				      enum sock_kind from,
 				      const struct sock_target *target,
 				      const struct sock_forward_opts *o,
 				      sock_forward_event_fn fn, void *arg);
+
+/*
+ * 1 when some address of target is lfd's own: connecting there reaches
+ * the forwarder itself, every session would open another, without end.
+ * A wildcard address matches every address of this machine with its
+ * port (IPv4 ones too for a dual-stack IPv6 socket); Unix names match
+ * when they are the same abstract name or the same file.  0 when none
+ * does, or a negative error.  sock_forward_new() refuses such a target
+ * with ELOOP.
+ */
+int sock_forward_target_is_self(int lfd, const struct sock_target *t);
 
 /* Stop taking clients and end every session (reported as STOPPED). */
 void sock_forward_stop(struct sock_forward *f);

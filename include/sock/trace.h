@@ -25,8 +25,21 @@ void sock_trace_set(sock_trace_fn fn, void *arg);
  * Default 3; 0 shows every call. */
 void sock_trace_set_fold(unsigned int shown);
 
+/* A run of data calls ends after a second without one on its
+ * descriptor: the summary comes out then (when the program waits in a
+ * sock_loop, or at the next call), and the next call is shown again.  A
+ * datagram from a sender a socket has not heard from before is always
+ * shown. */
+
 /* Emit the summary of any calls folded so far (at exit, say). */
 void sock_trace_flush(void);
+
+/* For a handler of a signal that ends the process: the summaries of the
+ * calls folded so far as text, one line each with its newline, in buf
+ * (NUL-terminated, cut short to fit), using async-signal-safe code only,
+ * and without calling the hook.  They count as emitted.  Returns the
+ * length; the caller writes it. */
+size_t sock_trace_fold_text(char *buf, size_t size);
 
 /* Symbolic name of an errno value ("ECONNREFUSED"), or NULL. */
 const char *sock_trace_errno_name(int err);

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/un.h>
 
@@ -107,6 +108,47 @@ static void test_kinds_refused(void **state)
 	}
 }
 
+/* self(FROM, TO): sock_forward_target_is_self() for a listener on FROM
+ * (port 0 in FROM: the kernel's; {p} in TO: that port). */
+static int self(const char *from, const char *to)
+{
+	char text[128], port[16];
+	const char *brace = strstr(to, "{p}");
+	struct sock_target t;
+	struct sock_conn c;
+	struct sock_addr a;
+	int ret;
+
+	assert_int_equal(sock_addr_parse(from, &a, NULL), 0);
+	assert_int_equal(sock_listen(&a, NULL, &c), 0);
+	snprintf(port, sizeof(port), "%u",
+		 ntohs(((struct sockaddr_in *)&c.local)->sin_port));
+	if (brace)
+		snprintf(text, sizeof(text), "%.*s%s%s", (int)(brace - to), to,
+			 port, brace + 3);
+	else
+		snprintf(text, sizeof(text), "%s", to);
+	t = resolve(text);
+	ret = sock_forward_target_is_self(c.fd, &t);
+	sock_target_free(&t);
+	sock_close(c.fd);
+	return ret;
+}
+
+static void test_target_is_self(void **state)
+{
+	(void)state;
+	assert_int_equal(self("tcp://127.0.0.1:0", "tcp://127.0.0.1:{p}"), 1);
+	assert_int_equal(self("tcp://0.0.0.0:0", "tcp://127.0.0.9:{p}"), 1);
+	assert_int_equal(self("tcp://127.0.0.1:0", "tcp://127.0.0.2:{p}"), 0);
+	assert_int_equal(self("udp://127.0.0.1:0", "udp://127.0.0.1:{p}"), 1);
+	assert_int_equal(self("udp://127.0.0.1:0", "udp://127.0.0.1:9"), 0);
+	assert_int_equal(self("unix:@sock-unit-self", "unix:@sock-unit-self"),
+			 1);
+	assert_int_equal(self("unix:@sock-unit-self", "unix:@sock-unit-other"),
+			 0);
+}
+
 static void test_can_splice(void **state)
 {
 	(void)state;
@@ -127,6 +169,7 @@ int main(void)
 		cmocka_unit_test(test_resolve_family_conflict),
 		cmocka_unit_test(test_kinds_refused),
 		cmocka_unit_test(test_can_splice),
+		cmocka_unit_test(test_target_is_self),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
