@@ -113,7 +113,7 @@ bench: $(BUILD)/sock $(BUILD)/bench/relaypeer
 
 DEPS = build-essential clang libclang-rt-14-dev libmnl-dev libcmocka-dev \
        pkg-config clang-format socat ncat netcat-openbsd curl iproute2 \
-       net-tools python3 hyperfine procps psmisc man-db
+       net-tools python3 hyperfine procps psmisc man-db haproxy nginx libnginx-mod-stream
 deps:
 	apt-get update
 	DEBIAN_FRONTEND=noninteractive apt-get install -y $(DEPS)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# bench/relay.sh - sock relay against socat and against no relay at all
-# (direct), on 127.0.0.1, in one run.  Both ends are bench/relaypeer,
-# which checks every byte and every datagram: a relay that loses or
-# corrupts data fails here instead of looking fast.  Scenarios:
+# bench/relay.sh - sock relay against other relays (socat, HAProxy,
+# nginx's stream proxy) and against no relay at all (direct), on
+# 127.0.0.1, in one run.  Both ends are bench/relaypeer, which checks
+# every byte and every datagram: a relay that loses or corrupts data
+# fails here instead of looking fast.  Scenarios:
 #
 #   1 flow of SIZE_MB (Gbit/s)         target: sock >= 0.90x direct
 #   FLOWS concurrent flows x FLOW_KB    target: sock >= 0.85x direct
@@ -14,17 +15,41 @@
 #   UDP-RECVFROM,fork: one child per datagram)
 #                                       target: sock >= 0.5x direct
 #
+# Beside each rate it reports the relay's own CPU per unit of work: user
+# + system time of all the relay's processes (nginx's master and workers,
+# socat's fork children, reaped ones included) read from /proc before and
+# after the measured interval, per GB moved (10^9 bytes of payload; a UDP
+# round trip moves 2 x 64 bytes) or, for short connections, per
+# connection.  On a small machine the ends and the relay share the CPUs,
+# so rates are bounded by the ends; the CPU a relay spends is its own.
+#
+# PEERS picks the other relays (default "socat haproxy1 haproxy nginx"):
+#   socat     -b 262144; fork for many sessions
+#   haproxy1  haproxy -db, mode tcp, option splice-auto, nbthread 1
+#   haproxy   the same with HAProxy's default threads (one per CPU);
+#             HAProxy has no UDP proxy: n/a in the UDP rows
+#   nginx     nginx's stream module, daemon off, NGINX_WORKERS worker
+#             processes (default auto), proxy_buffer_size NGINX_BUF
+#             (default 256k, socat's -b), proxy_half_close on (the
+#             bench's verdict comes back after the client's half-close);
+#             UDP with reuseport
+# A peer whose program is missing gets n/a and a note.  Everything they
+# need (config, pid file, logs) lives in the run's temporary directory;
+# nothing under /etc is read and no system service is touched.
+#
 # sock runs once per --io mode (SOCK_IO, default "splice copy"; "default"
 # passes no --io).  Without `sock relay` its columns say n/a.  Prints the
 # median of RUNS runs; exits 1 if any run failed.  SCENARIOS picks some of
 # bulk1 bulkN idle short udp1 udpN (default: all).
 #
 #   RUNS=3 SIZE_MB=4096 FLOWS=1000 FLOW_KB=4096 IDLE=1000 DURATION=5 \
-#       bash bench/relay.sh               # the defaults: 5 min on 2 vCPUs
-#   QUICK=1 bash bench/relay.sh           # smoke test, under a minute
+#       bash bench/relay.sh               # the defaults: ~10 min on 2 vCPUs
+#   QUICK=1 bash bench/relay.sh           # smoke test, about a minute
+#   QUICK=1 PEERS=nginx SCENARIOS="udp1 udpN" bash bench/relay.sh
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SOCK=${SOCK:-$ROOT/build/sock}
+PATH=$PATH:/usr/sbin:/sbin # haproxy and nginx live there
 if [ -n "${QUICK:-}" ]; then
 	RUNS=${RUNS:-1} SIZE_MB=${SIZE_MB:-512} FLOWS=${FLOWS:-200}
 	FLOW_KB=${FLOW_KB:-1024} IDLE=${IDLE:-200} DURATION=${DURATION:-1}
@@ -40,6 +65,16 @@ UDP_INFLIGHT=32
 UDP_PEERS=8
 read -r -a SOCK_IO <<< "${SOCK_IO:-splice copy}"
 read -r -a SOCK_RELAY_OPTS <<< "${SOCK_RELAY_OPTS:-}"
+read -r -a PEER_LIST <<< "${PEERS-socat haproxy1 haproxy nginx}"
+NGINX_WORKERS=${NGINX_WORKERS:-auto}
+NGINX_BUF=${NGINX_BUF:-256k}
+NGINX_MODULE=${NGINX_MODULE:-/usr/lib/nginx/modules/ngx_stream_module.so}
+for p in "${PEER_LIST[@]}"; do
+	case $p in socat | haproxy1 | haproxy | nginx) ;; *)
+		echo "relay.sh: unknown peer '$p' in PEERS (socat haproxy1 haproxy nginx)" >&2
+		exit 2 ;;
+	esac
+done
 
 # relaypeer goes next to $SOCK when that is a build directory of this tree
 if [ -z "${RELAYPEER:-}" ]; then
@@ -48,9 +83,18 @@ if [ -z "${RELAYPEER:-}" ]; then
 	make -s -C "$ROOT" BUILD="$B" "$B/bench/relaypeer" || exit 1
 	RELAYPEER=$ROOT/$B/bench/relaypeer
 fi
-command -v socat > /dev/null || { echo "relay.sh: socat not installed (apt-get install socat)" >&2; exit 1; }
 # 1000 sessions through a relay: 3000 descriptors and more
 ulimit -n "$(ulimit -Hn)"
+NOFILE=$(ulimit -n)
+# the peers are sized for the sessions this run holds at once (their
+# tables are allocated up front and would count in their PSS): HAProxy's
+# maxconn and maxpipes (a pipe each, so that every session may splice),
+# nginx's worker_connections (a worker may get them all, 2 per session)
+CONNS=$FLOWS
+[ "$IDLE" -gt "$CONNS" ] && CONNS=$IDLE
+[ "$INFLIGHT" -gt "$CONNS" ] && CONNS=$INFLIGHT
+MAXCONN=$((CONNS + 100))
+CLK_TCK=$(getconf CLK_TCK)
 
 T=$(mktemp -d /tmp/sock-bench-relay.XXXXXX)
 declare -A LIVE # pids started here and not yet reaped
@@ -58,9 +102,9 @@ FAILED=0
 NOTES=()
 T0=$(date +%s)
 
-# stop_pid PID: TERM to it and its children (socat fork), bounded wait,
-# then KILL; only pids this script started and has not reaped yet (or
-# their children), so never a recycled pid
+# stop_pid PID: TERM to it and its children (socat fork, nginx workers),
+# bounded wait, then KILL; only pids this script started and has not
+# reaped yet (or their children), so never a recycled pid
 stop_pid() {
 	local p=$1 kids k
 	[ -n "${LIVE[$p]:-}" ] || return 0
@@ -85,6 +129,34 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 note() { NOTES+=("$*"); }
+
+# have_peer PEER: its program is here (nginx: with the stream module)
+have_peer() {
+	case $1 in
+	socat) command -v socat > /dev/null ;;
+	haproxy*) command -v haproxy > /dev/null ;;
+	nginx)
+		command -v nginx > /dev/null || return 1
+		[ -f "$NGINX_MODULE" ] || nginx -V 2>&1 | grep -q -- '--with-stream\( \|$\)' ;;
+	esac
+}
+
+# supports COL SCEN: whether column COL can run scenario SCEN
+supports() {
+	case $1,$2 in haproxy*,udp*) return 1 ;; esac
+	return 0
+}
+
+# net_stack: whose network stack the figures measure
+net_stack() {
+	if grep -qi gvisor /proc/version 2> /dev/null || dmesg 2> /dev/null | grep -qi gvisor; then
+		echo "gVisor: its own network stack (netstack), not Linux's"
+	elif [ "$(uname -r)" = 4.4.0 ] && ! dmesg > /dev/null 2>&1; then
+		echo "probably gVisor (kernel 4.4.0, no dmesg): not Linux's network stack"
+	else
+		echo "Linux"
+	fi
+}
 
 # free_port tcp|udp: a free port below the ephemeral range (32768-60999
 # here), so the thousands of client sockets of this bench cannot take it
@@ -117,6 +189,28 @@ wait_bound() {
 	return 1
 }
 
+# kids PID: its child processes
+kids() { cat /proc/"$1"/task/*/children 2> /dev/null; }
+
+# wait_kids PID N: until PID has N children or more (5 s): nginx's
+# workers are up, their start is not part of the measure
+wait_kids() {
+	for _ in $(seq 100); do
+		[ "$(kids "$1" | wc -w)" -ge "$2" ] && return 0
+		sleep 0.05
+	done
+}
+
+# wait_no_kids PID: until PID's children are gone (3 s): socat's fork
+# children end with their session, and once reaped their CPU time is in
+# socat's cutime/cstime, counted exactly once
+wait_no_kids() {
+	for _ in $(seq 60); do
+		[ -z "$(kids "$1")" ] && return 0
+		sleep 0.05
+	done
+}
+
 # server MODE: start relaypeer sink or udpecho on a kernel-picked port;
 # sets SPORT and SPID
 server() {
@@ -132,8 +226,76 @@ server() {
 	exit 1
 }
 
+# haproxy_cfg COL PORT TARGET: writes $T/COL.cfg; haproxy1 has one thread
+haproxy_cfg() {
+	{
+		echo "global"
+		echo "	maxconn $MAXCONN"
+		echo "	maxpipes $MAXCONN"
+		[ "$1" = haproxy1 ] && echo "	nbthread 1"
+		cat << CFG
+defaults
+	mode tcp
+	option splice-auto
+	maxconn $MAXCONN
+	timeout connect 5s
+	timeout client 10m
+	timeout server 10m
+listen relay
+	bind 127.0.0.1:$2
+	server target 127.0.0.1:$3
+CFG
+	} > "$T/$1.cfg"
+}
+
+# nginx_cfg PROTO PORT TARGET: writes $T/nginx/nginx.conf, whose pid
+# file and logs stay in $T/nginx.  Workers drop root as a real
+# deployment's do.  TCP: proxy_half_close passes the client's end of
+# file on and waits for the reply (off by default: nginx would close the
+# session before the sink's verdict comes back).  UDP: reuseport keeps
+# each client on one worker, and a session lives on (any number of
+# replies) until proxy_timeout.
+nginx_cfg() {
+	local d=$T/nginx listen=127.0.0.1:$2
+	mkdir -p "$d"
+	{
+		[ -f "$NGINX_MODULE" ] && echo "load_module $NGINX_MODULE;"
+		if [ "$(id -u)" = 0 ]; then
+			if getent group nogroup > /dev/null; then
+				echo "user nobody nogroup;"
+			else
+				echo "user nobody;"
+			fi
+		fi
+		cat << CFG
+daemon off;
+master_process on;
+worker_processes $NGINX_WORKERS;
+worker_rlimit_nofile $NOFILE;
+pid $d/nginx.pid;
+error_log $d/error.log error;
+events {
+	worker_connections $((2 * CONNS + 100));
+}
+stream {
+	server {
+CFG
+		if [ "$1" = udp ]; then
+			printf '\t\tlisten %s udp reuseport;\n\t\tproxy_timeout 30s;\n' "$listen"
+		else
+			printf '\t\tlisten %s backlog=4096;\n\t\tproxy_half_close on;\n\t\tproxy_buffer_size %s;\n' "$listen" "$NGINX_BUF"
+		fi
+		printf '\t\tproxy_pass 127.0.0.1:%s;\n\t}\n}\n' "$3"
+	} > "$d/nginx.conf"
+}
+
+# nginx_workers: how many worker processes nginx starts
+nginx_workers() {
+	if [ "$NGINX_WORKERS" = auto ]; then nproc; else echo "$NGINX_WORKERS"; fi
+}
+
 # relay_cmd COL PROTO MANY PORT TARGET: sets RCMD, the relay for column
-# COL (socat or sock:IO) from PORT to TARGET; MANY=1: many sessions/peers
+# COL (a peer or sock:IO) from PORT to TARGET; MANY=1: many sessions/peers
 relay_cmd() {
 	local col=$1 proto=$2 many=$3 p=$4 to=$5 io
 	case $col,$proto,$many in
@@ -143,6 +305,12 @@ relay_cmd() {
 	socat,tcp,0) RCMD=(socat -b 262144 "TCP-LISTEN:$p,reuseaddr,bind=127.0.0.1" "TCP:127.0.0.1:$to") ;;
 	socat,udp,0) RCMD=(socat "UDP-LISTEN:$p,bind=127.0.0.1,reuseaddr" "UDP:127.0.0.1:$to") ;;
 	socat,udp,1) RCMD=(socat "UDP-RECVFROM:$p,bind=127.0.0.1,fork" "UDP-SENDTO:127.0.0.1:$to") ;;
+	haproxy*)
+		haproxy_cfg "$col" "$p" "$to"
+		RCMD=(haproxy -db -f "$T/$col.cfg") ;;
+	nginx,*)
+		nginx_cfg "$proto" "$p" "$to"
+		RCMD=(nginx -p "$T/nginx/" -e "$T/nginx/error.log" -c "$T/nginx/nginx.conf") ;;
 	sock:*)
 		io=${col#sock:}
 		RCMD=("$SOCK" relay)
@@ -151,37 +319,70 @@ relay_cmd() {
 	esac
 }
 
-# start_relay COL PROTO MANY TARGET: sets RPID and RPORT; 1 on failure
+# start_relay COL PROTO MANY TARGET: sets RPID and RPORT; 1 on failure.
+# socat without fork ends with its one session: it runs under a shell
+# that reaps it and then stays (exec sleep), so its CPU time remains
+# readable as that shell's cutime/cstime.
 start_relay() {
 	RPORT=$(free_port "$2")
 	relay_cmd "$1" "$2" "$3" "$RPORT" "$4"
 	RLOG=$T/relay-${1%%:*}.err
 	echo "## ${RCMD[*]}" >> "$RLOG"
-	"${RCMD[@]}" 2>> "$RLOG" &
+	if [ "$1,$3" = socat,0 ]; then
+		sh -c '"$@"; exec sleep 86400' sh "${RCMD[@]}" 2>> "$RLOG" &
+	else
+		"${RCMD[@]}" 2>> "$RLOG" &
+	fi
 	RPID=$!
 	LIVE[$RPID]=1
-	wait_bound "$2" "$RPORT" "$RPID"
+	wait_bound "$2" "$RPORT" "$RPID" || return 1
+	[ "$1" = nginx ] && wait_kids "$RPID" "$(nginx_workers)"
+	return 0
 }
 
-# end_relay COL MANY: stops the relay; 1 (and a note) if sock had died
-# already.  socat without fork ends with its one session, or (UDP-LISTEN)
-# on the ICMP error once the client is gone: the client judged the run.
+# end_relay COL: stops the relay; 1 (and a note) if it had died already
 end_relay() {
 	if ! kill -0 "$RPID" 2> /dev/null; then
 		wait "$RPID" 2> /dev/null
 		local st=$?
 		unset "LIVE[$RPID]"
-		[ "$1,$2" = socat,0 ] && return 0
 		note "$1: the relay exited during the run (status $st): ${RCMD[*]}"
 		return 1
 	fi
 	stop_pid "$RPID"
 }
 
-# cpu_s PID: CPU seconds of PID and its reaped children so far
-cpu_s() {
-	awk -v hz="$(getconf CLK_TCK)" '{ sub(/.*\) /, "")
-		printf "%.2f", ($12 + $13 + $14 + $15) / hz }' /proc/"$1"/stat 2> /dev/null || echo -
+# descendants PID: PID and every process below it
+descendants() {
+	ps -eo pid=,ppid= | awk -v root="$1" '
+		{ par[$1] = $2 }
+		END { for (p in par) { q = p
+			while (q != root && (q in par) && q > 1) q = par[q]
+			if (q == root) print p } }'
+}
+
+# cpu_ticks PID: user + system clock ticks of PID and its descendants
+# (all threads), each with its reaped children (cutime, cstime)
+cpu_ticks() {
+	local p
+	for p in $(descendants "$1"); do
+		cat /proc/"$p"/stat 2> /dev/null
+	done | awk '{ sub(/.*\) /, ""); s += $12 + $13 + $14 + $15 } END { print s + 0 }'
+}
+
+# per_unit SCEN TICKS0 TICKS1: the relay's CPU per unit of work done, from
+# the client's result line in OUT: s per GB, or us per short connection
+per_unit() {
+	local n
+	case $1 in
+	bulk*) n=$(sed -n 's/.* bytes=\([0-9]*\).*/\1/p' <<< "$OUT") ;;
+	udp*) n=$(sed -n 's/.* rtts=\([0-9]*\).*/\1/p' <<< "$OUT") n=$((n * 128)) ;;
+	short) n=$(sed -n 's/.* ok=\([0-9]*\).*/\1/p' <<< "$OUT") ;;
+	esac
+	awk -v a="$2" -v b="$3" -v hz="$CLK_TCK" -v n="${n:-0}" -v s="$1" 'BEGIN {
+		if (n + 0 == 0) { print "-"; exit }
+		c = (b - a) / hz
+		printf "%.4f", s == "short" ? c / n * 1e6 : c / (n / 1e9) }'
 }
 
 # fds PID: open descriptors of PID
@@ -210,33 +411,37 @@ check_fds() {
 # pss_kib PID: Pss of PID and all its descendants, KiB
 pss_kib() {
 	local p
-	for p in $(ps -eo pid=,ppid= | awk -v root="$1" '
-		{ par[$1] = $2 }
-		END { for (p in par) { q = p
-			while (q != root && (q in par) && q > 1) q = par[q]
-			if (q == root) print p } }'); do
+	for p in $(descendants "$1"); do
 		cat /proc/"$p"/smaps_rollup 2> /dev/null
 	done | awk '/^Pss:/ { s += $2 } END { print s + 0 }'
 }
 
-# client LABEL TIMEOUT FIELD ARGS...: runs relaypeer ARGS, sets VAL to
-# FIELD of its result line, or FAIL (and notes how to reproduce)
+# client LABEL TIMEOUT FIELD ARGS...: runs relaypeer ARGS, sets OUT to
+# its result line and VAL to FIELD of it, or FAIL (and notes how to
+# reproduce).  In the background: wait returns at once on Ctrl-C, and
+# the cleanup stops it (timeout runs in a process group of its own, out
+# of the terminal's reach).
 client() {
-	local label=$1 limit=$2 field=$3 out rc
+	local label=$1 limit=$2 field=$3 rc pid
 	shift 3
-	out=$(timeout -k 5 "$limit" "$RELAYPEER" "$@" 2> "$T/client.err")
+	timeout -k 5 "$limit" "$RELAYPEER" "$@" > "$T/client.out" 2> "$T/client.err" &
+	pid=$!
+	LIVE[$pid]=1
+	wait "$pid"
 	rc=$?
-	VAL=$(sed -n "s/.* $field=\([0-9.]*\).*/\1/p" <<< "$out")
+	unset "LIVE[$pid]"
+	OUT=$(cat "$T/client.out")
+	VAL=$(sed -n "s/.* $field=\([0-9.]*\).*/\1/p" <<< "$OUT")
 	if [ "$rc" -ne 0 ] || [ -z "$VAL" ]; then
 		VAL=FAIL
-		note "$label: relaypeer $* -> status $rc: $out $(head -c 600 "$T/client.err" | tr '\n' ' ')${RCMD[*]:+ (relay: ${RCMD[*]})}"
+		note "$label: relaypeer $* -> status $rc: $OUT $(head -c 600 "$T/client.err" | tr '\n' ' ')${RCMD[*]:+ (relay: ${RCMD[*]})}"
 	fi
 }
 
 # run_once SCEN COL: one measurement of scenario SCEN through column COL
-# (direct, socat or sock:IO); sets VAL
+# (direct, a peer or sock:IO); sets VAL, and CPU (per unit, or -)
 run_once() {
-	local scen=$1 col=$2 proto=tcp many=1 target port base
+	local scen=$1 col=$2 proto=tcp many=1 target port base t0 t1
 	case $scen in
 	bulk1) many=0 ;;
 	udp1) proto=udp many=0 ;;
@@ -246,14 +451,17 @@ run_once() {
 	[ "$proto" = udp ] && target=$ECHO
 	port=$target
 	RCMD=()
+	CPU=-
 	if [ "$col" != direct ]; then
 		if ! start_relay "$col" "$proto" "$many" "$target"; then
-			note "$col: the relay did not start: ${RCMD[*]}"
+			note "$col: the relay did not start: ${RCMD[*]} ($(grep -v -e '^## ' -e NOTICE "$RLOG" | head -2 | tr '\n' ' '))"
 			VAL=FAIL
+			stop_pid "$RPID"
 			return
 		fi
 		port=$RPORT
 		base=$(fds "$RPID")
+		t0=$(cpu_ticks "$RPID")
 	fi
 	local label="$scen $col"
 	case $scen in
@@ -264,12 +472,15 @@ run_once() {
 	udpN) client "$label" $((DURATION + 30)) rate udpclient 127.0.0.1 "$port" "$DURATION" "$UDP_PEERS" "$UDP_INFLIGHT" ;;
 	idle) idle_once "$label" "$port" ;;
 	esac
-	CPU=-
 	[ "$col" = direct ] && return
+	if [ "$scen" != idle ]; then
+		[ "$col" = socat ] && wait_no_kids "$RPID"
+		t1=$(cpu_ticks "$RPID")
+		[ "$VAL" != FAIL ] && CPU=$(per_unit "$scen" "$t0" "$t1")
+	fi
 	# UDP sessions live until --udp-idle; not a leak
 	[ "$proto" = tcp ] && [ "$VAL" != FAIL ] && check_fds "$col" "$base" "$scen"
-	CPU=$(cpu_s "$RPID")
-	end_relay "$col" "$many" || VAL=FAIL
+	end_relay "$col" || VAL=FAIL
 }
 
 # idle_once LABEL PORT: IDLE sessions held open end to end through the
@@ -311,8 +522,27 @@ median() {
 		END { if (fail) print "FAIL"; else if (NR) print a[int((NR + 1) / 2)]; else print "n/a" }'
 }
 
+# cmedian: the median of the numbers among its words, or -
+cmedian() {
+	tr ' ' '\n' | grep -E '^[0-9.]+$' | sort -g | awk '
+		{ a[NR] = $1 } END { if (NR) print a[int((NR + 1) / 2)]; else print "-" }'
+}
+
 # ---- run ---------------------------------------------------------------
-COLS=(direct socat)
+COLS=(direct)
+PCOLS=()
+for p in "${PEER_LIST[@]}"; do
+	PCOLS+=("$p")
+	if have_peer "$p"; then
+		COLS+=("$p")
+	else
+		case $p in
+		socat) note "socat not installed (apt-get install socat): its column is n/a" ;;
+		haproxy*) note "$p: haproxy not installed (apt-get install haproxy): its column is n/a" ;;
+		nginx) note "nginx: nginx or its stream module ($NGINX_MODULE) missing (apt-get install nginx libnginx-mod-stream): its column is n/a" ;;
+		esac
+	fi
+done
 if "$SOCK" relay --help > /dev/null 2>&1; then
 	"$SOCK" relay --help 2>&1 | grep -q -- '--io' || SOCK_IO=(default)
 	for io in "${SOCK_IO[@]}"; do COLS+=("sock:$io"); done
@@ -322,13 +552,15 @@ else
 	note "$SOCK relay --help failed: no sock relay here, its columns are n/a"
 fi
 read -r -a SCENS <<< "${SCENARIOS:-bulk1 bulkN idle short udp1 udpN}"
-declare -A RES TITLE
+declare -A RES TITLE UNIT
 TITLE[bulk1]="1 flow, $SIZE_MB MiB (Gbit/s)"
 TITLE[bulkN]="$FLOWS flows x $FLOW_KB KiB (Gbit/s)"
 TITLE[idle]="$IDLE idle sessions (PSS MiB)"
 TITLE[short]="short conns/s, $INFLIGHT in flight"
 TITLE[udp1]="UDP rtt/s, 1 peer"
 TITLE[udpN]="UDP rtt/s, $UDP_PEERS peers"
+UNIT[bulk1]="s/GB" UNIT[bulkN]="s/GB" UNIT[udp1]="s/GB" UNIT[udpN]="s/GB"
+UNIT[short]="us/conn"
 
 server sink
 SINK=$SPORT
@@ -338,11 +570,13 @@ ECHO=$SPORT
 ECHO_PID=$SPID
 
 echo "relay benchmark on 127.0.0.1, $(nproc) CPUs, median of $RUNS runs; sock: $SOCK"
+echo "kernel $(uname -r), network stack: $(net_stack); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 declare -A IDLE_PER CPUS FDS_AFTER
 for scen in "${SCENS[@]}"; do
 	# runs interleave the columns, so that drift hits all of them alike
 	for r in $(seq "$RUNS"); do
 		for col in "${COLS[@]}"; do
+			supports "$col" "$scen" || continue
 			run_once "$scen" "$col"
 			RES[$scen,$col]+="$VAL "
 			CPUS[$scen,$col]+="$CPU "
@@ -351,7 +585,7 @@ for scen in "${SCENS[@]}"; do
 					'BEGIN { printf "%.1f MiB before, %.2f KiB more per session", b / 1024, (m * 1024 - b) / n }')
 				case $col in sock:*) IDLE_PER[$col]+=", $IDLE_FDS descriptors" ;; esac
 			fi
-			printf '# %-6s %-12s run %d: %s\n' "$scen" "$col" "$r" "$VAL" >&2
+			printf '# %-6s %-12s run %d: %s  cpu %s\n' "$scen" "$col" "$r" "$VAL" "$CPU" >&2
 		done
 	done
 done
@@ -365,7 +599,7 @@ if ! grep -q ' bad=0 ' "$T/sink.out"; then
 	FAILED=1
 fi
 
-# ---- table --------------------------------------------------------------
+# ---- tables -------------------------------------------------------------
 # target SCEN: how the goal reads; met SCEN COL: yes, NO or n/a
 target() {
 	case $1 in
@@ -377,13 +611,13 @@ target() {
 	esac
 }
 met() {
-	local v=${MED[$1,$2]:-n/a} d=${MED[$1,direct]} s=${MED[$1,socat]}
+	local v=${MED[$1,$2]:-n/a} d=${MED[$1,direct]} s=${MED[$1,socat]:-n/a}
 	case $v in n/a | FAIL | -) echo "$v"; return ;; esac
 	case $1 in
 	bulk1) awk -v v="$v" -v d="$d" 'BEGIN { print (d + 0 > 0 && v / d >= 0.90) ? "yes" : "NO" }' ;;
 	bulkN) awk -v v="$v" -v d="$d" 'BEGIN { print (d + 0 > 0 && v / d >= 0.85) ? "yes" : "NO" }' ;;
 	idle) awk -v v="$v" 'BEGIN { print (v <= 8) ? "yes" : "NO" }' ;;
-	short) awk -v v="$v" -v s="$s" 'BEGIN { print (s + 0 > 0 && v / s >= 10) ? "yes" : "NO" }' ;;
+	short) awk -v v="$v" -v s="$s" 'BEGIN { print (s + 0 > 0 && v / s >= 10) ? "yes" : (s + 0 > 0 ? "NO" : "n/a") }' ;;
 	udp*) awk -v v="$v" -v d="$d" 'BEGIN { print (d + 0 > 0 && v / d >= 0.5) ? "yes" : "NO" }' ;;
 	esac
 }
@@ -392,48 +626,111 @@ ratio() {
 		if (a !~ /^[0-9.]+$/ || b !~ /^[0-9.]+$/ || b + 0 == 0) print "-"
 		else printf "%.2fx", a / b }'
 }
+# sig3 V: V to 3 significant digits without an exponent, or V as it is
+sig3() {
+	awk -v v="$1" 'BEGIN {
+		if (v !~ /^[0-9.]+$/) print v
+		else if (v >= 100) printf "%.0f\n", v
+		else if (v >= 10) printf "%.1f\n", v
+		else if (v >= 1) printf "%.2f\n", v
+		else printf "%.3f\n", v }'
+}
+# best SCEN ARRAY LOW: "COL VALUE" of the best peer by ARRAY (MED or
+# CPUM), the lowest value if LOW=1 else the highest; "- -" if none
+best() {
+	local -n a=$2
+	local p out=
+	for p in "${PCOLS[@]}"; do out+="$p ${a[$1,$p]:-n/a}"$'\n'; done
+	awk -v low="$3" '$2 ~ /^[0-9.]+$/ && (!n++ || (low ? $2 + 0 < b : $2 + 0 > b)) { b = $2 + 0; c = $1 }
+		END { print n ? c " " b : "- -" }' <<< "$out"
+}
+# row TITLE FMT VALUES...: one table line
+row() {
+	local t=$1 f=$2 v
+	shift 2
+	printf '%-32s' "$t"
+	for v in "$@"; do printf " $f" "$v"; done
+	echo
+}
 
 declare -A MED CPUM
 SCOLS=()
 for col in "${COLS[@]}"; do case $col in sock:*) SCOLS+=("$col") ;; esac; done
 [ -n "$HAVE_SOCK" ] || SCOLS=(sock:splice sock:copy)
+RCOLS=("${PCOLS[@]}" "${SCOLS[@]}") # every relay
 for scen in "${SCENS[@]}"; do
-	for col in direct socat "${SCOLS[@]}"; do
+	for col in direct "${RCOLS[@]}"; do
 		MED[$scen,$col]=$(median <<< "${RES[$scen,$col]:-}")
-		CPUM[$scen,$col]=$(median <<< "${CPUS[$scen,$col]:-}")
+		CPUM[$scen,$col]=$(cmedian <<< "${CPUS[$scen,$col]:-}")
 		[ "${MED[$scen,$col]}" = FAIL ] && FAILED=1
 	done
 done
+CPU_SCENS=()
+for scen in "${SCENS[@]}"; do [ "$scen" = idle ] || CPU_SCENS+=("$scen"); done
 
 echo
-hdr=$(printf '%-32s %9s %9s' scenario direct socat)
-for col in "${SCOLS[@]}"; do hdr+=$(printf ' %11s' "$col"); done
-hdr+=$(printf ' %8s' socat/d)
-for col in "${SCOLS[@]}"; do hdr+=$(printf ' %8s' "${col#sock:}/d"); done
-hdr+=$(printf '  %-16s %s' "target (sock)" met)
-echo "$hdr"
+echo "kernel $(uname -r), network stack: $(net_stack); $(nproc) CPUs shared by the ends and the relay"
+echo
+echo "rates (median of $RUNS):"
+row scenario %11s direct "${RCOLS[@]}"
 for scen in "${SCENS[@]}"; do
-	line=$(printf '%-32s %9s %9s' "${TITLE[$scen]}" "${MED[$scen,direct]}" "${MED[$scen,socat]}")
-	for col in "${SCOLS[@]}"; do line+=$(printf ' %11s' "${MED[$scen,$col]}"); done
-	line+=$(printf ' %8s' "$(ratio "${MED[$scen,socat]}" "${MED[$scen,direct]}")")
-	for col in "${SCOLS[@]}"; do
-		line+=$(printf ' %8s' "$(ratio "${MED[$scen,$col]}" "${MED[$scen,direct]}")")
-	done
-	m=
-	for col in "${SCOLS[@]}"; do m+="${m:+ / }$(met "$scen" "$col")"; done
-	line+=$(printf '  %-16s %s' "$(target "$scen")" "$m")
-	echo "$line"
+	v=()
+	for col in direct "${RCOLS[@]}"; do v+=("${MED[$scen,$col]}"); done
+	row "${TITLE[$scen]}" %11s "${v[@]}"
 done
 echo
-echo "relay CPU seconds per run (user + system, reaped children included):"
+echo "ratio to direct:"
+row scenario %11s "${RCOLS[@]}"
 for scen in "${SCENS[@]}"; do
 	[ "$scen" = idle ] && continue
-	line=$(printf '%-32s %9s %9s' "${TITLE[$scen]}" - "${CPUM[$scen,socat]}")
-	for col in "${SCOLS[@]}"; do line+=$(printf ' %11s' "${CPUM[$scen,$col]}"); done
-	echo "$line"
+	v=()
+	for col in "${RCOLS[@]}"; do v+=("$(ratio "${MED[$scen,$col]}" "${MED[$scen,direct]}")"); done
+	row "${TITLE[$scen]%% (*}" %11s "${v[@]}"
+done
+if [ "${#CPU_SCENS[@]}" -gt 0 ]; then
+	echo
+	echo "relay CPU, user + system of all its processes, per unit of work (median of $RUNS):"
+	row scenario %11s unit "${RCOLS[@]}"
+	for scen in "${CPU_SCENS[@]}"; do
+		v=("${UNIT[$scen]}")
+		for col in "${RCOLS[@]}"; do v+=("$(sig3 "${CPUM[$scen,$col]}")"); done
+		row "${TITLE[$scen]%% (*}" %11s "${v[@]}"
+	done
+fi
+echo
+echo "sock against the best peer (rate: highest, PSS and CPU: lowest), and its target:"
+hdr=(best-rate)
+for col in "${SCOLS[@]}"; do hdr+=("${col#sock:}/best"); done
+hdr+=(best-cpu)
+for col in "${SCOLS[@]}"; do hdr+=("${col#sock:}/best"); done
+printf '%-32s' scenario
+printf ' %14s' "${hdr[0]}"
+for h in "${hdr[@]:1:${#SCOLS[@]}}"; do printf ' %12s' "$h"; done
+printf ' %14s' "${hdr[${#SCOLS[@]}+1]}"
+for h in "${hdr[@]:${#SCOLS[@]}+2}"; do printf ' %12s' "$h"; done
+printf '  %-16s %s\n' "target (sock)" met
+for scen in "${SCENS[@]}"; do
+	low=0
+	[ "$scen" = idle ] && low=1
+	read -r bc bv < <(best "$scen" MED "$low")
+	printf '%-32s %14s' "${TITLE[$scen]}" "$bc"
+	for col in "${SCOLS[@]}"; do printf ' %12s' "$(ratio "${MED[$scen,$col]}" "$bv")"; done
+	if [ "$scen" = idle ]; then
+		bc=- bv=-
+	else
+		read -r bc bv < <(best "$scen" CPUM 1)
+	fi
+	printf ' %14s' "$bc"
+	for col in "${SCOLS[@]}"; do printf ' %12s' "$(ratio "${CPUM[$scen,$col]}" "$bv")"; done
+	m=
+	for col in "${SCOLS[@]}"; do m+="${m:+ / }$(met "$scen" "$col")"; done
+	printf '  %-16s %s\n' "$(target "$scen")" "$m"
 done
 echo
-echo "met: ${SCOLS[*]} in that order.  x/d: ratio to direct (for PSS: -)."
+echo "met: ${SCOLS[*]} in that order.  x/best: sock's figure over the best peer's;"
+echo "for CPU, below 1 is better.  CPU counts the relay's processes only, read"
+echo "from /proc (utime + stime + cutime + cstime; clock ticks of 1/$CLK_TCK s)."
+echo "s/GB: per 10^9 bytes of payload; a UDP round trip moves 2 x 64 bytes."
 for col in direct "${SCOLS[@]}"; do
 	r=$(ratio "${MED[short,$col]:-}" "${MED[short,socat]:-}")
 	[ "$r" = - ] || echo "short connections: $col = $r socat (fork)."
@@ -443,14 +740,28 @@ awk -v d="${MED[short,direct]:-}" -v s="${MED[short,socat]:-}" 'BEGIN {
 		print "(10x socat is more than no relay at all reaches here.)" }'
 for col in "${!IDLE_PER[@]}"; do echo "idle: $col: ${IDLE_PER[$col]}."; done
 for col in "${!FDS_AFTER[@]}"; do echo "descriptors left once sessions ended: $col: ${FDS_AFTER[$col]%, }."; done
-echo "socat: -b 262144; fork and backlog=4096 for many sessions; UDP 1 peer:"
-echo "UDP-LISTEN (serves one peer), 8 peers: UDP-RECVFROM,fork.  PSS counts"
-echo "user memory only: socket and pipe buffers are kernel memory.  --io"
-echo "only concerns streams: for UDP both sock columns run the same code."
-if grep -qsv '^## ' "$T/relay-sock.err"; then
-	echo "sock relay stderr (first lines):"
-	grep -v '^## ' "$T/relay-sock.err" | head -5
-fi
+for p in "${PCOLS[@]}"; do
+	have_peer "$p" || continue
+	case $p in
+	socat)
+		echo "socat: -b 262144; fork and backlog=4096 for many sessions; UDP 1 peer:"
+		echo "  UDP-LISTEN (serves one peer), 8 peers: UDP-RECVFROM,fork." ;;
+	haproxy1) echo "haproxy1: $(haproxy -v 2> /dev/null | head -1 | cut -d' ' -f1-3), -db, mode tcp, option splice-auto, nbthread 1," \
+		"maxconn and maxpipes $MAXCONN." ;;
+	haproxy) echo "haproxy: the same with its default threads (one per CPU: $(nproc)); no UDP." ;;
+	nginx) echo "nginx: $(nginx -v 2>&1 | sed 's/.*: //') stream, daemon off, master + $(nginx_workers) workers," \
+		"worker_connections $((2 * CONNS + 100)), proxy_half_close on, proxy_buffer_size $NGINX_BUF; UDP: reuseport, proxy_timeout 30s." ;;
+	esac
+done
+echo "PSS counts user memory only: socket and pipe buffers are kernel memory."
+echo "--io only concerns streams: for UDP both sock columns run the same code."
+# socat UDP-LISTEN ends on the ICMP error once its client is gone
+for f in "$T"/relay-*.err "$T/nginx/error.log"; do
+	grep -sv '^## ' "$f" | grep -v 'socat.* E read.*Connection refused' > "$T/lines"
+	[ -s "$T/lines" ] || continue
+	echo "$(basename "$f") (first lines):"
+	head -3 "$T/lines"
+done
 tail -1 "$T/sink.out"
 for n in "${NOTES[@]}"; do echo "NOTE: $n"; done
 echo "$(($(date +%s) - T0)) s in all."
