@@ -5,8 +5,9 @@
 #   make asan       the same under clang -fsanitize=address,undefined (build-asan/)
 #   make fuzz       libFuzzer targets (clang, build-fuzz/); make fuzz-smoke runs them
 #   make examples   the small programs in examples/ against libsock
-#   make bench      benchmarks against socat, nc, ss, netstat (by hand; slow)
+#   make bench      benchmarks against socat, HAProxy, nginx, nc, ss, netstat (slow)
 #   make deps       install the Debian packages that build and tests need
+#   make bench-deps the benchmark's peers (haproxy, nginx)
 #   make format     clang-format in place; make format-check only checks
 
 CC ?= cc
@@ -113,10 +114,17 @@ bench: $(BUILD)/sock $(BUILD)/bench/relaypeer
 
 DEPS = build-essential clang libclang-rt-14-dev libmnl-dev libcmocka-dev \
        pkg-config clang-format socat ncat netcat-openbsd curl iproute2 \
-       net-tools python3 hyperfine procps psmisc man-db haproxy nginx libnginx-mod-stream
+       net-tools python3 hyperfine procps psmisc man-db
 deps:
 	apt-get update
 	DEBIAN_FRONTEND=noninteractive apt-get install -y $(DEPS)
+
+# The relay benchmark's peers.  Apart from `deps`, since Debian's packages
+# start their system services (nginx on port 80) where an init runs.
+BENCH_DEPS = haproxy nginx libnginx-mod-stream
+bench-deps:
+	apt-get update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y $(BENCH_DEPS)
 
 FORMAT_SRC = $(wildcard include/sock/*.h lib/*.c lib/*.h tool/*.c tool/*.h \
 	tests/unit/*.c tests/fuzz/*.c examples/*.c bench/*.c)
@@ -132,7 +140,7 @@ install: $(BUILD)/sock
 clean:
 	rm -rf build build-asan build-fuzz
 
-.PHONY: all check tests asan fuzz fuzz-smoke bench deps format format-check \
+.PHONY: all check tests asan fuzz fuzz-smoke bench deps bench-deps format format-check \
 	examples install clean
 .SECONDARY:
 
