@@ -75,22 +75,32 @@ int session_run(const struct sock_global *g, int fd,
 	if (!out.loop)
 		return -errno;
 	r = sock_relay_new(out.loop, &a, &b,
-			   o->end_with_peer ? SOCK_RELAY_END_WITH_B : 0,
+			   (o->end_with_peer ? SOCK_RELAY_END_WITH_B : 0) |
+			       (o->idle_any ? SOCK_RELAY_IDLE_ANY : 0),
 			   o->idle_ms, on_done, &out);
 	if (!r) {
 		ret = -errno;
 		sock_loop_free(out.loop);
 		return ret;
 	}
+	sock_relay_quit_after_eof(r, o->quit_ms);
 	ret = sock_loop_run(out.loop);
 	if (!ret)
 		ret = out.err;
 	sock_relay_get_stats(r, &out.stats);
 	/* A terminal has nothing pending; a file or pipe that still had
 	 * data deserves a word, or a script would think it was all sent. */
-	if (out.stats.a_cut && !isatty(STDIN_FILENO))
+	if (out.stats.a_cut && !isatty(STDIN_FILENO)) {
 		tool_errorf("the peer closed first; the rest of standard input "
 			    "was not sent");
+		if (!ret)
+			ret = EXIT_UNSENT;
+	}
+	if (out.stats.timed_out && (o->idle_any || o->quit_ms >= 0))
+		tool_verbosef(g, "%s: closing",
+			      o->idle_any ? "time limit reached (-w, --idle "
+					    "or -q)"
+					  : "time limit reached (-q)");
 	report(g, o, &out);
 	sock_relay_free(r);
 	sock_loop_free(out.loop);
