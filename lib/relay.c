@@ -44,7 +44,9 @@ struct sock_relay {
 	unsigned int flags;
 	long idle_ms;
 	int idle_timer;
-	long long active_ms; /* IDLE_ANY: when something last moved */
+	long any_ms; /* > 0: end once nothing moved for this long */
+	int any_timer;
+	long long active_ms; /* when something last moved */
 	long quit_ms;	     /* >= 0: end this long after A's EOF */
 	int quit_timer;
 	int timed_out;
@@ -140,47 +142,68 @@ static void report_if_done(struct sock_relay *r)
 	}
 }
 
-static void arm_idle_in(struct sock_relay *r, long ms);
-
 static void on_idle(struct sock_loop *loop, void *arg)
 {
 	struct sock_relay *r = arg;
-	long long quiet = sock_loop_now_ms() - r->active_ms;
 
 	(void)loop;
 	r->idle_timer = 0;
-	/* Activity only moves active_ms: the timer is re-armed here for
-	 * what is left, rather than once per read. */
-	if ((r->flags & SOCK_RELAY_IDLE_ANY) && !r->finished &&
-	    quiet < r->idle_ms) {
-		arm_idle_in(r, r->idle_ms - (long)quiet);
-		return;
-	}
-	if (!r->finished)
-		r->timed_out = r->idle_ms > 0;
 	end_session(r, 0);
 	update(r);
 	report_if_done(r);
 }
 
-static void arm_idle_in(struct sock_relay *r, long ms)
+/* A time limit (sock_relay_idle_any, sock_relay_quit_after_eof) ends
+ * the session. */
+static void time_up(struct sock_relay *r)
 {
-	if (r->idle_timer)
-		sock_loop_timer_cancel(r->loop, r->idle_timer);
-	r->idle_timer = sock_loop_timer(r->loop, ms, on_idle, r);
-	if (r->idle_timer < 0)
-		r->idle_timer = 0;
+	if (!r->finished)
+		r->timed_out = 1;
+	end_session(r, 0);
+	update(r);
+	report_if_done(r);
 }
 
-/* Something moved: with IDLE_ANY, the idle count starts again (and
- * starts at all on the first datagram of a listener). */
+static void arm_any(struct sock_relay *r, long ms);
+
+static void on_any(struct sock_loop *loop, void *arg)
+{
+	struct sock_relay *r = arg;
+	long long quiet = sock_loop_now_ms() - r->active_ms;
+
+	(void)loop;
+	r->any_timer = 0;
+	/* Activity only moves active_ms: the timer is re-armed here for
+	 * what is left, rather than once per read. */
+	if (quiet < r->any_ms)
+		arm_any(r, r->any_ms - (long)quiet);
+	else
+		time_up(r);
+}
+
+static void arm_any(struct sock_relay *r, long ms)
+{
+	r->any_timer = sock_loop_timer(r->loop, ms, on_any, r);
+	if (r->any_timer < 0)
+		r->any_timer = 0;
+}
+
+/* Something moved: the idle count of sock_relay_idle_any() restarts. */
 static void touch(struct sock_relay *r)
 {
-	if (!(r->flags & SOCK_RELAY_IDLE_ANY) || r->idle_ms <= 0)
+	if (r->any_ms <= 0 || r->finished)
 		return;
 	r->active_ms = sock_loop_now_ms();
-	if (!r->idle_timer)
-		arm_idle_in(r, r->idle_ms);
+	if (!r->any_timer)
+		arm_any(r, r->any_ms);
+}
+
+void sock_relay_idle_any(struct sock_relay *r, long ms)
+{
+	r->any_ms = ms;
+	/* An unconnected datagram end waits for its first peer. */
+	if (!r->a.reply_to_last && !r->b.reply_to_last)
+		touch(r);
 }
 
 static void on_quit(struct sock_loop *loop, void *arg)
@@ -189,11 +212,7 @@ static void on_quit(struct sock_loop *loop, void *arg)
 
 	(void)loop;
 	r->quit_timer = 0;
-	if (!r->finished)
-		r->timed_out = 1;
-	end_session(r, 0);
-	update(r);
-	report_if_done(r);
+	time_up(r);
 }
 
 void sock_relay_quit_after_eof(struct sock_relay *r, long ms)
@@ -212,10 +231,6 @@ static void arm_quit(struct sock_relay *r)
 
 static void arm_idle(struct sock_relay *r)
 {
-	if (r->flags & SOCK_RELAY_IDLE_ANY) {
-		touch(r);
-		return;
-	}
 	if (r->idle_ms <= 0 || !r->ab.done)
 		return;
 	if (r->idle_timer)
@@ -491,8 +506,6 @@ struct sock_relay *sock_relay_new(struct sock_loop *loop,
 	if (r->ba.eof && !r->finished)
 		finish_dir(&r->ba);
 	check_drained(r);
-	if (!r->finished && !r->b.reply_to_last && !r->a.reply_to_last)
-		touch(r);
 	update(r);
 	/* Report from the loop, never from inside the constructor. */
 	if (r->finished)
@@ -511,6 +524,8 @@ void sock_relay_free(struct sock_relay *r)
 		sock_loop_timer_cancel(r->loop, r->idle_timer);
 	if (r->drain_timer)
 		sock_loop_timer_cancel(r->loop, r->drain_timer);
+	if (r->any_timer)
+		sock_loop_timer_cancel(r->loop, r->any_timer);
 	if (r->quit_timer)
 		sock_loop_timer_cancel(r->loop, r->quit_timer);
 	free(r->ab.buf);

@@ -36,10 +36,10 @@ static void usage(FILE *f)
 	       "end the\n"
 	       "                         session once nothing has moved for "
 	       "SECONDS (nc -w)\n"
-	       "  --idle SECONDS         end the session once nothing has "
-	       "moved for SECONDS\n"
-	       "                         (0: never; datagrams: default 2 s "
-	       "after stdin ends)\n"
+	       "  --idle SECONDS         once stdin has ended, end when "
+	       "nothing has come\n"
+	       "                         for SECONDS (0: never; datagrams: "
+	       "default 2)\n"
 	       "  -q SECONDS             quit SECONDS after the end of stdin, "
 	       "even if the\n"
 	       "                         peer has not closed (nc -q)\n"
@@ -68,7 +68,8 @@ struct connect_args {
 	struct tool_nc nc;
 	long idle_ms;
 	long quit_ms;
-	int idle_any;
+	long any_ms; /* -w: the idle time of nc -w */
+	int idle_set;
 	int no_stdin;
 	int zero_io;
 	char **words; /* what follows the options */
@@ -151,11 +152,11 @@ static int parse_args(int argc, char **argv, struct sock_global *g,
 	if (a->no_stdin && a->quit_ms >= 0)
 		return tool_usage_error("connect", "-q counts from the end of "
 						   "stdin, and -d reads none");
-	/* -w is nc's: the connect timeout and the idle time at once;
-	 * --idle alone sets the idle time. */
-	if (idle >= 0 || a->opts.timeout_ms) {
-		a->idle_any = idle != 0;
-		a->idle_ms = idle >= 0 ? idle : a->opts.timeout_ms;
+	/* -w is nc's: the connect timeout and the idle time at once. */
+	a->any_ms = a->opts.timeout_ms;
+	if (idle >= 0) {
+		a->idle_ms = idle;
+		a->idle_set = 1;
 	}
 	a->words = argv + optind;
 	a->nwords = argc - optind;
@@ -208,9 +209,11 @@ int cmd_connect(int argc, char **argv, struct sock_global *g)
 	struct session_opts so = {
 		.kind = addr.kind,
 		.end_with_peer = 1,
+		/* A stream ends with its peer's close; a datagram client
+		 * only by the idle time, 2 s unless told. */
 		.idle_ms =
-		    sock_addr_is_dgram(addr.kind) || a.idle_any ? a.idle_ms : 0,
-		.idle_any = a.idle_any,
+		    sock_addr_is_dgram(addr.kind) || a.idle_set ? a.idle_ms : 0,
+		.any_ms = a.any_ms,
 		.quit_ms = a.quit_ms,
 		.peer = peer,
 		.no_stdin = a.no_stdin,

@@ -28,7 +28,8 @@ struct listen_args {
 	struct tool_nc nc;
 	int keep;
 	int no_stdin;
-	long idle_ms; /* -w, --idle: 0 none */
+	long any_ms;  /* -w: 0 none */
+	long idle_ms; /* --idle: 0 none */
 	long quit_ms; /* -q: < 0 none */
 	char **exec_argv;
 };
@@ -57,10 +58,13 @@ static void usage(FILE *f)
 	       "is set);\n"
 	       "                       with -k, connections are served "
 	       "concurrently\n"
-	       "  -w, --idle SECONDS   end a connection (or a datagram "
+	       "  -w SECONDS           end a connection (or a datagram "
 	       "session, from its\n"
 	       "                       first datagram) once nothing has moved "
 	       "for SECONDS\n"
+	       "  --idle SECONDS       once stdin has ended, end when nothing "
+	       "has come\n"
+	       "                       for SECONDS\n"
 	       "  -q SECONDS           close SECONDS after the end of stdin "
 	       "(nc -q)\n"
 	       "  -p PORT              the port, as nc -l -p PORT writes it\n"
@@ -115,6 +119,8 @@ static int take_option(int c, struct listen_args *a)
 	case 'N': /* nc's "shut down at EOF": what sock always does */
 		return 0;
 	case 'w':
+		return take_seconds(optarg, &a->any_ms);
+	case 'I':
 		return take_seconds(optarg, &a->idle_ms);
 	case 'q':
 		return take_seconds(optarg, &a->quit_ms);
@@ -134,10 +140,11 @@ static int take_option(int c, struct listen_args *a)
 /* Options for the session that --exec hands to a program. */
 static int check_exec(const struct listen_args *a)
 {
-	if (a->exec_argv && (a->idle_ms || a->quit_ms >= 0 || a->no_stdin))
+	if (a->exec_argv && (a->any_ms || a->idle_ms || a->quit_ms >= 0))
 		return tool_usage_error("listen",
 					"--exec hands the connection to the "
-					"program: -w, -q and -d do not apply");
+					"program: -w, --idle and -q do not "
+					"apply");
 	if (a->no_stdin && a->quit_ms >= 0)
 		return tool_usage_error("listen", "-q counts from the end of "
 						  "stdin, and -d reads none");
@@ -151,7 +158,7 @@ static int parse_args(int argc, char **argv, struct sock_global *g,
 		{ "keep", no_argument, NULL, 'k' },
 		{ "exec", required_argument, NULL, 'e' },
 		{ "no-stdin", no_argument, NULL, 'd' },
-		{ "idle", required_argument, NULL, 'w' },
+		{ "idle", required_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -271,7 +278,7 @@ static int serve_conn(const struct sock_global *g, struct listen_args *a,
 				   .peer = peer,
 				   .end_with_peer = isatty(STDIN_FILENO),
 				   .idle_ms = a->idle_ms,
-				   .idle_any = a->idle_ms > 0,
+				   .any_ms = a->any_ms,
 				   .quit_ms = a->quit_ms,
 				   .no_stdin = a->no_stdin };
 	pid_t pid;
@@ -333,7 +340,7 @@ static int serve_dgram(const struct sock_global *g, struct listen_args *a,
 	struct session_opts so = { .kind = a->addr.kind,
 				   .reply_to_last = 1,
 				   .idle_ms = a->idle_ms,
-				   .idle_any = a->idle_ms > 0,
+				   .any_ms = a->any_ms,
 				   .quit_ms = a->quit_ms,
 				   .no_stdin = a->no_stdin };
 	int ret;

@@ -75,14 +75,14 @@ int session_run(const struct sock_global *g, int fd,
 	if (!out.loop)
 		return -errno;
 	r = sock_relay_new(out.loop, &a, &b,
-			   (o->end_with_peer ? SOCK_RELAY_END_WITH_B : 0) |
-			       (o->idle_any ? SOCK_RELAY_IDLE_ANY : 0),
+			   o->end_with_peer ? SOCK_RELAY_END_WITH_B : 0,
 			   o->idle_ms, on_done, &out);
 	if (!r) {
 		ret = -errno;
 		sock_loop_free(out.loop);
 		return ret;
 	}
+	sock_relay_idle_any(r, o->any_ms);
 	sock_relay_quit_after_eof(r, o->quit_ms);
 	ret = sock_loop_run(out.loop);
 	if (!ret)
@@ -96,11 +96,8 @@ int session_run(const struct sock_global *g, int fd,
 		if (!ret)
 			ret = EXIT_UNSENT;
 	}
-	if (out.stats.timed_out && (o->idle_any || o->quit_ms >= 0))
-		tool_verbosef(g, "%s: closing",
-			      o->idle_any ? "time limit reached (-w, --idle "
-					    "or -q)"
-					  : "time limit reached (-q)");
+	if (out.stats.timed_out)
+		tool_verbosef(g, "time limit reached (-w or -q): closing");
 	report(g, o, &out);
 	sock_relay_free(r);
 	sock_loop_free(out.loop);

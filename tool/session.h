@@ -13,8 +13,8 @@ struct session_opts {
 	enum sock_kind kind; /* the socket's kind */
 	int reply_to_last;   /* unconnected datagram listener */
 	int end_with_peer;   /* stop once the peer has closed */
-	long idle_ms;	     /* datagram client: end after this idle time */
-	int idle_any;	     /* idle_ms counts any quiet time (-w, --idle) */
+	long idle_ms;	     /* after stdin ends: end after this quiet time */
+	long any_ms;	     /* -w: end after this long with nothing moving */
 	long quit_ms;	     /* -q: end this long after stdin ends (<0: no) */
 	int no_stdin;	     /* -d: never read stdin, never half-close */
 	const char *peer;    /* for -v: who is at the other end */

@@ -43,12 +43,6 @@ struct sock_relay_end {
  * (a client stops reading stdin once the peer has closed). */
 #define SOCK_RELAY_END_WITH_B 0x1
 
-/* idle_ms counts from the start and any read on either end restarts it
- * (nc -w): the session ends once nothing at all has moved for idle_ms.
- * An unconnected datagram end (reply_to_last) starts the count at its
- * first datagram, so that a listener waits for its first peer. */
-#define SOCK_RELAY_IDLE_ANY 0x2
-
 struct sock_relay_stats {
 	unsigned long long bytes_ab; /* bytes copied from A to B */
 	unsigned long long bytes_ba; /* bytes copied from B to A */
@@ -77,10 +71,9 @@ typedef void (*sock_relay_done_fn)(struct sock_relay *r, int err, void *arg);
 
 /*
  * Start a session on loop.  idle_ms > 0: once A has reached EOF and the
- * last datagram from B is idle_ms old, the session ends (a datagram
- * client has no other sign that the exchange is over), or with
- * SOCK_RELAY_IDLE_ANY once nothing has moved either way for idle_ms;
- * <= 0: no idle end.
+ * last data (or datagram) from B is idle_ms old, the session ends (a
+ * datagram client has no other sign that the exchange is over); <= 0: no idle
+ * end.
  * Returns the session, or NULL with errno set.
  */
 struct sock_relay *sock_relay_new(struct sock_loop *loop,
@@ -88,6 +81,12 @@ struct sock_relay *sock_relay_new(struct sock_loop *loop,
 				  const struct sock_relay_end *b,
 				  unsigned int flags, long idle_ms,
 				  sock_relay_done_fn done, void *arg);
+
+/* End the session once nothing has been read on either end for ms
+ * milliseconds (nc -w), counted from now, or for an unconnected
+ * datagram end (reply_to_last) from its first datagram; call before
+ * running the loop.  ms <= 0: no such limit (the default). */
+void sock_relay_idle_any(struct sock_relay *r, long ms);
 
 /* End the session ms milliseconds after A's input has ended (nc -q);
  * call before running the loop.  ms < 0: no such limit (the default). */

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Time limits of a session, nc's -w and -q: -w is the connect timeout and
-# the idle time of a stream or datagram session; --idle the idle time
-# alone (TCP too); -q ends the session a while after stdin ends.  A time
+# the idle time of a stream or datagram session; --idle the quiet time
+# after stdin ends (TCP too); -q ends the session a while after stdin ends.  A time
 # limit that ends a session is a normal end: exit 0, as with nc.
 . "$(dirname "$0")/lib.sh"
 need python3
@@ -25,9 +25,10 @@ check "connect -w 1, idle TCP session: exit 0 after about 1 s (${ms} ms)" \
 	test "$rc" = 0 -a "$ms" -ge 900 -a "$ms" -lt 5000
 check "-v says a time limit ended it" grep -q 'time limit reached' "$T/1.err"
 
-# 3: --idle on TCP is no longer ignored
-elapsed timeout -k 2 10 "$SOCK" connect --idle 0.5 "127.0.0.1:$at" < "$T/hold"
-check "connect --idle 0.5 on TCP: exit 0 after about 0.5 s (${ms} ms)" \
+# 3: --idle on TCP is no longer ignored: once stdin has ended, a peer
+# that sends nothing for that long ends the session
+elapsed sh -c "echo hi | timeout -k 2 10 \"$SOCK\" connect --idle 0.5 127.0.0.1:$at"
+check "connect --idle 0.5 on TCP, stdin ended, peer mute: exit 0 after about 0.5 s (${ms} ms)" \
 	test "$rc" = 0 -a "$ms" -ge 400 -a "$ms" -lt 5000
 
 # 4: data that keeps moving keeps the session alive past the idle time
