@@ -44,6 +44,12 @@ struct sock_relay {
 	unsigned int flags;
 	long idle_ms;
 	int idle_timer;
+	long any_ms; /* > 0: end once nothing moved for this long */
+	int any_timer;
+	long long active_ms; /* when something last moved */
+	long quit_ms;	     /* >= 0: end this long after A's EOF */
+	int quit_timer;
+	int timed_out;
 	int fds[4];
 	int registered[4];
 	int nfds;
@@ -147,6 +153,82 @@ static void on_idle(struct sock_loop *loop, void *arg)
 	report_if_done(r);
 }
 
+/* A time limit (sock_relay_idle_any, sock_relay_quit_after_eof) ends
+ * the session. */
+static void time_up(struct sock_relay *r)
+{
+	if (!r->finished)
+		r->timed_out = 1;
+	end_session(r, 0);
+	update(r);
+	report_if_done(r);
+}
+
+static void arm_any(struct sock_relay *r, long ms);
+
+static void on_any(struct sock_loop *loop, void *arg)
+{
+	struct sock_relay *r = arg;
+	long long quiet = sock_loop_now_ms() - r->active_ms;
+
+	(void)loop;
+	r->any_timer = 0;
+	/* Activity only moves active_ms: the timer is re-armed here for
+	 * what is left, rather than once per read. */
+	if (quiet < r->any_ms)
+		arm_any(r, r->any_ms - (long)quiet);
+	else
+		time_up(r);
+}
+
+static void arm_any(struct sock_relay *r, long ms)
+{
+	r->any_timer = sock_loop_timer(r->loop, ms, on_any, r);
+	if (r->any_timer < 0)
+		r->any_timer = 0;
+}
+
+/* Something moved: the idle count of sock_relay_idle_any() restarts. */
+static void touch(struct sock_relay *r)
+{
+	if (r->any_ms <= 0 || r->finished)
+		return;
+	r->active_ms = sock_loop_now_ms();
+	if (!r->any_timer)
+		arm_any(r, r->any_ms);
+}
+
+void sock_relay_idle_any(struct sock_relay *r, long ms)
+{
+	r->any_ms = ms;
+	/* An unconnected datagram end waits for its first peer. */
+	if (!r->a.reply_to_last && !r->b.reply_to_last)
+		touch(r);
+}
+
+static void on_quit(struct sock_loop *loop, void *arg)
+{
+	struct sock_relay *r = arg;
+
+	(void)loop;
+	r->quit_timer = 0;
+	time_up(r);
+}
+
+void sock_relay_quit_after_eof(struct sock_relay *r, long ms)
+{
+	r->quit_ms = ms;
+}
+
+static void arm_quit(struct sock_relay *r)
+{
+	if (r->quit_ms < 0 || r->quit_timer || r->ab.src->rfd < 0)
+		return;
+	r->quit_timer = sock_loop_timer(r->loop, r->quit_ms, on_quit, r);
+	if (r->quit_timer < 0)
+		r->quit_timer = 0;
+}
+
 static void arm_idle(struct sock_relay *r)
 {
 	if (r->idle_ms <= 0 || !r->ab.done)
@@ -176,6 +258,8 @@ static void finish_dir(struct dir *d)
 		r->draining = 1;
 	else if (d == &r->ab)
 		arm_idle(r);
+	if (d == &r->ab)
+		arm_quit(r);
 }
 
 static ssize_t do_send(struct dir *d)
@@ -281,6 +365,7 @@ static void do_read(struct dir *d)
 	}
 	if (oversized(d, n))
 		return;
+	touch(d->r);
 	if (d == &d->r->ab && n > 0)
 		d->r->a_read_ms = sock_loop_now_ms();
 	/* An empty datagram is a message; only a stream's 0 is EOF. */
@@ -402,6 +487,7 @@ struct sock_relay *sock_relay_new(struct sock_loop *loop,
 				  .b = *b,
 				  .flags = flags,
 				  .idle_ms = idle_ms,
+				  .quit_ms = -1,
 				  .done = done,
 				  .arg = arg,
 				  .start_ms = sock_loop_now_ms() };
@@ -438,6 +524,10 @@ void sock_relay_free(struct sock_relay *r)
 		sock_loop_timer_cancel(r->loop, r->idle_timer);
 	if (r->drain_timer)
 		sock_loop_timer_cancel(r->loop, r->drain_timer);
+	if (r->any_timer)
+		sock_loop_timer_cancel(r->loop, r->any_timer);
+	if (r->quit_timer)
+		sock_loop_timer_cancel(r->loop, r->quit_timer);
 	free(r->ab.buf);
 	free(r->ba.buf);
 	free(r);
@@ -452,6 +542,7 @@ void sock_relay_get_stats(const struct sock_relay *r,
 	out->dropped = r->dropped;
 	out->err_fd = r->finished && r->err ? r->err_fd : -1;
 	out->a_cut = r->finished && !r->err && r->draining && !r->ab.done;
+	out->timed_out = r->timed_out;
 }
 
 void sock_relay_get_peer(const struct sock_relay *r,

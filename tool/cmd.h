@@ -15,6 +15,9 @@ enum {
 	EXIT_OK = 0,
 	EXIT_RUNTIME = 1, /* refused, reset, timed out, not found... */
 	EXIT_USAGE = 2,	  /* bad flag or bad endpoint */
+	/* The peer closed before all of stdin was sent: what a script
+	 * piped in did not all arrive. */
+	EXIT_UNSENT = 3,
 };
 
 /* Options that may stand before or after the subcommand. */
@@ -73,8 +76,34 @@ int tool_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* A getopt failure (c is ':' for a missing value, '?' otherwise), named
- * from argv[optind - 1]; returns EXIT_USAGE. */
+ * as the user typed it (one letter of a bundle such as -zx names only
+ * that letter); returns EXIT_USAGE. */
 int tool_bad_option(const char *cmd, int c, char **argv);
+
+/* The global one-letter flags (v, 4, 6) met inside a subcommand's
+ * bundle (-zv): applies c to g and returns 1, or returns 0 for any
+ * other c.  A subcommand lists TOOL_GLOBAL_LETTERS in its optstring. */
+#define TOOL_GLOBAL_LETTERS "v46"
+int tool_global_letter(int c, struct sock_global *g);
+
+/* nc's ways of naming an endpoint (tool/words.c). */
+struct tool_nc {
+	int udp;	  /* -u: UDP */
+	int unix_path;	  /* -U: the word is a Unix socket path */
+	const char *port; /* listen -p PORT */
+};
+
+/* Turn the words left after the options into one endpoint text in buf:
+ * ENDPOINT, HOST PORT (nc), a bare PORT (listen: ":PORT"; connect:
+ * refused with a hint), with -u/-U/-p applied.  Returns 0, or
+ * EXIT_USAGE after saying what is wrong. */
+int tool_endpoint_words(const char *cmd, char **words, int n,
+			const struct tool_nc *nc, char *buf, size_t len);
+
+/* The socat address text names, as a sock command line in buf ("sock
+ * listen -k :8080" for TCP-LISTEN:8080,fork); returns 0, or -1 when
+ * text is not in socat's syntax. */
+int tool_socat_hint(const char *text, char *buf, size_t len);
 
 /* Like tool_fail(), with a detail appended in parentheses (NULL: none). */
 int tool_fail_detail(const char *action, const char *endpoint, int err,

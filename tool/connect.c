@@ -10,6 +10,7 @@
 #include <sock/sock.h>
 
 #include "cmd.h"
+#include "scan.h"
 #include "session.h"
 
 /* How long a datagram client waits for more replies after stdin ends. */
@@ -18,8 +19,9 @@
 static void usage(FILE *f)
 {
 	fprintf(
-	    f, "usage: sock connect [-d] [-w SECONDS] [--idle SECONDS] [-4|-6] "
-	       "ENDPOINT\n\n"
+	    f, "usage: sock connect [-dNuUz] [-w SECONDS] [--idle SECONDS] "
+	       "[-q SECONDS] [-4|-6]\n"
+	       "                    ENDPOINT | HOST PORT | -z HOST PORT...\n\n"
 	       "Connect to ENDPOINT; copy stdin to it and what it sends to "
 	       "stdout.\n"
 	       "At the end of stdin the write side is shut down (SHUT_WR) "
@@ -28,23 +30,75 @@ static void usage(FILE *f)
 	       "unix-dgram)\n"
 	       "send each read from stdin as one datagram and, after stdin "
 	       "ends, wait\n"
-	       "for replies until none has come for the idle time.\n\n"
-	       "  -w, --timeout SECONDS  give up connecting after SECONDS\n"
-	       "  --idle SECONDS         datagram idle time after stdin ends "
-	       "(default 2)\n"
+	       "for replies until none has come for 2 s (or --idle).\n"
+	       "HOST PORT as two words means HOST:PORT, as in nc.\n\n"
+	       "  -w, --timeout SECONDS  give up connecting after SECONDS, and "
+	       "end the\n"
+	       "                         session once nothing has moved for "
+	       "SECONDS (nc -w)\n"
+	       "  --idle SECONDS         once stdin has ended, end when "
+	       "nothing has come\n"
+	       "                         for SECONDS (0: never; datagrams: "
+	       "default 2)\n"
+	       "  -q SECONDS             quit SECONDS after the end of stdin, "
+	       "even if the\n"
+	       "                         peer has not closed (nc -q)\n"
+	       "  -N                     accepted for nc: sock always shuts "
+	       "down its write\n"
+	       "                         side at the end of stdin\n"
 	       "  -d, --no-stdin         never read stdin, never half-close: "
 	       "only receive\n"
+	       "  -z                     only test: connect, close, exit 0 if "
+	       "every port is\n"
+	       "                         open, else 1; PORT may be a range "
+	       "LOW-HIGH (-v: a line each)\n"
+	       "  -u                     UDP: HOST:PORT means udp://HOST:PORT\n"
+	       "  -U                     ENDPOINT is a Unix socket path "
+	       "(unix:PATH; -uU: unix-dgram)\n"
 	       "  -4, -6                 IPv4 or IPv6 only\n"
-	       "  -v, --trace            say what happens; show every "
-	       "socket call\n");
+	       "  -v, --verbose          say what happens (peer, bytes) on "
+	       "stderr\n"
+	       "  --trace                print every socket call as it is "
+	       "made\n");
 }
 
 struct connect_args {
-	const char *endpoint;
+	char endpoint[SOCK_ADDR_STR_MAX + 16];
 	struct sock_opts opts;
+	struct tool_nc nc;
 	long idle_ms;
+	long quit_ms;
+	long any_ms; /* -w: the idle time of nc -w */
+	int idle_set;
 	int no_stdin;
+	int zero_io;
+	char **words; /* what follows the options */
+	int nwords;
 };
+
+static int bad_seconds(const char *text, const char *above)
+{
+	return tool_usage_error("connect",
+				"bad number of seconds '%s' (a number up to "
+				"%d%s)",
+				text, TOOL_SECONDS_MAX, above);
+}
+
+/* Options that mean nothing for a port test are refused, not ignored. */
+static int check_zero_io(const struct connect_args *a, long wait_ms)
+{
+	if (!a->zero_io)
+		return 0;
+	if (a->no_stdin || a->quit_ms >= 0 || wait_ms >= 0)
+		return tool_usage_error("connect", "-z only connects and "
+						   "closes: -d, -q and --idle "
+						   "do not apply");
+	if (a->nc.udp && !a->nc.unix_path)
+		return tool_usage_error("connect",
+					"-z needs a connection to test, and "
+					"UDP has none");
+	return 0;
+}
 
 static int parse_args(int argc, char **argv, struct sock_global *g,
 		      struct connect_args *a)
@@ -56,38 +110,60 @@ static int parse_args(int argc, char **argv, struct sock_global *g,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	long idle = -1;
 	int c;
 
-	a->opts.family = g->family;
 	a->idle_ms = DEFAULT_IDLE_MS;
+	a->quit_ms = -1;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":w:dh", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":w:dhq:zuUN" TOOL_GLOBAL_LETTERS,
+				longs, NULL)) != -1) {
 		long ms = optarg ? tool_parse_seconds(optarg) : 0;
 
 		if (c == 'h') {
 			usage(stdout);
 			return -1;
 		}
-		if ((c == 'w' && ms <= 0) || (c == 'I' && ms < 0))
-			return tool_usage_error("connect",
-						"bad number of seconds '%s' (a "
-						"number up to %d%s)",
-						optarg, TOOL_SECONDS_MAX,
-						c == 'w' ? ", above 0" : "");
+		if (tool_global_letter(c, g))
+			continue;
+		if ((c == 'w' && ms <= 0) || ((c == 'I' || c == 'q') && ms < 0))
+			return bad_seconds(optarg, c == 'w' ? ", above 0" : "");
 		if (c == 'd')
 			a->no_stdin = 1;
 		else if (c == 'w')
 			a->opts.timeout_ms = (int)ms;
 		else if (c == 'I')
-			a->idle_ms = ms;
-		else
+			idle = ms;
+		else if (c == 'q')
+			a->quit_ms = ms;
+		else if (c == 'z')
+			a->zero_io = 1;
+		else if (c == 'u')
+			a->nc.udp = 1;
+		else if (c == 'U')
+			a->nc.unix_path = 1;
+		else if (c != 'N') /* what sock always does */
 			return tool_bad_option("connect", c, argv);
 	}
-	if (optind != argc - 1)
-		return tool_usage_error("connect", "needs one ENDPOINT");
-	a->endpoint = argv[optind];
-	return 0;
+	a->opts.family = g->family;
+	if (check_zero_io(a, idle))
+		return EXIT_USAGE;
+	if (a->no_stdin && a->quit_ms >= 0)
+		return tool_usage_error("connect", "-q counts from the end of "
+						   "stdin, and -d reads none");
+	/* -w is nc's: the connect timeout and the idle time at once. */
+	a->any_ms = a->opts.timeout_ms;
+	if (idle >= 0) {
+		a->idle_ms = idle;
+		a->idle_set = 1;
+	}
+	a->words = argv + optind;
+	a->nwords = argc - optind;
+	if (a->zero_io && a->nwords > 2)
+		return 0;
+	return tool_endpoint_words("connect", a->words, a->nwords, &a->nc,
+				   a->endpoint, sizeof(a->endpoint));
 }
 
 static void say_connected(const struct sock_global *g,
@@ -115,6 +191,8 @@ int cmd_connect(int argc, char **argv, struct sock_global *g)
 	ret = parse_args(argc, argv, g, &a);
 	if (ret)
 		return ret < 0 ? EXIT_OK : ret;
+	if (a.zero_io)
+		return scan_run(g, &a.opts, &a.nc, a.words, a.nwords);
 	if (tool_parse_endpoint(a.endpoint, &addr))
 		return EXIT_USAGE;
 	if (addr.kind == SOCK_KIND_STDIO)
@@ -131,7 +209,12 @@ int cmd_connect(int argc, char **argv, struct sock_global *g)
 	struct session_opts so = {
 		.kind = addr.kind,
 		.end_with_peer = 1,
-		.idle_ms = sock_addr_is_dgram(addr.kind) ? a.idle_ms : 0,
+		/* A stream ends with its peer's close; a datagram client
+		 * only by the idle time, 2 s unless told. */
+		.idle_ms =
+		    sock_addr_is_dgram(addr.kind) || a.idle_set ? a.idle_ms : 0,
+		.any_ms = a.any_ms,
+		.quit_ms = a.quit_ms,
 		.peer = peer,
 		.no_stdin = a.no_stdin,
 	};

@@ -22,11 +22,15 @@
 #include "session.h"
 
 struct listen_args {
-	const char *endpoint;
+	char endpoint[SOCK_ADDR_STR_MAX + 16];
 	struct sock_addr addr;
 	struct sock_opts opts;
+	struct tool_nc nc;
 	int keep;
 	int no_stdin;
+	long any_ms;  /* -w: 0 none */
+	long idle_ms; /* --idle: 0 none */
+	long quit_ms; /* -q: < 0 none */
 	char **exec_argv;
 	int lfd; /* the listening socket while it is open, else -1 */
 };
@@ -34,13 +38,17 @@ struct listen_args {
 static void usage(FILE *f)
 {
 	fprintf(
-	    f, "usage: sock listen [-k] [-d] [--exec 'PROGRAM ARG...'] [-4|-6] "
-	       "ENDPOINT\n\n"
+	    f, "usage: sock listen [-dklNuU] [--exec 'PROGRAM ARG...'] [-w "
+	       "SECONDS] [-q SECONDS]\n"
+	       "                   [-4|-6] ENDPOINT | PORT | HOST PORT | -p "
+	       "PORT [HOST]\n\n"
 	       "Serve ENDPOINT. Stream endpoints accept one connection and "
 	       "bridge it with\n"
 	       "stdin/stdout; datagram endpoints print every datagram from "
 	       "any peer and\n"
-	       "send stdin to the peer heard from last.\n\n"
+	       "send stdin to the peer heard from last. A bare PORT means "
+	       ":PORT and\n"
+	       "HOST PORT means HOST:PORT, as in nc.\n\n"
 	       "  -k, --keep           keep listening after a connection "
 	       "ends\n"
 	       "  -d, --no-stdin       never read stdin, never half-close: "
@@ -51,9 +59,97 @@ static void usage(FILE *f)
 	       "is set);\n"
 	       "                       with -k, connections are served "
 	       "concurrently\n"
+	       "  -w SECONDS           end a connection (or a datagram "
+	       "session, from its\n"
+	       "                       first datagram) once nothing has moved "
+	       "for SECONDS\n"
+	       "  --idle SECONDS       once stdin has ended, end when nothing "
+	       "has come\n"
+	       "                       for SECONDS\n"
+	       "  -q SECONDS           close SECONDS after the end of stdin "
+	       "(nc -q)\n"
+	       "  -p PORT              the port, as nc -l -p PORT writes it\n"
+	       "  -l                   accepted for nc: sock listen always "
+	       "listens\n"
+	       "  -N                   accepted for nc: sock always shuts down "
+	       "its write\n"
+	       "                       side at the end of stdin\n"
+	       "  -u                   UDP: PORT or HOST:PORT means "
+	       "udp://HOST:PORT\n"
+	       "  -U                   ENDPOINT is a Unix socket path "
+	       "(unix:PATH; -uU: unix-dgram)\n"
 	       "  -4, -6               IPv4 or IPv6 only\n"
-	       "  -v, --trace          say what happens; show every socket "
-	       "call\n");
+	       "  -v, --verbose        say what happens (bound port, peers, "
+	       "bytes) on stderr\n"
+	       "  --trace              print every socket call as it is "
+	       "made\n");
+}
+
+/* A time in seconds for -w or -q, into *ms. */
+static int take_seconds(const char *text, long *ms)
+{
+	*ms = tool_parse_seconds(text);
+	if (*ms >= 0)
+		return 0;
+	return tool_usage_error("listen",
+				"bad number of seconds '%s' (a number up to "
+				"%d)",
+				text, TOOL_SECONDS_MAX);
+}
+
+/* One option; returns 0, an exit status (said), or -1 when unknown. */
+static int take_option(int c, struct listen_args *a)
+{
+	switch (c) {
+	case 'd':
+		a->no_stdin = 1;
+		return 0;
+	case 'k':
+		a->keep = 1;
+		return 0;
+	case 'u':
+		a->nc.udp = 1;
+		return 0;
+	case 'U':
+		a->nc.unix_path = 1;
+		return 0;
+	case 'p':
+		a->nc.port = optarg;
+		return 0;
+	case 'l': /* nc's "listen": what sock listen does anyway */
+	case 'N': /* nc's "shut down at EOF": what sock always does */
+		return 0;
+	case 'w':
+		return take_seconds(optarg, &a->any_ms);
+	case 'I':
+		return take_seconds(optarg, &a->idle_ms);
+	case 'q':
+		return take_seconds(optarg, &a->quit_ms);
+	case 'e':
+		exec_free(a->exec_argv);
+		a->exec_argv = exec_split(optarg);
+		if (a->exec_argv)
+			return 0;
+		return tool_usage_error("listen",
+					"bad --exec command '%s' (empty or an "
+					"unbalanced quote)",
+					optarg);
+	}
+	return -1;
+}
+
+/* Options for the session that --exec hands to a program. */
+static int check_exec(const struct listen_args *a)
+{
+	if (a->exec_argv && (a->any_ms || a->idle_ms || a->quit_ms >= 0))
+		return tool_usage_error("listen",
+					"--exec hands the connection to the "
+					"program: -w, --idle and -q do not "
+					"apply");
+	if (a->no_stdin && a->quit_ms >= 0)
+		return tool_usage_error("listen", "-q counts from the end of "
+						  "stdin, and -d reads none");
+	return 0;
 }
 
 static int parse_args(int argc, char **argv, struct sock_global *g,
@@ -63,39 +159,35 @@ static int parse_args(int argc, char **argv, struct sock_global *g,
 		{ "keep", no_argument, NULL, 'k' },
 		{ "exec", required_argument, NULL, 'e' },
 		{ "no-stdin", no_argument, NULL, 'd' },
+		{ "idle", required_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
+	int c, ret;
 
-	a->opts.family = g->family;
+	a->quit_ms = -1;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":ke:dh", longs, NULL)) != -1) {
+	while (
+	    (c = getopt_long(argc, argv, ":ke:dhlp:uUNw:q:" TOOL_GLOBAL_LETTERS,
+			     longs, NULL)) != -1) {
 		if (c == 'h') {
 			usage(stdout);
 			return -1;
-		} else if (c == 'd') {
-			a->no_stdin = 1;
-		} else if (c == 'k') {
-			a->keep = 1;
-		} else if (c == 'e') {
-			exec_free(a->exec_argv);
-			a->exec_argv = exec_split(optarg);
-			if (!a->exec_argv)
-				return tool_usage_error(
-				    "listen",
-				    "bad --exec command '%s' (empty or an "
-				    "unbalanced quote)",
-				    optarg);
-		} else {
-			return tool_bad_option("listen", c, argv);
 		}
+		if (tool_global_letter(c, g))
+			continue;
+		ret = take_option(c, a);
+		if (ret < 0)
+			return tool_bad_option("listen", c, argv);
+		if (ret)
+			return ret;
 	}
-	if (optind != argc - 1)
-		return tool_usage_error("listen", "needs one ENDPOINT");
-	a->endpoint = argv[optind];
-	return 0;
+	a->opts.family = g->family;
+	if (check_exec(a))
+		return EXIT_USAGE;
+	return tool_endpoint_words("listen", argv + optind, argc - optind,
+				   &a->nc, a->endpoint, sizeof(a->endpoint));
 }
 
 static void on_terminate(int sig)
@@ -183,6 +275,9 @@ static int serve_conn(const struct sock_global *g, struct listen_args *a,
 	struct session_opts so = { .kind = a->addr.kind,
 				   .peer = peer,
 				   .end_with_peer = isatty(STDIN_FILENO),
+				   .idle_ms = a->idle_ms,
+				   .any_ms = a->any_ms,
+				   .quit_ms = a->quit_ms,
 				   .no_stdin = a->no_stdin };
 	pid_t pid;
 	int ret;
@@ -242,6 +337,9 @@ static int serve_dgram(const struct sock_global *g, struct listen_args *a,
 {
 	struct session_opts so = { .kind = a->addr.kind,
 				   .reply_to_last = 1,
+				   .idle_ms = a->idle_ms,
+				   .any_ms = a->any_ms,
+				   .quit_ms = a->quit_ms,
 				   .no_stdin = a->no_stdin };
 	int ret;
 

@@ -39,9 +39,11 @@ static void usage(FILE *f)
 		   "bytes) on stderr\n"
 		   "  --trace        print every socket call as it is made\n"
 		   "  -4, -6         use IPv4 or IPv6 only\n"
-		   "  -h, --help     this help; sock COMMAND --help for "
-		   "a command's\n"
-		   "  --version      print the version\n\n"
+		   "  -h, --help     this help; sock help COMMAND (or sock "
+		   "COMMAND --help)\n"
+		   "                 for a command's\n"
+		   "  -V, --version  print the version (also: sock "
+		   "version)\n\n"
 		   "endpoints: tcp://HOST:PORT udp://HOST:PORT unix:PATH "
 		   "unix:@NAME\n"
 		   "           unix-dgram:PATH unix-seqpacket:PATH - HOST:PORT "
@@ -102,6 +104,31 @@ static const struct tool_cmd *find_command(const char *name)
 	return NULL;
 }
 
+static int is_help(const char *arg)
+{
+	return !strcmp(arg, "-h") || !strcmp(arg, "--help") ||
+	       !strcmp(arg, "help");
+}
+
+/* sock help [COMMAND], sock -h [COMMAND]: the command's own help when
+ * one is named. */
+static int help(const char *name, struct sock_global *g)
+{
+	char *argv[] = { (char *)name, "--help", NULL };
+	const struct tool_cmd *cmd;
+
+	if (!name) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	cmd = find_command(name);
+	if (!cmd) {
+		tool_errorf("unknown command '%s' (try: sock --help)", name);
+		return EXIT_USAGE;
+	}
+	return cmd->run(2, argv, g);
+}
+
 int main(int argc, char **argv)
 {
 	struct sock_global g = { 0 };
@@ -115,11 +142,10 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-		usage(stdout);
-		return EXIT_OK;
-	}
-	if (!strcmp(argv[1], "--version")) {
+	if (is_help(argv[1]))
+		return help(argc > 2 ? argv[2] : NULL, &g);
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V") ||
+	    !strcmp(argv[1], "version")) {
 		printf("sock %s\n", SOCK_VERSION);
 		return EXIT_OK;
 	}

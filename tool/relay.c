@@ -69,8 +69,9 @@ static void usage(FILE *f)
 		"      --stats           totals on stderr at exit (SIGUSR1: "
 		"at any time)\n"
 		"  -4, -6                IPv4 or IPv6 only\n"
-		"  -v, --trace           a line per session; every socket "
-		"call\n");
+		"  -v, --verbose         a line per session on stderr\n"
+		"      --trace           print every socket call as it is "
+		"made\n");
 }
 
 static int parse_io(const char *text, enum sock_forward_io *io)

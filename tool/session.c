@@ -82,15 +82,22 @@ int session_run(const struct sock_global *g, int fd,
 		sock_loop_free(out.loop);
 		return ret;
 	}
+	sock_relay_idle_any(r, o->any_ms);
+	sock_relay_quit_after_eof(r, o->quit_ms);
 	ret = sock_loop_run(out.loop);
 	if (!ret)
 		ret = out.err;
 	sock_relay_get_stats(r, &out.stats);
 	/* A terminal has nothing pending; a file or pipe that still had
 	 * data deserves a word, or a script would think it was all sent. */
-	if (out.stats.a_cut && !isatty(STDIN_FILENO))
+	if (out.stats.a_cut && !isatty(STDIN_FILENO)) {
 		tool_errorf("the peer closed first; the rest of standard input "
 			    "was not sent");
+		if (!ret)
+			ret = EXIT_UNSENT;
+	}
+	if (out.stats.timed_out)
+		tool_verbosef(g, "time limit reached (-w or -q): closing");
 	report(g, o, &out);
 	sock_relay_free(r);
 	sock_loop_free(out.loop);

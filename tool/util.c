@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -83,8 +84,20 @@ int tool_parse_endpoint(const char *text, struct sock_addr *out)
 	struct sock_addr_error e = { 0, "invalid endpoint" };
 	char echo[ECHO_WHOLE + 1];
 
-	if (!sock_addr_parse(text, out, &e))
-		return 0;
+	char hint[300];
+	int socat = !tool_socat_hint(text, hint, sizeof(hint));
+
+	if (!sock_addr_parse(text, out, &e)) {
+		/* TCP-LISTEN:8080 reads as a host and a port. */
+		if (!socat || strncasecmp(text, out->host, strlen(out->host)) ||
+		    text[strlen(out->host)] != ':')
+			return 0;
+		fprintf(stderr,
+			"sock: bad endpoint: '%s' is socat's address type, "
+			"not a host\n  sock writes this as: %s\n",
+			out->host, hint);
+		return -1;
+	}
 	size_t len = strlen(text), from = 0, shown = len;
 
 	if (len > ECHO_WHOLE) {
@@ -95,6 +108,8 @@ int tool_parse_endpoint(const char *text, struct sock_addr *out)
 		from ? "..." : "", visible(text + from, echo, shown + 1),
 		len - from > shown ? "..." : "",
 		(int)(e.pos - from + (from ? 3 : 0)), "");
+	if (socat)
+		fprintf(stderr, "  sock writes this as: %s\n", hint);
 	return -1;
 }
 
@@ -134,12 +149,42 @@ int tool_fail(const char *action, const char *endpoint, int err)
 	return tool_fail_detail(action, endpoint, err, NULL);
 }
 
+/* getopt leaves optind on the word after the failing one, or, inside a
+ * bundle (-zx), on the bundle's own word or the one before it: only a
+ * long option ("--name", "--name=value") names itself there; a letter
+ * is named from optopt. */
 int tool_bad_option(const char *cmd, int c, char **argv)
 {
+	const char *word = argv[optind - 1];
+	int is_long = !strncmp(word, "--", 2) &&
+		      (c == ':' || !optopt || strchr(word, '='));
+	int n = is_long ? (int)strcspn(word, "=") : 0;
+
+	if (c == ':' && is_long)
+		return tool_usage_error(cmd, "option '%.*s' needs a value", n,
+					word);
 	if (c == ':')
-		return tool_usage_error(cmd, "option '%s' needs a value",
-					argv[optind - 1]);
-	return tool_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+		return tool_usage_error(cmd, "option '-%c' needs a value",
+					optopt);
+	if (is_long && optopt)
+		return tool_usage_error(cmd, "option '%.*s' takes no value", n,
+					word);
+	if (is_long)
+		return tool_usage_error(cmd, "unknown option '%.*s'", n, word);
+	return tool_usage_error(cmd, "unknown option '-%c'", optopt);
+}
+
+int tool_global_letter(int c, struct sock_global *g)
+{
+	if (c == 'v')
+		g->verbose++;
+	else if (c == '4')
+		g->family = AF_INET;
+	else if (c == '6')
+		g->family = AF_INET6;
+	else
+		return 0;
+	return 1;
 }
 
 long tool_parse_seconds(const char *text)

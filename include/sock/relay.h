@@ -57,6 +57,9 @@ struct sock_relay_stats {
 	/* 1 when the session ended before A's input did: B closed first
 	 * and A had nothing ready (END_WITH_B). */
 	int a_cut;
+	/* 1 when a time limit ended the session: idle_ms with nothing
+	 * moving, or the quit time after A's input ended. */
+	int timed_out;
 };
 
 struct sock_relay;
@@ -68,8 +71,9 @@ typedef void (*sock_relay_done_fn)(struct sock_relay *r, int err, void *arg);
 
 /*
  * Start a session on loop.  idle_ms > 0: once A has reached EOF and the
- * last datagram from B is idle_ms old, the session ends (a datagram
- * client has no other sign that the exchange is over); <= 0: no idle end.
+ * last data (or datagram) from B is idle_ms old, the session ends (a
+ * datagram client has no other sign that the exchange is over); <= 0: no idle
+ * end.
  * Returns the session, or NULL with errno set.
  */
 struct sock_relay *sock_relay_new(struct sock_loop *loop,
@@ -77,6 +81,16 @@ struct sock_relay *sock_relay_new(struct sock_loop *loop,
 				  const struct sock_relay_end *b,
 				  unsigned int flags, long idle_ms,
 				  sock_relay_done_fn done, void *arg);
+
+/* End the session once nothing has been read on either end for ms
+ * milliseconds (nc -w), counted from now, or for an unconnected
+ * datagram end (reply_to_last) from its first datagram; call before
+ * running the loop.  ms <= 0: no such limit (the default). */
+void sock_relay_idle_any(struct sock_relay *r, long ms);
+
+/* End the session ms milliseconds after A's input has ended (nc -q);
+ * call before running the loop.  ms < 0: no such limit (the default). */
+void sock_relay_quit_after_eof(struct sock_relay *r, long ms);
 
 /* Stop watching the ends and free the session; NULL is ignored. */
 void sock_relay_free(struct sock_relay *r);

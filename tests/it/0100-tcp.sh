@@ -19,13 +19,13 @@ peer_bg late 127.0.0.1:0 --delay 2 --reply data --prefix late:
 out=$(printf 'abc' | timeout 10 "$SOCK" connect "127.0.0.1:$at")
 check "late reply after SHUT_WR is not dropped" test "$out" = "late:abc"
 
-# 4: the server closes first: connect stops reading stdin and exits 0
+# 4: the server closes first: connect stops reading stdin and exits 3
 peer_bg first 127.0.0.1:0 --greet 'bye\n' --close-first
 # stdin never ends (a fifo held open): only the peer's close ends us
 hold_stdin "$T/hold"
 out=$(timeout 10 "$SOCK" connect "127.0.0.1:$at" < "$T/hold" 2> "$T/first.err"; echo "rc=$?")
 check "server closing first ends the client, which says stdin was cut" \
-	test "$out|$(cat "$T/first.err")" = "$(printf 'bye\nrc=0|sock: the peer closed first; the rest of standard input was not sent')"
+	test "$out|$(cat "$T/first.err")" = "$(printf 'bye\nrc=3|sock: the peer closed first; the rest of standard input was not sent')"
 
 # 5-6: 8 MB each way through sock listen / sock connect, byte-exact
 both_ways_big tcp://127.0.0.1:0 '127.0.0.1:{port}' 8000000

@@ -67,12 +67,12 @@ peer_bg late "$T/late.sock" --delay 1 --reply data --prefix late:
 out=$(printf 'abc' | timeout 10 "$SOCK" connect "unix:$T/late.sock")
 check "unix: late reply after SHUT_WR is not dropped" test "$out" = "late:abc"
 
-# 11: the server closes first: the client ends although stdin is open
+# 11: the server closes first: the client ends although stdin is open (exit 3)
 peer_bg first "@$abs-first" --greet 'bye\n' --close-first
 hold_stdin "$T/hold"
 out=$(timeout 10 "$SOCK" connect "unix:@$abs-first" < "$T/hold"; echo "rc=$?")
 check "unix: server closing first ends the client" \
-	test "$out" = "$(printf 'bye\nrc=0')"
+	test "$out" = "$(printf 'bye\nrc=3')"
 
 # 12: the client half-closes at once; the listener's stdin comes later
 # and still reaches it; the listener then exits 0
