@@ -7,7 +7,7 @@ setpriv --reuid=65534 --regid=65534 --clear-groups true 2>/dev/null ||
 	skip_all "setpriv cannot drop to nobody"
 plan 2
 setpriv --reuid=65534 --regid=65534 --clear-groups \
-	timeout 20 "$SOCK" list -tuxap > "$T/out" 2> "$T/err"
+	timeout -k 2 20 "$SOCK" list -tuxap > "$T/out" 2> "$T/err"
 check "exits 0" test $? = 0
 check "one line on stderr says why owners are missing" \
 	test "$(wc -l < "$T/err")/$(grep -c 'could not be read' "$T/err")" = "1/1"

@@ -120,7 +120,7 @@ served() { test "$out|$(cat "$T/$1.out")|$st" = "from-sock|from-peer|0"; }
 # and rc, then waits for PEER_OUT
 connect_to() {
 	local secs=$1 pout=$2; shift 2
-	out=$(timeout "$secs" "$SOCK" connect "$@")
+	out=$(timeout -k 2 "$secs" "$SOCK" connect "$@")
 	rc=$?
 	wait_for test -s "$pout"
 }
@@ -139,7 +139,7 @@ both_ways_big() {
 	head -c "$size" /dev/urandom > "$T/big1"
 	head -c "$size" /dev/urandom > "$T/big2"
 	listen_bg big1 "$lep" < "$T/big2"
-	timeout 30 "$SOCK" connect "${cep//\{port\}/$port}" < "$T/big1" > "$T/big2.out"
+	timeout -k 2 30 "$SOCK" connect "${cep//\{port\}/$port}" < "$T/big1" > "$T/big2.out"
 	rc=$?
 	wait_exit $lpid 10
 }
