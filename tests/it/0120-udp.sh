@@ -127,7 +127,7 @@ check "IPv6 datagram and reply" test "$out" = "got 3"
 echo six > "$T/l12.in"
 bg sh -c "exec \"$SOCK\" -v listen 'udp://[::1]:0' < '$T/l12.in' > '$T/l12.out' 2> '$T/l12.err'"
 port=$(wait_port "$T/l12.err")
-out=$(timeout -k 2 5 python3 "$PEER" connect "[::1]:$port" --type dgram --timeout -k 2 3 \
+out=$(timeout -k 2 5 python3 "$PEER" connect "[::1]:$port" --type dgram --timeout 3 \
 	--send 'hello\n' --print one)
 check "listen udp6: python3 gets the reply" \
 	test "$out|$(cat "$T/l12.out")" = "six|hello"

@@ -117,7 +117,7 @@ for io in splice copy; do
 	stop $rpid
 
 	relay_bg "rs$io" --io $io tcp://127.0.0.1:0 "tcp://127.0.0.1:$rsport"
-	out=$(rpeer --timeout -k 2 5 talk "127.0.0.1:$rport" --send hello | tail -1)
+	out=$(rpeer --timeout 5 talk "127.0.0.1:$rport" --send hello | tail -1)
 	check "--io $io: server resets, the client gets ECONNRESET (got: $out)" test "$out" = reset
 	stop $rpid
 done
@@ -125,7 +125,7 @@ done
 # ---- 21-22: 200 sessions at once, distinct data each -----------------
 rpeer_bg many serve 127.0.0.1:0 --mode echo
 relay_bg many tcp://127.0.0.1:0 "tcp://127.0.0.1:$at"
-timeout -k 2 50 python3 "$RPEER" --timeout -k 2 30 many "127.0.0.1:$rport" 200 --size 20000 > "$T/many.c"
+timeout -k 2 50 python3 "$RPEER" --timeout 30 many "127.0.0.1:$rport" 200 --size 20000 > "$T/many.c"
 rc=$?
 diag "$(head -5 "$T/many.c")"
 diag "relay: $(grep -v 'opened\|both sides' "$T/many.err" | sed -n '3,8p')"
@@ -144,7 +144,7 @@ wait_secs 15 test -s "$T/sink.c"
 diag "sink: $(cat "$T/sink.c")"
 check "a client that sends but never reads is pushed back (its sends block)" \
 	grep -q '^stuck' "$T/sink.c"
-timeout -k 2 15 python3 "$RPEER" --timeout -k 2 10 many "127.0.0.1:$rport" 10 --size 100000 > "$T/many2.c"
+timeout -k 2 15 python3 "$RPEER" --timeout 10 many "127.0.0.1:$rport" 10 --size 100000 > "$T/many2.c"
 check "while that client is stuck, 10 others are served" \
 	test "$(head -1 "$T/many2.c")" = "intact 10/10"
 stop $sinkpid
@@ -213,7 +213,7 @@ slowpid=$!
 PIDS+=($slowpid)
 wait_for test -s "$T/slow.c"
 t0=$(date +%s%N)
-out=$(rpeer --timeout -k 2 5 talk "127.0.0.1:$rport" --send quick --shut-wr --print-data | sed 1d | tr '\n' ' ')
+out=$(rpeer --timeout 5 talk "127.0.0.1:$rport" --send quick --shut-wr --print-data | sed 1d | tr '\n' ' ')
 ms=$((($(date +%s%N) - t0) / 1000000))
 check "a quick session ends while a slow one is open (${ms} ms)" \
 	test "$out" = "data QUICK eof " -a "$ms" -lt 1500

@@ -33,9 +33,9 @@ stop $rpid
 # ---- 5-7: --udp-idle: kept while active, then expired, then anew -----
 relay_bg idle --udp-idle 2 udp://127.0.0.1:0 "udp://127.0.0.1:$tagport"
 cport=$(free_port udp)
-ask() { timeout -k 2 5 python3 "$RPEER" --timeout -k 2 2 udp-ask "127.0.0.1:$rport" --bind "127.0.0.1:$1" --send "$2"; }
+ask() { timeout -k 2 5 python3 "$RPEER" --timeout 2 udp-ask "127.0.0.1:$rport" --bind "127.0.0.1:$1" --send "$2"; }
 # one datagram every 0.7 s for 2.1 s, from one socket
-tags=$(timeout -k 2 10 python3 "$RPEER" --timeout -k 2 2 udp-ask "127.0.0.1:$rport" \
+tags=$(timeout -k 2 10 python3 "$RPEER" --timeout 2 udp-ask "127.0.0.1:$rport" \
 	--bind "127.0.0.1:$cport" --send p --repeat 4 --gap 0.7 | tr '\n' ' ')
 tag1=${tags%%|*}
 diag "replies while active: $tags"
@@ -56,7 +56,7 @@ relay_bg m1 -m 1 --udp-idle 3 udp://127.0.0.1:0 "udp://127.0.0.1:$tagport"
 aport=$(free_port udp)
 bport=$(free_port udp)
 a1=$(ask $aport a1)
-b1=$(timeout -k 2 5 python3 "$RPEER" --timeout -k 2 0.5 udp-ask "127.0.0.1:$rport" --bind "127.0.0.1:$bport" --send b1)
+b1=$(timeout -k 2 5 python3 "$RPEER" --timeout 0.5 udp-ask "127.0.0.1:$rport" --bind "127.0.0.1:$bport" --send b1)
 a2=$(ask $aport a2)
 diag "a1=$a1 b1=$b1 a2=$a2"
 check "-m 1: a second peer gets nothing while the first session lives; the first is still served" \
@@ -93,7 +93,7 @@ check "unix-dgram -> unix-dgram: 3 clients, own replies only, one (bound) relay 
 # refuses at once loses most of a burst.
 rpeer_bg slow udp-serve "$T/slow.sock" --mode tag --delay 0.01
 relay_bg ud5 "unix-dgram:$T/ud5.sock" "unix-dgram:$T/slow.sock"
-out=$(timeout -k 2 20 python3 "$RPEER" --timeout -k 2 4 udp-clients "$T/ud5.sock" 3 10)
+out=$(timeout -k 2 20 python3 "$RPEER" --timeout 4 udp-clients "$T/ud5.sock" 3 10)
 rc=$?
 diag "$(echo "$out" | head -2); TO got $(grep -c '^got' "$T/slow.out") of 30;" \
 	"max_dgram_qlen $(cat /proc/sys/net/unix/max_dgram_qlen 2> /dev/null)"
@@ -104,7 +104,7 @@ python3 -c '
 import socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
 s.sendto(b"from-nobody", sys.argv[1])' "$T/ud3.sock"
-out=$(timeout -k 2 5 python3 "$RPEER" --timeout -k 2 3 udp-ask "$T/ud3.sock" --send after)
+out=$(timeout -k 2 5 python3 "$RPEER" --timeout 3 udp-ask "$T/ud3.sock" --send after)
 check "a datagram from an unbound sender does not disturb the relay" \
 	test "${out#*|}" = after -a -n "${out%%|*}"
 rpeer_bg uecho udp-serve "$T/uecho.sock" --mode echo

@@ -110,7 +110,7 @@ down=$(free_port tcp)
 relay_bg down --stats tcp://127.0.0.1:0 "tcp://127.0.0.1:$down"
 ends=
 for i in 1 2 3; do
-	ends+="$(rpeer --timeout -k 2 5 talk "127.0.0.1:$rport" --send hello | sed 1d | tr '\n' ' ')|"
+	ends+="$(rpeer --timeout 5 talk "127.0.0.1:$rport" --send hello | sed 1d | tr '\n' ' ')|"
 done
 diag "the clients saw: $ends"
 check "TO refuses: each of 3 clients' connection is closed or reset, no data" \
@@ -121,7 +121,7 @@ wait_for grep -Eq '(^|[^0-9])3 unreachable' "$T/down.err"
 check "--stats (SIGUSR1) counts the 3 unreachable targets" \
 	grep -Eq '(^|[^0-9])3 unreachable' "$T/down.err"
 peer_bg up "127.0.0.1:$down" --reply upper
-out=$(rpeer --timeout -k 2 5 talk "127.0.0.1:$rport" --send abc --shut-wr --print-data | sed 1d | tr '\n' ' ')
+out=$(rpeer --timeout 5 talk "127.0.0.1:$rport" --send abc --shut-wr --print-data | sed 1d | tr '\n' ' ')
 check "the relay kept serving: once TO is up, the next client is served" \
 	test "$out" = "data ABC eof "
 stop $rpid
@@ -130,7 +130,7 @@ stop $rpid
 rpeer_bg bh blackhole --hold 30
 relay_bg w -w 1 tcp://127.0.0.1:0 "tcp://127.0.0.1:$at"
 t0=$(date +%s%N)
-out=$(rpeer --timeout -k 2 8 talk "127.0.0.1:$rport" --send hello | sed 1d | tr '\n' ' ')
+out=$(rpeer --timeout 8 talk "127.0.0.1:$rport" --send hello | sed 1d | tr '\n' ' ')
 ms=$((($(date +%s%N) - t0) / 1000000))
 check "-w 1, TO silent: the client's connection is closed after about 1 s ($ms ms: $out)" \
 	eval '[[ "$out" =~ ^data\ 0\ (eof|reset|epipe)\ $ ]] && [ $ms -ge 800 ] && [ $ms -lt 4000 ]'
@@ -140,13 +140,13 @@ stop $rpid
 # ---- 24-25: a UDP TO where nothing listens --------------------------
 udown=$(free_port udp)
 relay_bg udown udp://127.0.0.1:0 "udp://127.0.0.1:$udown"
-out=$(rpeer --timeout -k 2 1 udp-ask "127.0.0.1:$rport" --send one)
+out=$(rpeer --timeout 1 udp-ask "127.0.0.1:$rport" --send one)
 wait_for grep -q closed "$T/udown.err"
 diag "$(grep closed "$T/udown.err")"
 check "UDP TO refusing (ICMP): no reply, the session ends, -v says refused" \
 	eval 'test "$out" = none && grep closed "$T/udown.err" | grep -qi refused'
 rpeer_bg uup udp-serve "127.0.0.1:$udown" --mode echo
-out=$(rpeer --timeout -k 2 3 udp-ask "127.0.0.1:$rport" --send two)
+out=$(rpeer --timeout 3 udp-ask "127.0.0.1:$rport" --send two)
 check "the UDP relay kept serving: once TO is up, a datagram gets its reply" \
 	test "$out" = two
 stop $rpid

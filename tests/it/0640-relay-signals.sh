@@ -15,7 +15,7 @@ stop_with() {
 	local name=$1 sig=$2
 	rpeer_bg "$name.srv" serve 127.0.0.1:0 --mode echo
 	relay_bg "$name" "unix:$T/$name.sock" "tcp://127.0.0.1:$at"
-	bg python3 "$RPEER" --timeout -k 2 20 talk "$T/$name.sock" --send hi \
+	bg python3 "$RPEER" --timeout 20 talk "$T/$name.sock" --send hi \
 		--read-until hi --hold 20 > "$T/$name.c"
 	local cpid=$!
 	wait_for grep -q ready "$T/$name.c"
@@ -58,7 +58,7 @@ rpeer_bg sf serve 127.0.0.1:0 --mode shutfirst --greet 'g*7777'
 spid=$!
 PIDS+=($spid)
 wait_for test -S "$T/st.sock"
-client() { rpeer --timeout -k 2 5 talk "$T/st.sock" --send 'x*12345' --shut-wr | tr '\n' ' '; }
+client() { rpeer --timeout 5 talk "$T/st.sock" --send 'x*12345' --shut-wr | tr '\n' ' '; }
 c1=$(client)
 sleep 0.2
 kill -USR1 $spid
@@ -80,7 +80,7 @@ check "--stats: at exit (status 0), totals of both sessions: 24690 out, 15554 ba
 qpid=$!
 PIDS+=($qpid)
 wait_for test -S "$T/q.sock"
-c3=$(rpeer --timeout -k 2 5 talk "$T/q.sock" --send 'x*12345' --shut-wr | tr '\n' ' ')
+c3=$(rpeer --timeout 5 talk "$T/q.sock" --send 'x*12345' --shut-wr | tr '\n' ' ')
 kill -TERM $qpid
 wait_exit $qpid 5
 check "without --stats or -v: a session and SIGTERM print nothing" \
@@ -95,7 +95,7 @@ bg python3 "$RPEER" talk "127.0.0.1:$rport" --send a --read-until a --hold 2 \
 apid=$!
 wait_for grep -q ready "$T/m1a.c"
 # B comes while A's session is open: nothing for 1 s, then its echo
-b=$(rpeer --timeout -k 2 10 talk "127.0.0.1:$rport" --send b --quiet 1 --shut-wr --print-data | sed 1d | tr '\n' ' ')
+b=$(rpeer --timeout 10 talk "127.0.0.1:$rport" --send b --quiet 1 --shut-wr --print-data | sed 1d | tr '\n' ' ')
 wait_exit $apid 5
 a=$(sed 1d "$T/m1a.c" | tr '\n' ' ')
 diag "A: $a B: $b"
