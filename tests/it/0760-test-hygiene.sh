@@ -40,8 +40,9 @@ TIMEOUT -k 2 5 sock connect x
 s.setTIMEOUT(3); p.wait(TIMEOUT=10)
 x | TIMEOUT "$secs" sock
 TIMEOUT --kill-after=1 3 true
+rpeer --TIMEOUT 5 talk 127.0.0.1:1
 SH
 python3 "$T/lint.py" "$T/sample.sh" > "$T/found"
-check "the lint finds exactly the two bare timeouts of a sample" \
+check "the lint finds exactly the two bare timeout commands of a sample" \
 	test "$(cut -d: -f2 "$T/found" | tr '\n' ' ')" = "1 5 "
 done_testing
