@@ -35,12 +35,12 @@ expect_fail "no such Unix socket: says nothing exists at the path" \
 	timeout -k 2 5 "$SOCK" connect "unix:$T/none.sock"
 
 # a port below 1024 as an unprivileged user
-if setpriv --reuid=65534 --regid=65534 --clear-groups true 2>/dev/null; then
+if nobody_sock; then
 	expect_fail "permission denied below 1024: says why" \
 		"Permission denied: permission denied: ports below 1024 need root" \
-		setpriv --reuid=65534 --regid=65534 --clear-groups timeout -k 2 5 "$SOCK" listen tcp://127.0.0.1:81
+		"${AS_NOBODY[@]}" timeout -k 2 5 "$NOBODY_SOCK" listen tcp://127.0.0.1:81
 else
-	ok 0 "permission denied below 1024 # SKIP setpriv cannot drop to nobody"
+	ok 0 "permission denied below 1024 # SKIP $why"
 fi
 
 # reset by peer: python3 closes with SO_LINGER 0, which sends a RST
