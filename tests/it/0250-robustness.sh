@@ -83,12 +83,18 @@ cat "$T/up" | timeout -k 2 30 "$SOCK" connect "127.0.0.1:$port" > /dev/null 2> "
 wait_exit $upid 10
 check "20 MB through a pipe after the listener's half-close, byte-exact" cmp -s "$T/up" "$T/up.out"
 
-# 11: input that pauses for a second after the peer closed is cut, and
-# the client says so
+# 11: input that pauses after the peer closed is cut, and the client says
+# so.  "one" waits in a fifo before the client starts, and the pause lasts
+# until the client has ended (we hold the fifo open), so nothing depends
+# on how soon the scheduler runs a writer.
 bg sh -c "exec \"$SOCK\" -v listen tcp://127.0.0.1:0 < /dev/null > '$T/p.out' 2> '$T/p.err'"
 ppid2=$!
 port=$(wait_port "$T/p.err")
-(echo one; sleep 1; echo two) | timeout -k 2 10 "$SOCK" connect "127.0.0.1:$port" 2> "$T/pc.err"
+mkfifo "$T/p.in"
+exec 7<> "$T/p.in"
+echo one >&7
+timeout -k 2 10 "$SOCK" connect "127.0.0.1:$port" < "$T/p.in" 2> "$T/pc.err"
+exec 7>&-
 wait_exit $ppid2 5
 check "a pause after the peer closed ends the upload, with a note" \
 	test "$(cat "$T/p.out")|$(cat "$T/pc.err")" = "one|sock: the peer closed first; the rest of standard input was not sent"

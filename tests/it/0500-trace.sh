@@ -19,7 +19,10 @@ in_order() {
 bg sh -c "printf pong | exec \"$SOCK\" listen --trace -v tcp://127.0.0.1:0 > '$T/l.out' 2> '$T/l.err'"
 lpid=$!
 port=$(wait_port "$T/l.err")
-printf ping | timeout -k 2 5 "$SOCK" --trace connect "127.0.0.1:$port" > "$T/c.out" 2> "$T/c.err"
+# (stdin a file, not "printf ping |": ping is there before the listener's
+# EOF can be, however late the scheduler runs printf)
+printf ping > "$T/ping"
+timeout -k 2 5 "$SOCK" --trace connect "127.0.0.1:$port" < "$T/ping" > "$T/c.out" 2> "$T/c.err"
 wait_exit $lpid 5
 check "listener workflow: socket, setsockopt, bind, listen, accept4, close" \
 	in_order "$T/l.err" \
