@@ -54,7 +54,7 @@ zombies() {
 	local n=0 s
 	for s in /proc/[0-9]*/stat; do
 		# fields: pid (comm) state ppid
-		read -r _ _ state ppid _ < "$s" 2>/dev/null || continue
+		read -r _ _ state ppid _ 2> /dev/null < "$s" || continue
 		[ "$ppid" = "$lpid" ] && [ "$state" = Z ] && n=$((n + 1))
 	done
 	echo $n
