@@ -79,11 +79,14 @@ tests: $(BUILD)/sock $(UNIT_BIN) $(REPLAY_BIN) $(EXAMPLE_BIN) \
 	$(BUILD)/bench/relaypeer
 
 # One prove run over the cmocka binaries (TAP output) and the shell tests,
-# so that CI reads a single closing line.
+# so that CI reads a single closing line.  prove itself is bounded (a
+# whole run takes a minute or two): timeout ends it and every test
+# process in its group, with KILL for what ignores TERM.
+CHECK_SECONDS ?= 900
 check: tests
 	SOCK=$(abspath $(BUILD)/sock) BUILD=$(abspath $(BUILD)) \
 	CMOCKA_MESSAGE_OUTPUT=TAP \
-	prove --exec '' $(UNIT_BIN) $(IT_TESTS)
+	timeout -k 10 $(CHECK_SECONDS) prove --exec '' $(UNIT_BIN) $(IT_TESTS)
 
 asan:
 	$(MAKE) --no-print-directory BUILD=build-asan CC=clang SANITIZE=1 check

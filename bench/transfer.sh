@@ -44,7 +44,7 @@ one_run() {
 	socat) head -c "${SIZE_MB}M" /dev/zero | socat -u - "TCP:127.0.0.1:$p" ;;
 	esac
 	t1=$(date +%s.%N)
-	timeout 10 tail --pid=$lpid -f /dev/null || kill $lpid 2>/dev/null
+	timeout -k 2 10 tail --pid=$lpid -f /dev/null || kill $lpid 2>/dev/null
 	echo "$t1 - $t0" | bc -l
 }
 

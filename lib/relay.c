@@ -491,6 +491,10 @@ struct sock_relay *sock_relay_new(struct sock_loop *loop,
 				  .done = done,
 				  .arg = arg,
 				  .start_ms = sock_loop_now_ms() };
+	/* A's quiet counts from the start: input that has not come yet
+	 * (a pipe whose writer the scheduler runs late) gets the same
+	 * RELAY_DRAIN_MS as input that paused, not none. */
+	r->a_read_ms = r->start_ms;
 	if (init_dir(r, &r->ab, &r->a, &r->b) ||
 	    init_dir(r, &r->ba, &r->b, &r->a)) {
 		sock_relay_free(r);

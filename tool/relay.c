@@ -38,6 +38,7 @@ struct relay_run {
 	struct sock_forward *fwd;
 	struct sock_loop *loop;
 	int sfd;
+	sigset_t old_mask;  /* restored once the loop no longer reads signals */
 	int accept_failing; /* reported once until accept works again */
 };
 
@@ -305,18 +306,36 @@ static void print_stats(const struct relay_run *r)
 /* Signals arrive as reads on a signalfd, in the loop like any event:
  * nothing runs inside a handler, so stopping can close sockets and
  * print freely. */
-static int block_signals(void)
+static int block_signals(sigset_t *old_mask)
 {
 	sigset_t set;
+	int fd;
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGUSR1);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+
+	if (sigprocmask(SIG_BLOCK, &set, old_mask) < 0)
 		return -errno;
-	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (fd < 0)
+		sigprocmask(SIG_SETMASK, old_mask, NULL);
+	return fd;
+}
+
+/* Once stopped, a further signal must act again: timeout(1) sends TERM
+ * to the relay, TERM again to its group, then CONT; kept blocked, that
+ * second TERM could never end a relay stuck at exit (as under
+ * LeakSanitizer, whose stop-the-world waits for a SIGSTOP that the CONT
+ * discards).  A signal that came while stopping ends the process here,
+ * after the cleanup; a late SIGUSR1 (stats) has nothing left to say. */
+static void unblock_signals(const sigset_t *old_mask)
+{
+	signal(SIGUSR1, SIG_IGN);
+	fflush(stdout);
+	sigprocmask(SIG_SETMASK, old_mask, NULL);
 }
 
 static void on_signal(struct sock_loop *loop, int fd, uint32_t events,
@@ -390,7 +409,7 @@ static int run(const struct sock_global *g, struct relay_args *a)
 	ret = sock_resolve(&a->to, &so, &t);
 	if (ret)
 		return tool_fail("resolve", a->to_text, ret);
-	r.sfd = block_signals();
+	r.sfd = block_signals(&r.old_mask);
 	r.loop = sock_loop_new();
 	ret = r.loop && r.sfd >= 0 ? 0 : -errno;
 	if (!ret)
@@ -407,8 +426,10 @@ static int run(const struct sock_global *g, struct relay_args *a)
 		sock_close(c.fd);
 	}
 	sock_loop_free(r.loop);
-	if (r.sfd >= 0)
+	if (r.sfd >= 0) {
 		close(r.sfd);
+		unblock_signals(&r.old_mask);
+	}
 	sock_target_free(&t);
 	return ret;
 }

@@ -8,7 +8,7 @@ plan 9
 # 1-2: listen <-> connect, both directions at once
 printf 'from-server\n' > "$T/s.in"
 listen_bg s tcp://127.0.0.1:0 < "$T/s.in"
-printf 'from-client\n' | timeout 10 "$SOCK" connect "127.0.0.1:$port" > "$T/c.out"
+printf 'from-client\n' | timeout -k 2 10 "$SOCK" connect "127.0.0.1:$port" > "$T/c.out"
 ok $? "connect exits 0 after a full exchange"
 wait_exit $lpid 5
 check "both directions arrive, listener exits 0" \
@@ -16,14 +16,14 @@ check "both directions arrive, listener exits 0" \
 
 # 3: a reply that comes 2 s after our half-close is printed
 peer_bg late 127.0.0.1:0 --delay 2 --reply data --prefix late:
-out=$(printf 'abc' | timeout 10 "$SOCK" connect "127.0.0.1:$at")
+out=$(printf 'abc' | timeout -k 2 10 "$SOCK" connect "127.0.0.1:$at")
 check "late reply after SHUT_WR is not dropped" test "$out" = "late:abc"
 
 # 4: the server closes first: connect stops reading stdin and exits 3
 peer_bg first 127.0.0.1:0 --greet 'bye\n' --close-first
 # stdin never ends (a fifo held open): only the peer's close ends us
 hold_stdin "$T/hold"
-out=$(timeout 10 "$SOCK" connect "127.0.0.1:$at" < "$T/hold" 2> "$T/first.err"; echo "rc=$?")
+out=$(timeout -k 2 10 "$SOCK" connect "127.0.0.1:$at" < "$T/hold" 2> "$T/first.err"; echo "rc=$?")
 check "server closing first ends the client, which says stdin was cut" \
 	test "$out|$(cat "$T/first.err")" = "$(printf 'bye\nrc=3|sock: the peer closed first; the rest of standard input was not sent')"
 
@@ -35,7 +35,7 @@ check "8 MB server -> client byte-exact" cmp -s "$T/big2" "$T/big2.out"
 # 7: python3 as the server, echoing 4 MB back
 peer_bg echo 127.0.0.1:0 --echo
 head -c 4000000 /dev/urandom > "$T/mid"
-timeout 30 "$SOCK" connect "127.0.0.1:$at" < "$T/mid" > "$T/mid.out"
+timeout -k 2 30 "$SOCK" connect "127.0.0.1:$at" < "$T/mid" > "$T/mid.out"
 check "4 MB echoed by python3 byte-exact" cmp -s "$T/mid" "$T/mid.out"
 
 # 8: python3 as the client of sock listen
@@ -47,6 +47,6 @@ check "python3 client: 100000 bytes, EOF both ways, exit 0" \
 
 # 9: IPv6 loopback
 listen_bg v6 'tcp://[::1]:0' < <(echo six)
-out=$(timeout 5 "$SOCK" connect "tcp://[::1]:$port" < /dev/null)
+out=$(timeout -k 2 5 "$SOCK" connect "tcp://[::1]:$port" < /dev/null)
 check "IPv6 loopback" test "$out" = "six"
 done_testing

@@ -17,7 +17,7 @@ peer_bg srv 127.0.0.1:0 --type dgram --answer-got --until END
 spid=$ppid
 port=$at
 start=$(date +%s%N)
-peer feed 1 700 4000 20000 5 --then END | timeout 10 "$SOCK" connect --idle 0.5 \
+peer feed 1 700 4000 20000 5 --then END | timeout -k 2 10 "$SOCK" connect --idle 0.5 \
 	"udp://127.0.0.1:$port" > "$T/c1.out"
 rc=$?
 ms=$((($(date +%s%N) - start) / 1000000))
@@ -91,8 +91,8 @@ check "listener still running after stdin ended; SIGTERM ends it" \
 echo from-sock > "$T/l7.in"
 bg sh -c "exec \"$SOCK\" -v listen udp://127.0.0.1:0 < '$T/l7.in' > '$T/l7.out' 2> '$T/l7.err'"
 port=$(wait_port "$T/l7.err")
-out=$(echo from-socat | timeout 5 socat -t 0.5 - "UDP:127.0.0.1:$port")
-echo from-nc | timeout 5 nc -u -w 1 127.0.0.1 "$port"
+out=$(echo from-socat | timeout -k 2 5 socat -t 0.5 - "UDP:127.0.0.1:$port")
+echo from-nc | timeout -k 2 5 nc -u -w 1 127.0.0.1 "$port"
 wait_for grep -q from-nc "$T/l7.out"
 check "listen <- socat: reply to socat" test "$out" = from-sock
 check "listen <- socat, nc: both datagrams printed" \
@@ -119,7 +119,7 @@ check "connect -> nc -u -l: both directions, exit 0" \
 
 # 11: IPv6
 peer_bg srv6 '[::1]:0' --type dgram --answer-got --until END
-out=$(printf END | timeout 5 "$SOCK" connect --idle 0.5 \
+out=$(printf END | timeout -k 2 5 "$SOCK" connect --idle 0.5 \
 	"udp://[::1]:$at")
 check "IPv6 datagram and reply" test "$out" = "got 3"
 
@@ -127,7 +127,7 @@ check "IPv6 datagram and reply" test "$out" = "got 3"
 echo six > "$T/l12.in"
 bg sh -c "exec \"$SOCK\" -v listen 'udp://[::1]:0' < '$T/l12.in' > '$T/l12.out' 2> '$T/l12.err'"
 port=$(wait_port "$T/l12.err")
-out=$(timeout 5 python3 "$PEER" connect "[::1]:$port" --type dgram --timeout 3 \
+out=$(timeout -k 2 5 python3 "$PEER" connect "[::1]:$port" --type dgram --timeout 3 \
 	--send 'hello\n' --print one)
 check "listen udp6: python3 gets the reply" \
 	test "$out|$(cat "$T/l12.out")" = "six|hello"

@@ -14,7 +14,7 @@ abs=sock-it-$$-$RANDOM
 # to the auto-bound address, exit 0 after --idle
 peer_bg srv "$T/s.sock" --type dgram --answer-got --until END --senders
 spid=$ppid
-peer feed 1 700 4000 20000 --then END | timeout 10 "$SOCK" connect --idle 0.3 \
+peer feed 1 700 4000 20000 --then END | timeout -k 2 10 "$SOCK" connect --idle 0.3 \
 	"unix-dgram:$T/s.sock" > "$T/c.out"
 rc=$?
 wait_exit $spid 5
@@ -28,7 +28,7 @@ check "replies printed, exit 0" \
 
 # 4: connect unix-dgram:@NAME -> python3 on an abstract name
 peer_bg srv4 "@$abs" --type dgram --answer-got --until END --senders
-out=$(printf END | timeout 5 "$SOCK" connect --idle 0.3 "unix-dgram:@$abs")
+out=$(printf END | timeout -k 2 5 "$SOCK" connect --idle 0.3 "unix-dgram:@$abs")
 check "connect unix-dgram:@NAME: reply printed" test "$out" = "got 3"
 
 # 5: listen unix-dgram:PATH <- a python3 client that bound its own
@@ -37,7 +37,7 @@ printf 'from-sock\n' > "$T/l.in"
 bg sh -c "exec \"$SOCK\" -v listen 'unix-dgram:$T/l.sock' < '$T/l.in' > '$T/l.out' 2> '$T/l.err'"
 lpid=$!
 wait_for test -S "$T/l.sock"
-out=$(timeout 5 python3 "$PEER" connect "$T/l.sock" --type dgram --bind "$T/pc.sock" \
+out=$(timeout -k 2 5 python3 "$PEER" connect "$T/l.sock" --type dgram --bind "$T/pc.sock" \
 	--timeout 3 --send 'abc\n' --send 'a\n' --send 'ab\n' --print one)
 wait_for test -s "$T/l.out"
 check "listen unix-dgram: answers a bound python3 client" \
@@ -45,8 +45,8 @@ check "listen unix-dgram: answers a bound python3 client" \
 
 # 6-7: nc -uU and socat as clients of the same listener, whose stdin
 # has ended by now: it must keep receiving
-echo from-nc | timeout 5 nc -uU -w 1 "$T/l.sock"
-echo from-socat | timeout 5 socat -t 0.3 - "UNIX-SENDTO:$T/l.sock,bind=$T/sc.sock"
+echo from-nc | timeout -k 2 5 nc -uU -w 1 "$T/l.sock"
+echo from-socat | timeout -k 2 5 socat -t 0.3 - "UNIX-SENDTO:$T/l.sock,bind=$T/sc.sock"
 wait_for grep -q from-socat "$T/l.out"
 check "listener keeps receiving after stdin ended (nc, socat)" \
 	test "$(tr '\n' ' ' < "$T/l.out")" = "abc a ab from-nc from-socat "

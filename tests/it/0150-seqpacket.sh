@@ -13,7 +13,7 @@ printf 'from-peer\n' > "$T/p.in"
 # 1-2: listen <- python3: messages from stdin reads keep their sizes;
 # EOF both ways
 listen_bg s1 "unix-seqpacket:$T/a.sock" < <(peer feed 1 700 4000 20000)
-out=$(timeout 10 python3 "$PEER" connect "$T/a.sock" --type seqpacket \
+out=$(timeout -k 2 10 python3 "$PEER" connect "$T/a.sock" --type seqpacket \
 	--send 'y*5' --send 'y*1' --send 'y*3000' --shut-wr --print sizes)
 wait_exit $lpid 5
 check "listen seqpacket -> python3: one message per stdin read" \
@@ -23,13 +23,13 @@ check "python3's 3006 bytes arrive, listener exits 0" \
 
 # 3: connect -> python3 on an abstract name, which records message sizes
 peer_bg srv "@$abs" --type seqpacket --reply sizes
-out=$(peer feed 1 700 4000 20000 | timeout 10 "$SOCK" connect "unix-seqpacket:@$abs")
+out=$(peer feed 1 700 4000 20000 | timeout -k 2 10 "$SOCK" connect "unix-seqpacket:@$abs")
 check "connect unix-seqpacket:@NAME -> python3: sizes kept, reply read" \
 	test "$out" = "1 700 4000 20000"
 
 # 4-5: socat (type=5) as client and as server
 listen_bg s4 "unix-seqpacket:$T/b.sock" < "$T/s.in"
-out=$(timeout 10 socat -t 5 - "UNIX-CONNECT:$T/b.sock,type=5" < "$T/p.in")
+out=$(timeout -k 2 10 socat -t 5 - "UNIX-CONNECT:$T/b.sock,type=5" < "$T/p.in")
 wait_exit $lpid 5
 check "listen seqpacket <- socat: both directions" served s4
 
@@ -45,7 +45,7 @@ check "4 MB each way over seqpacket, byte-exact" both_ways_arrived
 
 # 7: the late reply after our half-close
 peer_bg late "$T/late.sock" --type seqpacket --delay 1 --reply data --prefix late:
-out=$(printf abc | timeout 10 "$SOCK" connect "unix-seqpacket:$T/late.sock")
+out=$(printf abc | timeout -k 2 10 "$SOCK" connect "unix-seqpacket:$T/late.sock")
 check "seqpacket: late reply after SHUT_WR is not dropped" \
 	test "$out" = "late:abc"
 done_testing

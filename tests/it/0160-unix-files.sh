@@ -10,12 +10,12 @@ plan 13
 printf 'precious\n' > "$T/file"
 ln -s "$T/file" "$T/link"
 before=$(stat -c '%s %Y %i' "$T/file")
-timeout 5 "$SOCK" listen "unix:$T/file" < /dev/null 2> "$T/e1"
+timeout -k 2 5 "$SOCK" listen "unix:$T/file" < /dev/null 2> "$T/e1"
 rc=$?
 check "regular file: exit 1, one line naming the path and 'not a socket'" \
 	sh -c "test $rc -eq 1 && test \$(wc -l < '$T/e1') -eq 1 &&
 		grep -q 'unix:$T/file' '$T/e1' && grep -q 'not a socket' '$T/e1'"
-timeout 5 "$SOCK" listen "unix-dgram:$T/link" < /dev/null 2> /dev/null
+timeout -k 2 5 "$SOCK" listen "unix-dgram:$T/link" < /dev/null 2> /dev/null
 rc2=$?
 check "file (and symlink to it) untouched" \
 	test "$rc2|$(cat "$T/file")|$(stat -c '%s %Y %i' "$T/file")|$(readlink "$T/link")" = \
@@ -27,7 +27,7 @@ python3 -c 'import socket, sys
 socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$T/stale"
 test -S "$T/stale" || echo "# no stale socket made"
 bg sh -c "echo served | exec \"$SOCK\" listen 'unix:$T/stale'"
-out=$(wait_for sh -c "timeout 2 \"$SOCK\" connect 'unix:$T/stale' < /dev/null 2>/dev/null | grep -q served" && echo yes)
+out=$(wait_for sh -c "timeout -k 2 2 \"$SOCK\" connect 'unix:$T/stale' < /dev/null 2>/dev/null | grep -q served" && echo yes)
 check "stale stream socket replaced" test "$out" = yes
 
 python3 -c 'import socket, sys
@@ -46,18 +46,18 @@ bg sh -c "exec \"$SOCK\" -v listen 'unix:$T/live' < '$T/lin' > '$T/live.out' 2> 
 lpid=$!
 exec 7> "$T/lin"
 wait_for test -S "$T/live"
-timeout 5 "$SOCK" listen "unix:$T/live" < /dev/null 2> "$T/e5"
+timeout -k 2 5 "$SOCK" listen "unix:$T/live" < /dev/null 2> "$T/e5"
 rc=$?
 check "live socket: exit 1, 'already in use'" \
 	sh -c "test $rc -eq 1 && grep -qi 'already in use' '$T/e5'"
-timeout 5 "$SOCK" listen "unix-seqpacket:$T/live" < /dev/null 2> "$T/e6"
+timeout -k 2 5 "$SOCK" listen "unix-seqpacket:$T/live" < /dev/null 2> "$T/e6"
 rc=$?
 check "live socket of another kind: exit 1, 'already in use'" \
 	sh -c "test $rc -eq 1 && grep -qi 'already in use' '$T/e6'"
 sleep 0.2
 echo to-real-client >&7
 exec 7>&-
-out=$(echo real | timeout 5 "$SOCK" connect "unix:$T/live")
+out=$(echo real | timeout -k 2 5 "$SOCK" connect "unix:$T/live")
 wait_exit $lpid 5
 check "the live listener still serves its one real client" \
 	test "$out|$(cat "$T/live.out")|$st|$(grep -c 'connection from' "$T/live.err")" = \
@@ -77,7 +77,7 @@ done
 bg sh -c "exec \"$SOCK\" listen 'unix:$T/end.sock' < /dev/null > /dev/null"
 pid=$!
 wait_for test -S "$T/end.sock"
-timeout 5 "$SOCK" connect "unix:$T/end.sock" < /dev/null
+timeout -k 2 5 "$SOCK" connect "unix:$T/end.sock" < /dev/null
 wait_exit $pid 5
 check "normal end: socket file removed, exit 0" \
 	test "$(test -e "$T/end.sock" && echo left)|$st" = "|0"
@@ -86,7 +86,7 @@ check "normal end: socket file removed, exit 0" \
 bg sh -c "exec \"$SOCK\" listen -k 'unix:$T/k.sock' < /dev/null"
 pid=$!
 wait_for test -S "$T/k.sock"
-timeout 5 "$SOCK" connect "unix:$T/k.sock" < /dev/null
+timeout -k 2 5 "$SOCK" connect "unix:$T/k.sock" < /dev/null
 stayed=$(test -S "$T/k.sock" && echo stayed)
 kill $pid
 wait_exit $pid 5
@@ -106,7 +106,7 @@ check "unix-dgram and seqpacket files removed on SIGTERM" \
 
 # 13: a directory in the way is refused and kept
 mkdir "$T/dir"
-timeout 5 "$SOCK" listen "unix:$T/dir" < /dev/null 2> /dev/null
+timeout -k 2 5 "$SOCK" listen "unix:$T/dir" < /dev/null 2> /dev/null
 rc=$?
 check "directory: exit 1, kept" test "$rc|$(test -d "$T/dir" && echo dir)" = "1|dir"
 done_testing

@@ -8,7 +8,7 @@ plan 17
 
 # 1-2: refused, TCP and Unix
 port=$(free_port tcp)
-timeout 5 "$SOCK" connect "127.0.0.1:$port" < /dev/null > "$T/o1" 2> "$T/e1"
+timeout -k 2 5 "$SOCK" connect "127.0.0.1:$port" < /dev/null > "$T/o1" 2> "$T/e1"
 rc=$?
 check "refused: exit 1, nothing on stdout" test "$rc|$(wc -c < "$T/o1")" = "1|0"
 check "refused: one line naming the endpoint, 'connection refused'" \
@@ -46,7 +46,7 @@ if [ "$fport" = no-drop ]; then
 	ok 0 "connect -w times out # SKIP this kernel accepts past a full backlog"
 else
 	start=$(date +%s%N)
-	timeout 10 "$SOCK" connect -w 1 "127.0.0.1:$fport" < /dev/null 2> "$T/e3"
+	timeout -k 2 10 "$SOCK" connect -w 1 "127.0.0.1:$fport" < /dev/null 2> "$T/e3"
 	rc=$?
 	ms=$((($(date +%s%N) - start) / 1000000))
 	check "-w 1: exit 1 after ~1 s (${ms} ms), says it timed out" \
@@ -58,7 +58,7 @@ fi
 # shows the endpoint on a line of its own and a caret under column N
 bad_ep() {
 	local ep=$1 col=$2 err line caret
-	err=$(timeout 5 "$SOCK" connect "$ep" < /dev/null 2>&1 >/dev/null)
+	err=$(timeout -k 2 5 "$SOCK" connect "$ep" < /dev/null 2>&1 >/dev/null)
 	local rc=$?
 	# the echo line is indented like the caret line below it
 	line=$(printf '%s\n' "$err" | grep -n -F -x -- "  $ep" | head -1 | cut -d: -f1)
@@ -83,18 +83,18 @@ check "udp:// missing port" bad_ep "udp://127.0.0.1" 15
 # unbracketed IPv6: the caret points inside the address, at a colon
 ub() {
 	local err
-	err=$(timeout 5 "$SOCK" connect "tcp://::1:80" 2>&1 < /dev/null)
+	err=$(timeout -k 2 5 "$SOCK" connect "tcp://::1:80" 2>&1 < /dev/null)
 	[ $? -eq 2 ] || return 1
 	printf '%s\n' "$err" | grep -q -x -F '  tcp://::1:80' || return 1
 	printf '%s\n' "$err" | grep -q -x -e '        ^' -e '         ^'
 }
 check "unbracketed IPv6: exit 2, caret in the address" ub
 # listen takes the same grammar, with the same exit status
-timeout 5 "$SOCK" listen "tcp://[::1" < /dev/null 2> /dev/null
+timeout -k 2 5 "$SOCK" listen "tcp://[::1" < /dev/null 2> /dev/null
 check "listen: bad endpoint exits 2" test $? -eq 2
 
 # 17: unresolvable host: exit 1 (a runtime failure), plain words
-timeout 10 "$SOCK" connect "tcp://no-such-host.invalid:80" < /dev/null 2> "$T/e17"
+timeout -k 2 10 "$SOCK" connect "tcp://no-such-host.invalid:80" < /dev/null 2> "$T/e17"
 rc=$?
 check "unknown host: exit 1, names the endpoint" \
 	sh -c "test $rc -eq 1 && grep -q 'no-such-host.invalid' '$T/e17'"

@@ -24,7 +24,7 @@ port=$(wait_port "$T/l.err")
 
 # 1-3: three requests in sequence
 for i in 1 2 3; do
-	timeout 10 curl -s "http://127.0.0.1:$port/" > "$T/seq$i"
+	timeout -k 2 10 curl -s "http://127.0.0.1:$port/" > "$T/seq$i"
 	echo "rc=$?" >> "$T/seq$i"
 done
 body='^hi tcp://127\.0\.0\.1:[0-9]\+ arg=two words$'
@@ -40,7 +40,7 @@ check "SOCK_PEER is the client's own port (they differ)" \
 start=$(date +%s%N)
 cpids=()
 for i in 1 2 3 4 5; do
-	timeout 10 curl -s "http://127.0.0.1:$port/c$i" > "$T/par$i" &
+	timeout -k 2 10 curl -s "http://127.0.0.1:$port/c$i" > "$T/par$i" &
 	cpids+=($!)
 done
 wait "${cpids[@]}"
@@ -54,7 +54,7 @@ zombies() {
 	local n=0 s
 	for s in /proc/[0-9]*/stat; do
 		# fields: pid (comm) state ppid
-		read -r _ _ state ppid _ < "$s" 2>/dev/null || continue
+		read -r _ _ state ppid _ 2> /dev/null < "$s" || continue
 		[ "$ppid" = "$lpid" ] && [ "$state" = Z ] && n=$((n + 1))
 	done
 	echo $n
@@ -72,8 +72,8 @@ check "listener still running" kill -0 $lpid
 bg sh -c "exec \"$SOCK\" -v listen -k --exec '$T/no-such-program' tcp://127.0.0.1:0 2> '$T/l8.err'"
 lpid8=$!
 port=$(wait_port "$T/l8.err")
-timeout 5 curl -s "http://127.0.0.1:$port/" > /dev/null
-timeout 5 curl -s "http://127.0.0.1:$port/" > /dev/null
+timeout -k 2 5 curl -s "http://127.0.0.1:$port/" > /dev/null
+timeout -k 2 5 curl -s "http://127.0.0.1:$port/" > /dev/null
 check "missing program: listener survives two clients" \
 	sh -c "kill -0 $lpid8 && test \$(grep -c 'connection from' '$T/l8.err') -eq 2"
 
@@ -81,7 +81,7 @@ check "missing program: listener survives two clients" \
 # blocked (sock ignores the one and blocks the other for itself)
 bg sh -c "exec \"$SOCK\" -v listen --exec 'grep -E ^Sig(Ign|Blk): /proc/self/status' tcp://127.0.0.1:0 2> '$T/l9.err'"
 port=$(wait_port "$T/l9.err")
-out=$(timeout 5 "$SOCK" connect "127.0.0.1:$port" < /dev/null)
+out=$(timeout -k 2 5 "$SOCK" connect "127.0.0.1:$port" < /dev/null)
 diag "$(echo $out)"
 sig_clear() {
 	# SIGPIPE is signal 13 (mask bit 0x1000), SIGCHLD 17 (0x10000)

@@ -13,7 +13,7 @@ lpid=$!
 port=$(wait_port "$T/k.err")
 res=
 for i in 1 2 3; do
-	out=$(echo "c$i" | timeout 5 "$SOCK" connect "127.0.0.1:$port")
+	out=$(echo "c$i" | timeout -k 2 5 "$SOCK" connect "127.0.0.1:$port")
 	res="$res$?:$out;"
 done
 check "-k: three sequential clients, each exit 0" \
@@ -26,7 +26,7 @@ check "-k: still listening afterwards" kill -0 $lpid
 # 4: -k over a Unix path with python3 clients
 bg sh -c "exec \"$SOCK\" listen -k 'unix:$T/k.sock' < /dev/null > '$T/u.out'"
 wait_for test -S "$T/k.sock"
-timeout 10 python3 - "$T/k.sock" <<'PY'
+timeout -k 2 10 python3 - "$T/k.sock" <<'PY'
 import socket, sys
 for i in range(4):
     c = socket.socket(socket.AF_UNIX); c.connect(sys.argv[1])
@@ -57,11 +57,11 @@ PY
 bg python3 "$T/srv.py" > "$T/srv.port"
 wait_for test -s "$T/srv.port"
 port=$(cat "$T/srv.port")
-out=$(timeout 10 "$SOCK" connect "127.0.0.1:$port" < /dev/null)
+out=$(timeout -k 2 10 "$SOCK" connect "127.0.0.1:$port" < /dev/null)
 check "stdin /dev/null: EOF sent at once, reply read" \
 	test "$out" = "$(printf 'hello\n0 %s' "$(sha256sum < /dev/null | cut -d' ' -f1)")"
 head -c 3000000 /dev/urandom > "$T/file"
-out=$(timeout 10 "$SOCK" connect "127.0.0.1:$port" < "$T/file")
+out=$(timeout -k 2 10 "$SOCK" connect "127.0.0.1:$port" < "$T/file")
 check "stdin a 3 MB regular file: all of it sent" \
 	test "$out" = "$(printf 'hello\n3000000 %s' "$(sha256sum < "$T/file" | cut -d' ' -f1)")"
 
@@ -85,7 +85,7 @@ bg python3 "$T/udp.py" > "$T/udp.out"
 upid=$!
 wait_for test -s "$T/udp.out"
 head -c 100000 /dev/zero > "$T/z"
-timeout 5 "$SOCK" connect --idle 0.2 "udp://127.0.0.1:$(head -1 "$T/udp.out")" < "$T/z"
+timeout -k 2 5 "$SOCK" connect --idle 0.2 "udp://127.0.0.1:$(head -1 "$T/udp.out")" < "$T/z"
 rc=$?
 wait_exit $upid 6
 check "udp, stdin a 100000-byte file: datagrams of 65507 and 34493, exit 0" \
@@ -96,7 +96,7 @@ check "udp, stdin a 100000-byte file: datagrams of 65507 and 34493, exit 0" \
 bg sh -c "exec \"$SOCK\" -v listen tcp://127.0.0.1:0 < /dev/null > '$T/n.out' 2> '$T/n.err'"
 lpid=$!
 port=$(wait_port "$T/n.err")
-out=$(echo ping | timeout 5 "$SOCK" connect "127.0.0.1:$port")
+out=$(echo ping | timeout -k 2 5 "$SOCK" connect "127.0.0.1:$port")
 wait_exit $lpid 5
 check "listen < /dev/null: client gets EOF, both exit 0" \
 	test "$out|$(cat "$T/n.out")|$st" = "|ping|0"
@@ -119,7 +119,7 @@ PY
 bg python3 "$T/hc.py" "$T/hc.res" > "$T/hc.port"
 hpid=$!
 wait_for test -s "$T/hc.port"
-out=$(timeout 10 "$SOCK" connect "127.0.0.1:$(cat "$T/hc.port")" < "$T/file")
+out=$(timeout -k 2 10 "$SOCK" connect "127.0.0.1:$(cat "$T/hc.port")" < "$T/file")
 rc=$?
 wait_exit $hpid 5
 check "server half-closes first: all 3 MB of stdin still arrive, exit 0" \

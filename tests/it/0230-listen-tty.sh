@@ -22,7 +22,7 @@ PY
 bg python3 "$T/listen_tty.py" "$SOCK" "$T/pty.err"
 ppid=$!
 port=$(wait_port "$T/pty.err")
-printf 'bye' | timeout 5 "$SOCK" connect "127.0.0.1:$port" > /dev/null
+printf 'bye' | timeout -k 2 5 "$SOCK" connect "127.0.0.1:$port" > /dev/null
 wait_exit $ppid 10
 check "listener on a terminal exits 0 when the client closes" test "$st" = 0
 
@@ -30,7 +30,7 @@ check "listener on a terminal exits 0 when the client closes" test "$st" = 0
 # client's half-close
 bg sh -c "{ sleep 1; echo late; } | exec \"$SOCK\" -v listen tcp://127.0.0.1:0 > '$T/p.out' 2> '$T/p.err'"
 port=$(wait_port "$T/p.err")
-out=$(printf 'req' | timeout 10 "$SOCK" connect "127.0.0.1:$port")
+out=$(printf 'req' | timeout -k 2 10 "$SOCK" connect "127.0.0.1:$port")
 check "listener with a pipe answers after the client's half-close" \
 	test "$out|$(cat "$T/p.out")" = "late|req"
 
@@ -40,7 +40,7 @@ head -c 5000000 /dev/urandom > "$T/big"
 bg sh -c "exec \"$SOCK\" -v listen -d tcp://127.0.0.1:0 < /dev/null > '$T/d.out' 2> '$T/d.err'"
 dpid=$!
 port=$(wait_port "$T/d.err")
-cat "$T/big" | timeout 20 "$SOCK" connect "127.0.0.1:$port" > /dev/null 2> "$T/c.err"
+cat "$T/big" | timeout -k 2 20 "$SOCK" connect "127.0.0.1:$port" > /dev/null 2> "$T/c.err"
 wait_exit $dpid 10
 check "listen -d < /dev/null receives 5 MB byte-exact and exits 0" \
 	eval 'cmp -s "$T/big" "$T/d.out" && [ "$st" = 0 ]'

@@ -12,25 +12,25 @@ greeter() { # a python3 server that greets, then reads to the end
 
 # 1: stdin closed: the socket must not become fd 0 and talk to itself
 greeter
-out=$(timeout 5 "$SOCK" connect "127.0.0.1:$at" <&-)
+out=$(timeout -k 2 5 "$SOCK" connect "127.0.0.1:$at" <&-)
 check "connect with stdin closed prints the greeting" test "$out" = hello
 
 # 2: stdout closed: the greeting goes nowhere, but not back to the peer
 greeter
-timeout 5 "$SOCK" --trace connect "127.0.0.1:$at" < /dev/null >&- 2> "$T/c2.err"
+timeout -k 2 5 "$SOCK" --trace connect "127.0.0.1:$at" < /dev/null >&- 2> "$T/c2.err"
 check "connect with stdout closed does not get a socket as fd 1" \
 	grep -q '^socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, IPPROTO_TCP) = 3$' "$T/c2.err"
 
 # 3-5: timeouts that do not fit, are not numbers, or are zero
 rc=""
 for w in 3000000 nan 0; do
-	timeout 5 "$SOCK" connect -w "$w" 127.0.0.1:9 < /dev/null 2> /dev/null
+	timeout -k 2 5 "$SOCK" connect -w "$w" 127.0.0.1:9 < /dev/null 2> /dev/null
 	rc+="$?,"
 done
 check "-w 3000000, -w nan, -w 0 are usage errors (exit 2)" test "$rc" = "2,2,2,"
-timeout 5 "$SOCK" connect --idle inf udp://127.0.0.1:9 < /dev/null 2> /dev/null
+timeout -k 2 5 "$SOCK" connect --idle inf udp://127.0.0.1:9 < /dev/null 2> /dev/null
 ok $([ $? -eq 2 ]; echo $?) "--idle inf is a usage error"
-timeout 5 "$SOCK" -6 connect 127.0.0.1:9 < /dev/null 2> "$T/fam.err"
+timeout -k 2 5 "$SOCK" -6 connect 127.0.0.1:9 < /dev/null 2> "$T/fam.err"
 rc=$?
 check "-6 with an IPv4 address: exit 2, says so" \
 	eval '[ $rc -eq 2 ] && grep -q "asks for IPv6, but 127.0.0.1:9 is IPv4" "$T/fam.err"'
@@ -79,30 +79,36 @@ head -c 20000000 /dev/urandom > "$T/up"
 bg sh -c "exec \"$SOCK\" -v listen tcp://127.0.0.1:0 < /dev/null > '$T/up.out' 2> '$T/up.err'"
 upid=$!
 port=$(wait_port "$T/up.err")
-cat "$T/up" | timeout 30 "$SOCK" connect "127.0.0.1:$port" > /dev/null 2> "$T/upc.err"
+cat "$T/up" | timeout -k 2 30 "$SOCK" connect "127.0.0.1:$port" > /dev/null 2> "$T/upc.err"
 wait_exit $upid 10
 check "20 MB through a pipe after the listener's half-close, byte-exact" cmp -s "$T/up" "$T/up.out"
 
-# 11: input that pauses for a second after the peer closed is cut, and
-# the client says so
+# 11: input that pauses after the peer closed is cut, and the client says
+# so.  "one" waits in a fifo before the client starts, and the pause lasts
+# until the client has ended (we hold the fifo open), so nothing depends
+# on how soon the scheduler runs a writer.
 bg sh -c "exec \"$SOCK\" -v listen tcp://127.0.0.1:0 < /dev/null > '$T/p.out' 2> '$T/p.err'"
 ppid2=$!
 port=$(wait_port "$T/p.err")
-(echo one; sleep 1; echo two) | timeout 10 "$SOCK" connect "127.0.0.1:$port" 2> "$T/pc.err"
+mkfifo "$T/p.in"
+exec 7<> "$T/p.in"
+echo one >&7
+timeout -k 2 10 "$SOCK" connect "127.0.0.1:$port" < "$T/p.in" 2> "$T/pc.err"
+exec 7>&-
 wait_exit $ppid2 5
 check "a pause after the peer closed ends the upload, with a note" \
 	test "$(cat "$T/p.out")|$(cat "$T/pc.err")" = "one|sock: the peer closed first; the rest of standard input was not sent"
 
 # 12-13: stdout errors are ours, not the peer's
 greeter
-timeout 5 "$SOCK" connect "127.0.0.1:$at" < /dev/null > /dev/full 2> "$T/full.err"
+timeout -k 2 5 "$SOCK" connect "127.0.0.1:$at" < /dev/null > /dev/full 2> "$T/full.err"
 rc=$?
 check "stdout full: exit 1, 'writing standard output: No space left on device'" \
 	eval '[ $rc -eq 1 ] && [ "$(cat "$T/full.err")" = "sock: writing standard output: No space left on device" ]'
 head -c 3000000 /dev/zero > "$T/z"
 bg sh -c "exec \"$SOCK\" -v listen tcp://127.0.0.1:0 < '$T/z' > /dev/null 2> '$T/h.err'"
 port=$(wait_port "$T/h.err")
-timeout 10 "$SOCK" connect "127.0.0.1:$port" < /dev/null 2> "$T/head.err" | head -c 1 > /dev/null
+timeout -k 2 10 "$SOCK" connect "127.0.0.1:$port" < /dev/null 2> "$T/head.err" | head -c 1 > /dev/null
 check "a reader that goes away (| head -c 1) gets no complaint" test ! -s "$T/head.err"
 
 # 14: "held by" names only the process in the way
@@ -112,18 +118,18 @@ port=$(wait_port "$T/a2.err")
 bg sh -c "exec \"$SOCK\" listen tcp://127.0.0.1:$port < /dev/null > /dev/null 2>&1"
 p1=$!
 wait_for sh -c "ss -Htln 'sport = :$port' | grep -q 127.0.0.1"
-timeout 5 "$SOCK" listen "127.0.0.1:$port" < /dev/null 2> "$T/held.err"
+timeout -k 2 5 "$SOCK" listen "127.0.0.1:$port" < /dev/null 2> "$T/held.err"
 check "address in use names the holder of that address only" \
 	grep -q "(held by $p1/sock)$" "$T/held.err"
 
 # 15-17: error messages stay one readable line
-timeout 5 "$SOCK" connect "tcp://h:1$(head -c 100000 /dev/zero | tr '\0' a)" < /dev/null 2> "$T/long.err"
+timeout -k 2 5 "$SOCK" connect "tcp://h:1$(head -c 100000 /dev/zero | tr '\0' a)" < /dev/null 2> "$T/long.err"
 check "a 100 KB endpoint is echoed as a short window around the caret" \
 	test "$(awk '{ if (length($0) > m) m = length($0) } END { print m }' "$T/long.err")" -lt 200
-timeout 5 "$SOCK" connect "unix:$T/a
+timeout -k 2 5 "$SOCK" connect "unix:$T/a
 b" < /dev/null 2> "$T/nl.err"
 check "a newline in an endpoint does not split the error line" test "$(wc -l < "$T/nl.err")" -eq 1
-timeout 5 "$SOCK" listen "unix:$T/no/such/dir/s" < /dev/null 2> "$T/dir.err"
+timeout -k 2 5 "$SOCK" listen "unix:$T/no/such/dir/s" < /dev/null 2> "$T/dir.err"
 check "listening in a missing directory says the directory is missing" \
 	grep -q "a directory in that path does not exist" "$T/dir.err"
 done_testing

@@ -10,7 +10,7 @@ need ss
 HERE=$(cd "$(dirname "$0")" && pwd)
 if [ -z "$SOCK_LIST_NETNS" ]; then
 	unshare -rn true 2>/dev/null || skip_all "unshare -rn not permitted"
-	exec timeout 120 unshare -rn env SOCK_LIST_NETNS=1 bash "$0"
+	exec timeout -k 2 120 unshare -rn env SOCK_LIST_NETNS=1 bash "$0"
 fi
 plan 16
 

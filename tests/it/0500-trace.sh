@@ -19,7 +19,10 @@ in_order() {
 bg sh -c "printf pong | exec \"$SOCK\" listen --trace -v tcp://127.0.0.1:0 > '$T/l.out' 2> '$T/l.err'"
 lpid=$!
 port=$(wait_port "$T/l.err")
-printf ping | timeout 5 "$SOCK" --trace connect "127.0.0.1:$port" > "$T/c.out" 2> "$T/c.err"
+# (stdin a file, not "printf ping |": ping is there before the listener's
+# EOF can be, however late the scheduler runs printf)
+printf ping > "$T/ping"
+timeout -k 2 5 "$SOCK" --trace connect "127.0.0.1:$port" < "$T/ping" > "$T/c.out" 2> "$T/c.err"
 wait_exit $lpid 5
 check "listener workflow: socket, setsockopt, bind, listen, accept4, close" \
 	in_order "$T/l.err" \
@@ -60,7 +63,7 @@ hold_stdin "$T/udp.in"
 bg sh -c "exec \"$SOCK\" --trace -v listen udp://127.0.0.1:0 < '$T/udp.in' > '$T/u.out' 2> '$T/u.err'"
 upid=$!
 uport=$(wait_port "$T/u.err")
-printf hello | timeout 5 "$SOCK" --trace connect --idle 0.3 "udp://127.0.0.1:$uport" 2> "$T/uc.err"
+printf hello | timeout -k 2 5 "$SOCK" --trace connect --idle 0.3 "udp://127.0.0.1:$uport" 2> "$T/uc.err"
 check "UDP listener: socket(SOCK_DGRAM), bind, recvfrom with the sender" \
 	in_order "$T/u.err" \
 	'^socket\(AF_INET, SOCK_DGRAM\|SOCK_CLOEXEC, IPPROTO_UDP\) = 3$' \
@@ -76,7 +79,7 @@ kill $upid
 
 # 8: a refused connect is traced with the errno name and plain words
 dead=$(free_port tcp)
-timeout 5 "$SOCK" --trace connect "127.0.0.1:$dead" < /dev/null 2> "$T/r.err"
+timeout -k 2 5 "$SOCK" --trace connect "127.0.0.1:$dead" < /dev/null 2> "$T/r.err"
 check "refused connect: '= -1 ECONNREFUSED (nothing is listening ...)'" \
 	grep -Eq "^connect\\(3, 127\\.0\\.0\\.1:$dead\\) = -1 ECONNREFUSED \\(nothing is listening at that address and port\\)$" "$T/r.err"
 
@@ -94,7 +97,7 @@ PY
 bg python3 "$T/sink.py" > "$T/sink.port"
 wait_for test -s "$T/sink.port"
 bport=$(cat "$T/sink.port")
-timeout 10 "$SOCK" --trace connect "127.0.0.1:$bport" < "$T/zero" 2> "$T/bc.err"
+timeout -k 2 10 "$SOCK" --trace connect "127.0.0.1:$bport" < "$T/zero" 2> "$T/bc.err"
 sends=$(grep -c '^send(' "$T/bc.err")
 check "3 MB: 3 send lines shown, the rest folded into one summary line ($sends shown)" \
 	in_order "$T/bc.err" '^send\(3, ' '^\.\.\. [0-9]+ more send\(3\) calls folded, [0-9]+ bytes$' \

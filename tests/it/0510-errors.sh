@@ -21,26 +21,26 @@ expect_fail() {
 dead=$(free_port tcp)
 expect_fail "refused: names the endpoint and says nothing listens" \
 	"^sock: connect to 127\\.0\\.0\\.1:$dead: Connection refused: nothing is listening at that address and port$" \
-	timeout 5 "$SOCK" connect "127.0.0.1:$dead"
+	timeout -k 2 5 "$SOCK" connect "127.0.0.1:$dead"
 
 bg sh -c "exec \"$SOCK\" -v listen tcp://127.0.0.1:0 < /dev/null > /dev/null 2> '$T/l.err'"
 lpid=$!
 port=$(wait_port "$T/l.err")
 expect_fail "address in use: says another socket is bound there, and which process" \
 	"^sock: listen on 127\\.0\\.0\\.1:$port: Address already in use: another socket is already bound to that address \\(held by $lpid/sock\\)$" \
-	timeout 5 "$SOCK" listen "127.0.0.1:$port"
+	timeout -k 2 5 "$SOCK" listen "127.0.0.1:$port"
 
 expect_fail "no such Unix socket: says nothing exists at the path" \
 	"^sock: connect to unix:$T/none\\.sock: No such file or directory: no socket exists at that path$" \
-	timeout 5 "$SOCK" connect "unix:$T/none.sock"
+	timeout -k 2 5 "$SOCK" connect "unix:$T/none.sock"
 
 # a port below 1024 as an unprivileged user
-if setpriv --reuid=65534 --regid=65534 --clear-groups true 2>/dev/null; then
+if nobody_sock; then
 	expect_fail "permission denied below 1024: says why" \
 		"Permission denied: permission denied: ports below 1024 need root" \
-		setpriv --reuid=65534 --regid=65534 --clear-groups timeout 5 "$SOCK" listen tcp://127.0.0.1:81
+		"${AS_NOBODY[@]}" timeout -k 2 5 "$NOBODY_SOCK" listen tcp://127.0.0.1:81
 else
-	ok 0 "permission denied below 1024 # SKIP setpriv cannot drop to nobody"
+	ok 0 "permission denied below 1024 # SKIP $why"
 fi
 
 # reset by peer: python3 closes with SO_LINGER 0, which sends a RST
@@ -56,7 +56,7 @@ PY
 bg python3 "$T/rst.py" > "$T/rst.port"
 wait_for test -s "$T/rst.port"
 # stdin stays open a while, so that only the reset can end the client
-{ printf 'x'; sleep 2; } | timeout 5 "$SOCK" connect "127.0.0.1:$(cat "$T/rst.port")" > /dev/null 2> "$T/err"
+{ printf 'x'; sleep 2; } | timeout -k 2 5 "$SOCK" connect "127.0.0.1:$(cat "$T/rst.port")" > /dev/null 2> "$T/err"
 rc=$?
 check "reset by peer: status 1 and 'closed the connection abruptly'" \
 	eval '[ $rc -eq 1 ] && grep -q "Connection reset by peer: the other side closed the connection abruptly" "$T/err"'
@@ -65,7 +65,7 @@ check "reset by peer: status 1 and 'closed the connection abruptly'" \
 echo precious > "$T/file"
 expect_fail "regular file at a Unix path: refused, says it is not a socket" \
 	"^sock: listen on unix:$T/file: .*the path exists and is not a socket" \
-	timeout 5 "$SOCK" listen "unix:$T/file"
+	timeout -k 2 5 "$SOCK" listen "unix:$T/file"
 check "the regular file is untouched" test "$(cat "$T/file")" = precious
 
 # a name that does not resolve: inside a private network namespace, so
@@ -73,7 +73,7 @@ check "the regular file is untouched" test "$(cat "$T/file")" = precious
 if unshare -rn true 2>/dev/null; then
 	expect_fail "resolver failure: plain words about the name" \
 		"^sock: connect to no-such-host\\.invalid:80: .*: (host not found|the name server did not answer)" \
-		unshare -rn timeout 10 "$SOCK" connect no-such-host.invalid:80
+		unshare -rn timeout -k 2 10 "$SOCK" connect no-such-host.invalid:80
 else
 	ok 0 "resolver failure # SKIP unshare -rn unavailable"
 fi

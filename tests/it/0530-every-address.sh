@@ -5,13 +5,13 @@
 . "$(dirname "$0")/lib.sh"
 need python3
 printf '::1 localhost\n127.0.0.1 localhost\n' > "$T/hosts"
-timeout 5 unshare -rm sh -c "mount --bind '$T/hosts' /etc/hosts" 2>/dev/null ||
+timeout -k 2 5 unshare -rm sh -c "mount --bind '$T/hosts' /etc/hosts" 2>/dev/null ||
 	skip_all "unshare -rm (private mount namespace) not permitted"
 plan 3
 
 bg sh -c "echo four | exec \"$SOCK\" -v listen tcp://127.0.0.1:0 > '$T/l.out' 2> '$T/l.err'"
 port=$(wait_port "$T/l.err")
-out=$(printf 'hi' | timeout 10 unshare -rm sh -c "mount --bind '$T/hosts' /etc/hosts &&
+out=$(printf 'hi' | timeout -k 2 10 unshare -rm sh -c "mount --bind '$T/hosts' /etc/hosts &&
 	exec \"$SOCK\" --trace connect tcp://localhost:$port" 2> "$T/c.err")
 check "the exchange goes through the second address" test "$out" = four
 check "getaddrinfo lists [::1] before 127.0.0.1" \

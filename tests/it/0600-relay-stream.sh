@@ -24,7 +24,7 @@ big() {
 	listen_bg "$name.srv" tcp://127.0.0.1:0 < "$T/$down"
 	relay_bg "$name" "${opt[@]}" "$from" "tcp://127.0.0.1:$port" ||
 		{ stop $lpid; return 1; }
-	timeout 40 "$SOCK" connect "${cep//\{port\}/$rport}" < "$T/$up" > "$T/$name.down"
+	timeout -k 2 40 "$SOCK" connect "${cep//\{port\}/$rport}" < "$T/$up" > "$T/$name.down"
 	rc=$?
 	wait_exit $lpid 10
 	diag "$name: client rc=$rc server st=$st, $((SECONDS - t0)) s," \
@@ -55,7 +55,7 @@ rm -f "$T"/[ABC] "$T"/*.down "$T"/*.srv.out
 for io in splice copy; do
 	peer_bg "late$io" 127.0.0.1:0 --delay 1 --reply data --prefix late:
 	relay_bg "late$io" --io $io tcp://127.0.0.1:0 "tcp://127.0.0.1:$at"
-	out=$(timeout 10 python3 "$PEER" connect "127.0.0.1:$rport" --send abc --shut-wr --print data)
+	out=$(timeout -k 2 10 python3 "$PEER" connect "127.0.0.1:$rport" --send abc --shut-wr --print data)
 	check "--io $io: a reply 1 s after the client's SHUT_WR still arrives" test "$out" = "late:abc"
 	stop $rpid
 done
@@ -125,7 +125,7 @@ done
 # ---- 21-22: 200 sessions at once, distinct data each -----------------
 rpeer_bg many serve 127.0.0.1:0 --mode echo
 relay_bg many tcp://127.0.0.1:0 "tcp://127.0.0.1:$at"
-timeout 50 python3 "$RPEER" --timeout 30 many "127.0.0.1:$rport" 200 --size 20000 > "$T/many.c"
+timeout -k 2 50 python3 "$RPEER" --timeout 30 many "127.0.0.1:$rport" 200 --size 20000 > "$T/many.c"
 rc=$?
 diag "$(head -5 "$T/many.c")"
 diag "relay: $(grep -v 'opened\|both sides' "$T/many.err" | sed -n '3,8p')"
@@ -144,7 +144,7 @@ wait_secs 15 test -s "$T/sink.c"
 diag "sink: $(cat "$T/sink.c")"
 check "a client that sends but never reads is pushed back (its sends block)" \
 	grep -q '^stuck' "$T/sink.c"
-timeout 15 python3 "$RPEER" --timeout 10 many "127.0.0.1:$rport" 10 --size 100000 > "$T/many2.c"
+timeout -k 2 15 python3 "$RPEER" --timeout 10 many "127.0.0.1:$rport" 10 --size 100000 > "$T/many2.c"
 check "while that client is stuck, 10 others are served" \
 	test "$(head -1 "$T/many2.c")" = "intact 10/10"
 stop $sinkpid
@@ -154,7 +154,7 @@ stop $rpid
 if rpeer ipv6; then
 	peer_bg v6 '[::1]:0' --reply upper --prefix v6:
 	relay_bg v6 tcp://127.0.0.1:0 "tcp://[::1]:$at"
-	out=$(timeout 10 python3 "$PEER" connect "127.0.0.1:$rport" --send abc --shut-wr --print data)
+	out=$(timeout -k 2 10 python3 "$PEER" connect "127.0.0.1:$rport" --send abc --shut-wr --print data)
 	check "an IPv4 client reaches an IPv6 server through the relay" test "$out" = "v6:ABC"
 	stop $rpid
 else
@@ -165,7 +165,7 @@ fi
 abs=sock-it-relay-$$-$RANDOM
 peer_bg abs 127.0.0.1:0 --reply upper
 relay_bg abs "unix:@$abs" "tcp://127.0.0.1:$at"
-out=$(timeout 10 python3 "$PEER" connect "@$abs" --send abc --shut-wr --print data)
+out=$(timeout -k 2 10 python3 "$PEER" connect "@$abs" --send abc --shut-wr --print data)
 check "FROM unix:@NAME: a client of the abstract name is relayed" test "$out" = ABC
 check "FROM unix:@NAME: -v names it in the listening line" grep -q "listening on @$abs" "$T/abs.err"
 stop $rpid
@@ -173,14 +173,14 @@ stop $rpid
 # ---- 28-29: seqpacket to seqpacket keeps message boundaries ---------
 peer_bg sq "$T/sq.sock" --type seqpacket --reply sizes
 relay_bg sq "unix-seqpacket:$T/rsq.sock" "unix-seqpacket:$T/sq.sock"
-out=$(timeout 10 python3 "$PEER" connect "$T/rsq.sock" --type seqpacket \
+out=$(timeout -k 2 10 python3 "$PEER" connect "$T/rsq.sock" --type seqpacket \
 	--send 'a*1' --send 'b*1000' --send 'c*60000' --send 'd*7' --shut-wr --print data)
 check "seqpacket -> seqpacket: the server gets 4 messages of 1, 1000, 60000, 7 bytes" \
 	test "$out" = "1 1000 60000 7"
 stop $rpid
 peer_bg sq2 "$T/sq2.sock" --type seqpacket --echo
 relay_bg sq2 "unix-seqpacket:$T/rsq2.sock" "unix-seqpacket:$T/sq2.sock"
-out=$(timeout 10 python3 "$PEER" connect "$T/rsq2.sock" --type seqpacket \
+out=$(timeout -k 2 10 python3 "$PEER" connect "$T/rsq2.sock" --type seqpacket \
 	--send 'a*1' --send 'b*1000' --send 'c*60000' --send 'd*7' --shut-wr --print sizes)
 check "seqpacket -> seqpacket: the echoes come back as 4 messages too" \
 	test "$out" = "1 1000 60000 7"
@@ -189,14 +189,14 @@ stop $rpid
 # ---- 30-31: a seqpacket end joined to a byte stream ------------------
 peer_bg sqt 127.0.0.1:0 --reply upper
 relay_bg sqt "unix-seqpacket:$T/rsqt.sock" "tcp://127.0.0.1:$at"
-out=$(timeout 10 python3 "$PEER" connect "$T/rsqt.sock" --type seqpacket \
+out=$(timeout -k 2 10 python3 "$PEER" connect "$T/rsqt.sock" --type seqpacket \
 	--send abc --send def --shut-wr --print data)
 check "seqpacket FROM, tcp TO: messages become bytes, the reply a message" \
 	test "$out" = ABCDEF
 stop $rpid
 peer_bg tsq "$T/tsq.sock" --type seqpacket --reply sizes
 relay_bg tsq tcp://127.0.0.1:0 "unix-seqpacket:$T/tsq.sock"
-out=$(timeout 10 python3 "$PEER" connect "127.0.0.1:$rport" --send 'x*300000' \
+out=$(timeout -k 2 10 python3 "$PEER" connect "127.0.0.1:$rport" --send 'x*300000' \
 	--shut-wr --print data)
 diag "300000 bytes arrived as messages of: $(echo "$out" | cut -c1-120)"
 check "tcp FROM, seqpacket TO: 300000 bytes arrive whole, as messages of at most 64 KiB" \

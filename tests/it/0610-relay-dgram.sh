@@ -11,7 +11,7 @@ plan 18
 rpeer_bg tag udp-serve 127.0.0.1:0 --mode tag
 tagport=$at
 relay_bg u udp://127.0.0.1:0 "udp://127.0.0.1:$tagport"
-out=$(timeout 20 python3 "$RPEER" udp-clients "127.0.0.1:$rport" 5 20)
+out=$(timeout -k 2 20 python3 "$RPEER" udp-clients "127.0.0.1:$rport" 5 20)
 rc=$?
 diag "$(echo "$out" | head -4)"
 check "5 UDP clients x 20 datagrams: each gets its 20 replies, only its own, from its own socket towards TO, all from the relay's port" \
@@ -23,7 +23,7 @@ stop $rpid
 # ---- 3-4: datagram boundaries, both ways -----------------------------
 rpeer_bg echo udp-serve 127.0.0.1:0 --mode echo
 relay_bg ue udp://127.0.0.1:0 "udp://127.0.0.1:$at"
-out=$(timeout 10 python3 "$RPEER" udp-sizes "127.0.0.1:$rport" 1 1000 60000 2 | tr '\n' ' ')
+out=$(timeout -k 2 10 python3 "$RPEER" udp-sizes "127.0.0.1:$rport" 1 1000 60000 2 | tr '\n' ' ')
 check "UDP: replies of 1, 1000, 60000, 2 bytes come back as such (got: $out)" \
 	test "$out" = "1 1000 60000 2 "
 check "UDP: the server got the same four datagrams" \
@@ -33,9 +33,9 @@ stop $rpid
 # ---- 5-7: --udp-idle: kept while active, then expired, then anew -----
 relay_bg idle --udp-idle 2 udp://127.0.0.1:0 "udp://127.0.0.1:$tagport"
 cport=$(free_port udp)
-ask() { timeout 5 python3 "$RPEER" --timeout 2 udp-ask "127.0.0.1:$rport" --bind "127.0.0.1:$1" --send "$2"; }
+ask() { timeout -k 2 5 python3 "$RPEER" --timeout 2 udp-ask "127.0.0.1:$rport" --bind "127.0.0.1:$1" --send "$2"; }
 # one datagram every 0.7 s for 2.1 s, from one socket
-tags=$(timeout 10 python3 "$RPEER" --timeout 2 udp-ask "127.0.0.1:$rport" \
+tags=$(timeout -k 2 10 python3 "$RPEER" --timeout 2 udp-ask "127.0.0.1:$rport" \
 	--bind "127.0.0.1:$cport" --send p --repeat 4 --gap 0.7 | tr '\n' ' ')
 tag1=${tags%%|*}
 diag "replies while active: $tags"
@@ -56,7 +56,7 @@ relay_bg m1 -m 1 --udp-idle 3 udp://127.0.0.1:0 "udp://127.0.0.1:$tagport"
 aport=$(free_port udp)
 bport=$(free_port udp)
 a1=$(ask $aport a1)
-b1=$(timeout 5 python3 "$RPEER" --timeout 0.5 udp-ask "127.0.0.1:$rport" --bind "127.0.0.1:$bport" --send b1)
+b1=$(timeout -k 2 5 python3 "$RPEER" --timeout 0.5 udp-ask "127.0.0.1:$rport" --bind "127.0.0.1:$bport" --send b1)
 a2=$(ask $aport a2)
 diag "a1=$a1 b1=$b1 a2=$a2"
 check "-m 1: a second peer gets nothing while the first session lives; the first is still served" \
@@ -69,20 +69,20 @@ stop $rpid
 
 # ---- 10-11: unix-dgram FROM, udp TO ---------------------------------
 relay_bg ud "unix-dgram:$T/ud.sock" "udp://127.0.0.1:$tagport"
-out=$(timeout 20 python3 "$RPEER" udp-clients "$T/ud.sock" 3 10)
+out=$(timeout -k 2 20 python3 "$RPEER" udp-clients "$T/ud.sock" 3 10)
 rc=$?
 diag "$(echo "$out" | head -4)"
 check "unix-dgram -> udp: 3 auto-bound clients get their own replies only" test "$rc" = 0
 stop $rpid
 relay_bg ud2 "unix-dgram:$T/ud2.sock" "udp://127.0.0.1:$(head -1 "$T/echo.out")"
-out=$(timeout 10 python3 "$RPEER" udp-sizes "$T/ud2.sock" 1 1000 60000 | tr '\n' ' ')
+out=$(timeout -k 2 10 python3 "$RPEER" udp-sizes "$T/ud2.sock" 1 1000 60000 | tr '\n' ' ')
 check "unix-dgram -> udp: boundaries kept (got: $out)" test "$out" = "1 1000 60000 "
 stop $rpid
 
 # ---- 12-17: unix-dgram FROM, unix-dgram TO --------------------------
 rpeer_bg utag udp-serve "$T/utag.sock" --mode tag
 relay_bg ud3 "unix-dgram:$T/ud3.sock" "unix-dgram:$T/utag.sock"
-out=$(timeout 20 python3 "$RPEER" udp-clients "$T/ud3.sock" 3 3)
+out=$(timeout -k 2 20 python3 "$RPEER" udp-clients "$T/ud3.sock" 3 3)
 rc=$?
 diag "$(echo "$out" | head -4)"
 check "unix-dgram -> unix-dgram: 3 clients, own replies only, one (bound) relay socket each" \
@@ -93,7 +93,7 @@ check "unix-dgram -> unix-dgram: 3 clients, own replies only, one (bound) relay 
 # refuses at once loses most of a burst.
 rpeer_bg slow udp-serve "$T/slow.sock" --mode tag --delay 0.01
 relay_bg ud5 "unix-dgram:$T/ud5.sock" "unix-dgram:$T/slow.sock"
-out=$(timeout 20 python3 "$RPEER" --timeout 4 udp-clients "$T/ud5.sock" 3 10)
+out=$(timeout -k 2 20 python3 "$RPEER" --timeout 4 udp-clients "$T/ud5.sock" 3 10)
 rc=$?
 diag "$(echo "$out" | head -2); TO got $(grep -c '^got' "$T/slow.out") of 30;" \
 	"max_dgram_qlen $(cat /proc/sys/net/unix/max_dgram_qlen 2> /dev/null)"
@@ -104,12 +104,12 @@ python3 -c '
 import socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
 s.sendto(b"from-nobody", sys.argv[1])' "$T/ud3.sock"
-out=$(timeout 5 python3 "$RPEER" --timeout 3 udp-ask "$T/ud3.sock" --send after)
+out=$(timeout -k 2 5 python3 "$RPEER" --timeout 3 udp-ask "$T/ud3.sock" --send after)
 check "a datagram from an unbound sender does not disturb the relay" \
 	test "${out#*|}" = after -a -n "${out%%|*}"
 rpeer_bg uecho udp-serve "$T/uecho.sock" --mode echo
 relay_bg ud4 "unix-dgram:$T/ud4.sock" "unix-dgram:$T/uecho.sock"
-out=$(timeout 10 python3 "$RPEER" udp-sizes "$T/ud4.sock" 1 1000 60000 | tr '\n' ' ')
+out=$(timeout -k 2 10 python3 "$RPEER" udp-sizes "$T/ud4.sock" 1 1000 60000 | tr '\n' ' ')
 check "unix-dgram -> unix-dgram: boundaries kept (got: $out)" test "$out" = "1 1000 60000 "
 was=$(test -S "$T/ud4.sock" && echo socket)
 kill -TERM $rpid
@@ -121,7 +121,7 @@ check "SIGTERM: its socket file (there before) is removed" \
 # ---- 18: IPv6 UDP FROM ----------------------------------------------
 if rpeer ipv6; then
 	relay_bg u6 'udp://[::1]:0' "udp://127.0.0.1:$tagport"
-	out=$(timeout 20 python3 "$RPEER" udp-clients "[::1]:$rport" 3 5)
+	out=$(timeout -k 2 20 python3 "$RPEER" udp-clients "[::1]:$rport" 3 5)
 	rc=$?
 	diag "$(echo "$out" | head -4)"
 	check "udp://[::1] FROM, IPv4 TO: 3 clients, own replies only" test "$rc" = 0

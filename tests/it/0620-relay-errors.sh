@@ -12,7 +12,7 @@ plan 25
 # starts serving is stopped: 124); prints its exit status, or "nocmd"
 # when sock has no relay command at all; its stderr in $T/rc.err
 relay_rc() {
-	timeout 2 "$SOCK" relay "$@" < /dev/null > /dev/null 2> "$T/rc.err"
+	timeout -k 2 2 "$SOCK" relay "$@" < /dev/null > /dev/null 2> "$T/rc.err"
 	local r=$?
 	grep -q "unknown command" "$T/rc.err" && r=nocmd
 	echo $r

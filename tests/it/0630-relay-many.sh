@@ -85,7 +85,7 @@ free_port tcp > "$T/srvport"
 rpid=$!
 PIDS+=($rpid)
 port=$(wait_port "$T/relay.err")
-timeout 90 python3 "$T/many.py" $N "$port" "$T/srvport" > "$T/many.out" 2> "$T/many.err"
+timeout -k 2 90 python3 "$T/many.py" $N "$port" "$T/srvport" > "$T/many.out" 2> "$T/many.err"
 rc=$?
 check "$N sessions open at once through the relay" grep -qx "open $N" "$T/many.out"
 check "every one of them carried its own token both ways" grep -qx "intact $N" "$T/many.out"
