@@ -13,6 +13,11 @@ if [ -z "$SOCK_DOCS_NS" ]; then
 	fi
 	exec timeout -k 5 600 unshare -rnm env SOCK_DOCS_NS=1 bash "$0"
 fi
+case "$(cd "$(dirname "$0")" && pwd)/ ${SOCK:-}" in
+/tmp/* | *" /tmp/"*)
+	echo "1..0 # SKIP the checkout or \$SOCK is under /tmp, which the samples replace"
+	exit 0 ;;
+esac
 mount -t tmpfs tmpfs /tmp || { echo "Bail out! cannot mount a tmpfs on /tmp"; exit 1; }
 . "$(dirname "$0")/lib.sh"
 need python3

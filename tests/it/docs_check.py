@@ -138,6 +138,19 @@ def samples(path):
         yield start, mode, opts, "\n".join(body), "\n".join(block)
 
 
+def group_alive(pgid):
+    """Whether a process of group pgid still runs (zombies do not)."""
+    for pid in os.listdir("/proc"):
+        try:
+            stat = open("/proc/%s/stat" % pid).read()
+        except (OSError, ValueError):
+            continue
+        fields = stat[stat.rfind(")") + 2:].split()
+        if fields[2] == str(pgid) and fields[0] != "Z":
+            return True
+    return False
+
+
 def run_bash(script, cwd, env):
     # a network namespace of its own: no TIME_WAIT of an earlier sample
     p = subprocess.Popen(["unshare", "-n", "bash", "-c",
@@ -157,9 +170,7 @@ def run_bash(script, cwd, env):
         except ProcessLookupError:
             break
         for _ in range(40):
-            try:
-                os.killpg(p.pid, 0)
-            except ProcessLookupError:
+            if not group_alive(p.pid):
                 break
             time.sleep(0.05)
     p.wait()
@@ -228,7 +239,9 @@ def check_samples(tap, path, env):
         want = normalise("\n".join(want))
         key = (mode, body, block)  # the guides share their samples
         if key not in RESULTS:
+            t0 = time.monotonic()
             RESULTS[key] = run_sample(mode, body, block, env)
+            what += " (%.1f s)" % (time.monotonic() - t0)
         got = normalise(RESULTS[key])
         if opts.get("unordered"):
             want, got = sorted(want), sorted(got)
@@ -323,6 +336,59 @@ def check_options(tap, sock, man):
                "missing: %s" % " ".join(missing))
 
 
+# ---- endpoints: every form the documents list is one sock accepts -----
+
+def endpoint_forms(readme, man, help_text):
+    forms = {}
+    for line in open(readme, encoding="utf-8"):
+        if line.startswith("| `"):
+            first = line.split("|")[1]
+            forms.setdefault("README.md", []).extend(
+                re.findall(r"`([^`]+)`", first))
+    section, after_tp = None, False
+    for line in open(man, encoding="utf-8"):
+        line = line.rstrip("\n")
+        if line.startswith(".SH "):
+            section = line[4:].strip()
+        elif line == ".TP":
+            after_tp = True
+            continue
+        elif after_tp and section == "ENDPOINTS" and line.startswith("."):
+            args = shlex.split(line.split(" ", 1)[1]) if " " in line else []
+            text = re.sub(r"\\f[BIRP]", "", "".join(args)).replace("\\-", "-")
+            forms.setdefault("sock.1", []).extend(
+                f.strip() for f in text.split(",") if f.strip())
+        after_tp = False
+    m = re.search(r"^endpoints:(.*(?:\n[ \t]+\S.*)*)", help_text, re.M)
+    if m:
+        forms["sock --help"] = [w for w in m.group(1).split()
+                                if w[0] in "tu/:-HUu" or ":" in w]
+    return forms
+
+
+def instance(form):
+    return (form.replace("HOST", "127.0.0.1").replace("PORT", "1")
+            .replace("@NAME", "@sock-doc-test-none")
+            .replace("./PATH", "./sock-doc-test/none")
+            .replace("PATH", "/sock-doc-test/none"))
+
+
+def check_endpoints(tap, sock, readme, man):
+    help_text = subprocess.run([sock, "--help"], capture_output=True,
+                               timeout=10).stdout.decode()
+    for doc, forms in endpoint_forms(readme, man, help_text).items():
+        bad = []
+        for f in forms:
+            # refused, not found or timed out is fine; 2 is "no endpoint"
+            r = subprocess.run(["timeout", "-k", "1", "3", sock, "connect",
+                                instance(f)], stdin=subprocess.DEVNULL,
+                               capture_output=True)
+            if r.returncode == 2:
+                bad.append("%s: %s" % (f, r.stderr.decode().strip()))
+        tap.ok(forms and not bad, "every endpoint form %s lists is accepted "
+               "(%d)" % (doc, len(forms)), "\n".join(bad))
+
+
 def main():
     sock, man, docs = sys.argv[1], sys.argv[2], sys.argv[3:]
     env = dict(os.environ, SOCK=sock, DOC_TTY=os.path.join(HERE,
@@ -331,6 +397,9 @@ def main():
     for d in docs:
         check_samples(tap, d, env)
     check_options(tap, sock, man)
+    readme = [d for d in docs if d.endswith("README.md")]
+    if readme:
+        check_endpoints(tap, sock, readme[0], man)
     print("1..%d" % tap.n)
     return 1 if tap.failed else 0
 
