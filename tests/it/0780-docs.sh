@@ -25,4 +25,5 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 ip link set lo up 2>/dev/null || { echo "Bail out! cannot bring lo up"; exit 1; }
 python3 "$HERE/docs_check.py" "$SOCK" "$ROOT/docs/sock.1" \
-	"$ROOT/docs/guide.md" "$ROOT/docs/guia.md" "$ROOT/README.md"
+	"$ROOT/docs/guide.md" "$ROOT/docs/guia.md" "$ROOT/README.md" \
+	"$ROOT/docs/list.md" "$ROOT/docs/relay.md"

@@ -389,13 +389,39 @@ def check_endpoints(tap, sock, readme, man):
                "(%d)" % (doc, len(forms)), "\n".join(bad))
 
 
+def check_list_examples(tap, sock, path):
+    """The sock list command lines a document shows run (exit 0)."""
+    name = os.path.basename(path)
+    bad, count, fenced = [], 0, False
+    for line in open(path, encoding="utf-8"):
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+            continue
+        line = re.sub(r"\\-", "-", line.strip()).replace("\\(aq", "'")
+        if not re.match(r"sock list( |$)", line) or "[" in line:
+            continue
+        count += 1
+        r = subprocess.run([sock] + shlex.split(line)[1:],
+                           stdin=subprocess.DEVNULL, capture_output=True,
+                           timeout=20)
+        if r.returncode != 0:
+            bad.append("%s: exit %d: %s" % (line, r.returncode,
+                                             r.stderr.decode().strip()))
+    if count:
+        tap.ok(not bad, "the %d sock list examples of %s run" % (count, name),
+               "\n".join(bad))
+
+
 def main():
     sock, man, docs = sys.argv[1], sys.argv[2], sys.argv[3:]
     env = dict(os.environ, SOCK=sock, DOC_TTY=os.path.join(HERE,
                "doc_tty.py"), LC_ALL="C", HOME=os.environ.get("HOME", "/"))
     tap = Tap()
     for d in docs:
-        check_samples(tap, d, env)
+        if "doc-test" in open(d, encoding="utf-8").read():
+            check_samples(tap, d, env)
+        check_list_examples(tap, sock, d)
+    check_list_examples(tap, sock, man)
     check_options(tap, sock, man)
     readme = [d for d in docs if d.endswith("README.md")]
     if readme:
