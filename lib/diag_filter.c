@@ -514,6 +514,11 @@ uint32_t sock__diag_filter_states(const struct sock_diag_filter *f)
 	return mask;
 }
 
+uint32_t sock_diag_filter_states(const struct sock_diag_filter *f)
+{
+	return sock__diag_filter_states(f);
+}
+
 /*
  * Bytecode.  Each piece of code accepts by running off its end and
  * rejects by jumping 4 bytes past it; pieces are joined as ss does, with

@@ -2,6 +2,7 @@
  * tool/list.c - sock list: netstat's flags and tables over a sock_diag
  * snapshot, plus --json, filters and the --dump / SOCK_DIAG_FILE hooks.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -137,13 +138,82 @@ bad:
 	return -2;
 }
 
-static int parse_filter(int argc, char **argv, struct list_opts *o)
+/* The filter's words cut into the grammar's tokens. */
+struct tokens {
+	char **v;
+	int n, cap;
+};
+
+static int token_add(struct tokens *t, const char *s, size_t len)
+{
+	if (t->n == t->cap) {
+		int cap = t->cap ? t->cap * 2 : 16;
+		void *p = cap > t->cap
+			      ? realloc(t->v, (size_t)cap * sizeof(*t->v))
+			      : NULL;
+
+		if (!p)
+			return -ENOMEM;
+		t->v = p;
+		t->cap = cap;
+	}
+	t->v[t->n] = strndup(s, len);
+	return t->v[t->n] ? (t->n++, 0) : -ENOMEM;
+}
+
+static void tokens_free(struct tokens *t)
+{
+	for (int i = 0; i < t->n; i++)
+		free(t->v[i]);
+	free(t->v);
+}
+
+/* ss users quote their filter as one word ('( sport = :22 or dport =
+ * :22 )', 'sport=:5000'): cut every word at blanks, around each
+ * parenthesis and '!', and around runs of '=', '&' and '|', none of
+ * which a port, address or state name contains. */
+static int split_word(struct tokens *t, const char *w)
+{
+	const char *op = "()!=&|";
+	size_t len;
+	int ret = 0;
+
+	while (!ret && *w) {
+		if (isspace((unsigned char)*w)) {
+			w++;
+			continue;
+		}
+		if (strchr("()!", *w))
+			len = 1;
+		else if (strchr(op, *w))
+			for (len = 1; w[len] == *w; len++)
+				;
+		else
+			for (len = 1; w[len] && !strchr(op, w[len]) &&
+				      !isspace((unsigned char)w[len]);
+			     len++)
+				;
+		ret = token_add(t, w, len);
+		w += len;
+	}
+	return ret;
+}
+
+/* A filter that names a state picks the states itself, as in ss:
+ * `sock list state listening` shows listeners without -l. */
+static int names_state(const struct tokens *t)
+{
+	for (int i = 0; i < t->n; i++)
+		if (!strcmp(t->v[i], "state"))
+			return 1;
+	return 0;
+}
+
+static int parse_tokens(struct tokens *t, struct list_opts *o)
 {
 	int bad = 0, ret;
 
-	if (argc <= 0)
-		return 0;
-	ret = sock_diag_filter_parse(argc, argv, &o->filter, &bad);
+	ret = sock_diag_filter_parse(t->n, t->v, &o->filter, &bad);
 	if (ret == -ENOMEM) {
 		tool_errorf("list: out of memory");
 		return EXIT_RUNTIME;
@@ -153,15 +223,51 @@ static int parse_filter(int argc, char **argv, struct list_opts *o)
 					"filter nested too deeply (more than "
 					"%d levels of not and parentheses)",
 					SOCK_DIAG_FILTER_DEPTH);
-	if (ret && bad < argc)
+	if (ret && bad < t->n)
 		return tool_usage_error("list", "bad filter word '%s'",
-					argv[bad]);
+					t->v[bad]);
 	if (ret)
 		return tool_usage_error("list",
 					"filter ends too early after "
 					"'%s'",
-					argv[argc - 1]);
+					t->n ? t->v[t->n - 1] : "");
 	return 0;
+}
+
+/* -l with a filter whose states are none of a server's: say why the
+ * listing is empty instead of printing an empty table. */
+static void explain_empty(const struct list_opts *o)
+{
+	uint32_t servers = 1u << SOCK_DIAG_LISTEN | 1u << SOCK_DIAG_CLOSE;
+
+	if (o->role == SOCK_DIAG_SERVERS &&
+	    !(sock_diag_filter_states(o->filter) & servers))
+		tool_errorf("list: -l shows only listening and unconnected "
+			    "sockets, and the filter's states are none of "
+			    "them (use -a, or leave out -l)");
+}
+
+static int parse_filter(int argc, char **argv, struct list_opts *o)
+{
+	struct tokens t = { 0 };
+	int ret = 0;
+
+	for (int i = 0; !ret && i < argc; i++)
+		ret = split_word(&t, argv[i]);
+	if (ret) {
+		tokens_free(&t);
+		tool_errorf("list: out of memory");
+		return EXIT_RUNTIME;
+	}
+	if (t.n) {
+		ret = parse_tokens(&t, o);
+		if (!ret && o->role == SOCK_DIAG_CLIENTS && names_state(&t))
+			o->role = 0;
+		if (!ret && names_state(&t))
+			explain_empty(o);
+	}
+	tokens_free(&t);
+	return ret;
 }
 
 /* The whole command line into o; 0, -1 after --help, or an exit code. */

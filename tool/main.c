@@ -46,7 +46,7 @@ static void usage(FILE *f)
 		   "version)\n\n"
 		   "endpoints: tcp://HOST:PORT udp://HOST:PORT unix:PATH "
 		   "unix:@NAME\n"
-		   "           unix-dgram:PATH unix-seqpacket:PATH - HOST:PORT "
+		   "           unix-dgram:PATH unix-seqpacket:PATH HOST:PORT "
 		   ":PORT /PATH\n"
 		   "see sock(1) for the full grammar and examples.\n");
 }

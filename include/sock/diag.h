@@ -205,6 +205,10 @@ int sock_diag_filter_parse(int argc, char *const *argv,
 /* Free a filter.  NULL is ignored. */
 void sock_diag_filter_free(struct sock_diag_filter *f);
 
+/* The states (bits 1 << SOCK_DIAG_*) a socket passing f can be in:
+ * all of them when f is NULL or says nothing about states. */
+uint32_t sock_diag_filter_states(const struct sock_diag_filter *f);
+
 /* Whether socket e passes filter f (NULL passes everything). */
 int sock_diag_filter_match(const struct sock_diag_filter *f,
 			   const struct sock_diag_entry *e);

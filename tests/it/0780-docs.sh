@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The documentation against the build (tests/it/docs_check.py): the
+# samples marked in the guides and the README are run again and must
+# print what the documents show (ports the kernel chose, pids, inodes and
+# times aside), and the options of sock(1) and of every --help must be
+# the same.  The samples use the documents' fixed ports and /tmp paths,
+# so they run in private network and mount namespaces, with /tmp a
+# tmpfs of their own (skipped where unshare -rnm is not permitted).
+if [ -z "$SOCK_DOCS_NS" ]; then
+	if ! unshare -rnm true 2>/dev/null; then
+		echo "1..0 # SKIP unshare -rnm not permitted"
+		exit 0
+	fi
+	exec timeout -k 5 600 unshare -rnm env SOCK_DOCS_NS=1 bash "$0"
+fi
+case "$(cd "$(dirname "$0")" && pwd)/ ${SOCK:-}" in
+/tmp/* | *" /tmp/"*)
+	echo "1..0 # SKIP the checkout or \$SOCK is under /tmp, which the samples replace"
+	exit 0 ;;
+esac
+mount -t tmpfs tmpfs /tmp || { echo "Bail out! cannot mount a tmpfs on /tmp"; exit 1; }
+. "$(dirname "$0")/lib.sh"
+need python3
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+ip link set lo up 2>/dev/null || { echo "Bail out! cannot bring lo up"; exit 1; }
+python3 "$HERE/docs_check.py" "$SOCK" "$ROOT/docs/sock.1" \
+	"$ROOT/docs/guide.md" "$ROOT/docs/guia.md" "$ROOT/README.md" \
+	"$ROOT/docs/list.md" "$ROOT/docs/relay.md"
