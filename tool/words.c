@@ -210,6 +210,10 @@ int tool_socat_hint(const char *text, char *buf, size_t len)
 	if (!t)
 		return -1;
 	rest = colon + 1;
+	/* "tcp://..." and "tcp:/..." are sock's own spelling, mistyped or
+	 * not: socat's Internet addresses never start with a slash. */
+	if (*rest == '/' && (strncmp(t->pre, "unix", 4) || rest[1] == '/'))
+		return -1;
 	opts = strchr(rest, ',');
 	if (!opts)
 		opts = rest + strlen(rest);

@@ -3,7 +3,7 @@
 # error, then one line with sock's spelling; exit 2.  The man page's
 # example is the one printed.
 . "$(dirname "$0")/lib.sh"
-plan 9
+plan 11
 
 # hint CMD ENDPOINT WANT: exit 2 and the last line of stderr is the hint
 hint() {
@@ -21,6 +21,15 @@ check "UDP-LISTEN:5353" hint listen UDP-LISTEN:5353 "sock listen udp://:5353"
 check "udp:host:53" hint connect udp:host:53 "sock connect udp://host:53"
 check "UNIX-CONNECT:/run/x.sock" hint connect UNIX-CONNECT:/run/x.sock "sock connect unix:/run/x.sock"
 check "STDIO" hint connect STDIO "sock connect HOST:PORT (stdin/stdout is always the other side: there is no word for it)"
+
+# 10-11: sock's own spelling, mistyped, gets no socat hint
+nohint() {
+	timeout -k 2 5 "$SOCK" connect "$1" < /dev/null 2> "$T/h.err"
+	test "$?|$(grep -c 'sock writes this as' "$T/h.err")" = "2|0" ||
+		{ diag "$(cat "$T/h.err")"; return 1; }
+}
+check "tcp://localhost:70000: no socat hint" nohint tcp://localhost:70000
+check "tcp:/127.0.0.1:80: no socat hint" nohint tcp:/127.0.0.1:80
 
 # 9: sock.1 shows the same translation
 man=$(cd "$(dirname "$0")/../.." && pwd)/docs/sock.1

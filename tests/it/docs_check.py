@@ -274,7 +274,8 @@ def check_samples(tap, path, env):
 SECTIONS = {"GLOBAL OPTIONS": None, "CONNECT": "connect", "LISTEN": "listen",
             "RELAY": "relay", "LIST": "list"}
 VALUES = {"SECONDS": "1", "SECS": "1", "N": "1", "MODE": "auto",
-          "FILE": "/dev/null", "COMMAND": "true", "'PROGRAM": "true"}
+          "FILE": "/dev/null", "COMMAND": "true", "'PROGRAM": "true",
+          "PORT": "0"}
 
 
 def man_options(path):
@@ -326,7 +327,9 @@ def check_options(tap, sock, man):
         for opt, meta in opts.get(cmd, []):
             argv = [sock] + ([cmd] if cmd else []) + [opt]
             if meta:
-                argv.append(VALUES[meta])
+                # sock -h COMMAND: a command's help, so name a real one
+                help_of = cmd is None and opt in ("-h", "--help")
+                argv.append("connect" if help_of else VALUES[meta])
             if opt not in ("-h", "--help", "--version"):
                 argv.append("--help")
             r = subprocess.run(argv, stdin=subprocess.DEVNULL,
