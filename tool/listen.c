@@ -208,10 +208,12 @@ static void on_child(int sig)
  * still interrupts the wait instead of staying a zombie. */
 static sigset_t wait_mask;
 
-static void install_signals(const struct sock_addr *a)
+/* Handlers for the stop signals and SIGCHLD; then the mask becomes
+ * orig with SIGCHLD blocked. */
+static void install_signals(const struct sock_addr *a, const sigset_t *orig)
 {
 	struct sigaction sa = { 0 };
-	sigset_t chld;
+	sigset_t mask;
 
 	server_claim_file(a);
 	sa.sa_handler = on_terminate;
@@ -220,10 +222,30 @@ static void install_signals(const struct sock_addr *a)
 	sigaction(SIGHUP, &sa, NULL);
 	sa.sa_handler = on_child;
 	sigaction(SIGCHLD, &sa, NULL);
-	sigemptyset(&chld);
-	sigaddset(&chld, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &chld, &wait_mask);
+	wait_mask = mask = *orig;
+	sigaddset(&mask, SIGCHLD);
 	sigdelset(&wait_mask, SIGCHLD);
+	sigprocmask(SIG_SETMASK, &mask, NULL);
+}
+
+/* Bind, then take over the stop signals: held back in between, so that
+ * a TERM arriving just after bind() still removes the socket file. */
+static int listen_guarded(struct listen_args *a, struct sock_conn *c)
+{
+	sigset_t stop, old;
+	int ret;
+
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGHUP);
+	sigprocmask(SIG_BLOCK, &stop, &old);
+	ret = sock_listen(&a->addr, &a->opts, c);
+	if (!ret)
+		install_signals(&a->addr, &old);
+	else
+		sigprocmask(SIG_SETMASK, &old, NULL);
+	return ret;
 }
 
 /* ---- serving ------------------------------------------------------- */
@@ -372,12 +394,11 @@ int cmd_listen(int argc, char **argv, struct sock_global *g)
 	ret = tool_check_family("listen", g, &a.addr, a.endpoint);
 	if (ret)
 		goto out;
-	ret = sock_listen(&a.addr, &a.opts, &c);
+	ret = listen_guarded(&a, &c);
 	if (ret) {
 		ret = server_fail_listen(&a.addr, a.endpoint, ret);
 		goto out;
 	}
-	install_signals(&a.addr);
 	a.lfd = c.fd;
 	server_say_listening(g, a.addr.kind, &c);
 	if (sock_addr_is_dgram(a.addr.kind))
