@@ -12,7 +12,7 @@ printf 'from-peer\n' > "$T/p.in"
 
 # 1-2: listen <- python3: messages from stdin reads keep their sizes;
 # EOF both ways
-listen_bg s1 "unix-seqpacket:$T/a.sock" < <(peer feed 1 700 4000 20000)
+listen_bg s1 "unix-seqpacket:$T/a.sock" < <(peer feed --after "$T/s1.err" "connection from" 1 700 4000 20000)
 out=$(timeout -k 2 10 python3 "$PEER" connect "$T/a.sock" --type seqpacket \
 	--send 'y*5' --send 'y*1' --send 'y*3000' --shut-wr --print sizes)
 wait_exit $lpid 5

@@ -89,14 +89,15 @@ check "without --stats or -v: a session and SIGTERM print nothing" \
 # ---- 14-17: --max-sessions 1: the next stream client waits ----------
 rpeer_bg m1.srv serve 127.0.0.1:0 --mode echo
 relay_bg m1 -m 1 tcp://127.0.0.1:0 "tcp://127.0.0.1:$at"
-# A holds its session 2 s (after its echo came back), then half-closes
-bg python3 "$RPEER" talk "127.0.0.1:$rport" --send a --read-until a --hold 2 \
+# A holds its session 4 s (after its echo came back), then half-closes:
+# B's 1 s of quiet must fall inside that hold even when B starts late
+bg python3 "$RPEER" talk "127.0.0.1:$rport" --send a --read-until a --hold 4 \
 	--shut-wr --print-data > "$T/m1a.c"
 apid=$!
 wait_for grep -q ready "$T/m1a.c"
 # B comes while A's session is open: nothing for 1 s, then its echo
 b=$(rpeer --timeout 10 talk "127.0.0.1:$rport" --send b --quiet 1 --shut-wr --print-data | sed 1d | tr '\n' ' ')
-wait_exit $apid 5
+wait_exit $apid 8
 a=$(sed 1d "$T/m1a.c" | tr '\n' ' ')
 diag "A: $a B: $b"
 check "-m 1: a second client waits while the first session is open (not refused)" \

@@ -4,8 +4,10 @@
   peer.py listen ADDR [options]    a server; prints its port (inet) or its
                                    ADDR (unix) on a line once it is ready
   peer.py connect ADDR [options]   a client
-  peer.py feed N... [--then TEXT]  writes N bytes of "x" per write to stdout,
-                                   0.1 s apart (separate reads for a reader)
+  peer.py feed N... [--then TEXT] [--after FILE TEXT]
+                                   writes N bytes of "x" per write to stdout,
+                                   0.1 s apart (separate reads for a reader),
+                                   once TEXT is in FILE (with --after)
   peer.py free-port tcp|udp|tcp6 [--v6only]
                                    a port the kernel just gave out
 
@@ -178,6 +180,18 @@ def connect(o):
 
 
 def feed(o):
+    # --after FILE TEXT: the reader reads only once TEXT is in FILE (a
+    # listener, once its client came); writes before that would pile up
+    # in the pipe and be read as one
+    if o.after:
+        end = time.monotonic() + 10
+        while time.monotonic() < end:
+            try:
+                if o.after[1] in open(o.after[0]).read():
+                    break
+            except OSError:
+                pass
+            time.sleep(0.02)
     # separate writes into the pipe, apart in time: separate reads
     for n in o.sizes:
         os.write(1, b"x" * n)
@@ -231,6 +245,7 @@ def main():
     p = sub.add_parser("feed")
     p.add_argument("sizes", type=int, nargs="+")
     p.add_argument("--then")
+    p.add_argument("--after", nargs=2, metavar=("FILE", "TEXT"))
     p.set_defaults(fn=feed)
     p = sub.add_parser("free-port")
     p.add_argument("kind", choices=("tcp", "udp", "tcp6"))
