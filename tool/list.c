@@ -277,7 +277,6 @@ static int parse_args(int argc, char **argv, struct sock_global *g,
 	int all = 0, listening = 0, i;
 
 	o->family = g->family;
-	o->numeric = g->numeric;
 	i = parse_flags(argc, argv, o, &all, &listening);
 	if (i < 0)
 		return i == -1 ? -1 : EXIT_USAGE;
