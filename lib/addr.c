@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
@@ -314,6 +315,32 @@ static int parse_bracket_host(struct parser *p, size_t open, size_t *end)
 	return 0;
 }
 
+/* The value of the decimal digits at s, capped above 65535 so that a
+ * long run of digits cannot overflow; *len is how many there are. */
+static unsigned long port_number(const char *s, size_t *len)
+{
+	unsigned long val = 0;
+	size_t i;
+
+	for (i = 0; is_digit(s[i]); i++)
+		if (val <= 65535)
+			val = val * 10 + (unsigned long)(s[i] - '0');
+	*len = i;
+	return val;
+}
+
+int sock_addr_port(const char *service, const char *proto)
+{
+	struct servent *se;
+	size_t n;
+	unsigned long val = port_number(service, &n);
+
+	if (n && !service[n])
+		return val <= 65535 ? (int)val : -EINVAL;
+	se = *service ? getservbyname(service, proto) : NULL;
+	return se ? ntohs((uint16_t)se->s_port) : -EINVAL;
+}
+
 /* PORT: decimal 0..65535 (at most five digits) or a service name. */
 static int parse_port(struct parser *p, size_t start, size_t *end)
 {
@@ -323,16 +350,13 @@ static int parse_port(struct parser *p, size_t start, size_t *end)
 	if (s[start] == '\0')
 		return fail(p, start, "missing port");
 	if (is_digit(s[start])) {
-		unsigned long val = 0;
+		size_t n;
 
-		/* Capped so that a long run of digits cannot overflow. */
-		for (i = start; is_digit(s[i]); i++)
-			if (val <= 65535)
-				val = val * 10 + (unsigned long)(s[i] - '0');
-		if (val > 65535)
+		if (port_number(s + start, &n) > 65535)
 			return fail(p, start, "port above 65535");
-		if (i - start > PORT_DIGITS_MAX)
+		if (n > PORT_DIGITS_MAX)
 			return fail(p, start, "port longer than 5 digits");
+		i = start + n;
 	} else if (is_alpha(s[start])) {
 		i = span(s, start, is_service_char);
 		if (i - start > SERVICE_LEN_MAX)

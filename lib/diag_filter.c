@@ -17,12 +17,13 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
-#include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include <linux/inet_diag.h>
+
+#include <sock/addr.h>
 
 #include "diag_internal.h"
 
@@ -61,22 +62,14 @@ struct parser {
 	(S(FIN_WAIT1) | S(FIN_WAIT2) | S(TIME_WAIT) | S(CLOSE_WAIT) |          \
 	 S(LAST_ACK) | S(CLOSING))
 
+/* Words for sets of states, looked up before the state names. */
 static const struct {
 	const char *name; /* lower case, without '-' and '_' */
 	uint32_t mask;
 } state_words[] = {
-	{ "established", S(ESTABLISHED) },
-	{ "synsent", S(SYN_SENT) },
 	{ "synrecv", S(SYN_RECV) | S(NEW_SYN_RECV) },
-	{ "finwait1", S(FIN_WAIT1) },
-	{ "finwait2", S(FIN_WAIT2) },
-	{ "timewait", S(TIME_WAIT) },
-	{ "close", S(CLOSE) },
 	{ "closed", S(CLOSE) },
 	{ "unconnected", S(CLOSE) },
-	{ "closewait", S(CLOSE_WAIT) },
-	{ "lastack", S(LAST_ACK) },
-	{ "listen", S(LISTEN) },
 	{ "listening", S(LISTEN) },
 	{ "closingstate", S(CLOSING) },
 	{ "closing", CLOSING_GROUP },
@@ -88,21 +81,36 @@ static const struct {
 	{ "all", SOCK_DIAG_STATES_ALL },
 };
 
-static int state_mask(const char *word, uint32_t *mask)
+/* word in lower case without '-' and '_' into norm (cut to size). */
+static void normalize(const char *word, char *norm, size_t size)
 {
-	char norm[32];
 	size_t n = 0;
 
-	for (; *word && n < sizeof(norm) - 1; word++)
+	for (; *word && n < size - 1; word++)
 		if (*word != '-' && *word != '_')
 			norm[n++] = (char)tolower((unsigned char)*word);
 	norm[n] = '\0';
+}
+
+static int state_mask(const char *word, uint32_t *mask)
+{
+	char norm[32], name[32];
+
+	normalize(word, norm, sizeof(norm));
 	for (size_t i = 0; i < sizeof(state_words) / sizeof(state_words[0]);
 	     i++)
 		if (!strcmp(norm, state_words[i].name)) {
 			*mask = state_words[i].mask;
 			return 0;
 		}
+	/* one state by its name, up to listen (closing is a set above) */
+	for (int st = SOCK_DIAG_ESTABLISHED; st <= SOCK_DIAG_LISTEN; st++) {
+		normalize(sock_diag_state_name(st), name, sizeof(name));
+		if (!strcmp(norm, name)) {
+			*mask = 1u << st;
+			return 0;
+		}
+	}
 	return -EINVAL;
 }
 
@@ -158,25 +166,14 @@ static int fail(struct parser *p)
 	return -EINVAL;
 }
 
+/* ss's ":PORT" or "PORT", a number or a service name. */
 static int parse_port(const char *w, int *port)
 {
-	char *end;
-	long v;
-	struct servent *se;
+	int ret = sock_addr_port(*w == ':' ? w + 1 : w, NULL);
 
-	if (*w == ':')
-		w++;
-	if (!*w)
-		return -EINVAL;
-	v = strtol(w, &end, 10);
-	if (!*end && v >= 0 && v <= 65535 && isdigit((unsigned char)*w)) {
-		*port = (int)v;
-		return 0;
-	}
-	se = getservbyname(w, NULL);
-	if (!se)
-		return -EINVAL;
-	*port = ntohs((uint16_t)se->s_port);
+	if (ret < 0)
+		return ret;
+	*port = ret;
 	return 0;
 }
 

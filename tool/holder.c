@@ -3,7 +3,6 @@
  * address in use, through the same sock_diag snapshot as sock list.
  */
 #include <arpa/inet.h>
-#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,19 +10,6 @@
 #include <sock/diag.h>
 
 #include "cmd.h"
-
-/* The port number of a service as written ("8080" or "http"). */
-static int port_of(const char *service, const char *proto)
-{
-	struct servent *se;
-	char *end;
-	long n = strtol(service, &end, 10);
-
-	if (service[0] && !*end)
-		return (int)n;
-	se = getservbyname(service, proto);
-	return se ? ntohs((uint16_t)se->s_port) : -1;
-}
 
 static void append_owners(const struct sock_diag *d,
 			  const struct sock_diag_entry *e, char *buf,
@@ -91,7 +77,7 @@ static int query(enum sock_kind kind, struct sock_diag_filter *f,
 int tool_port_holders(enum sock_kind kind, const char *host,
 		      const char *service, char *buf, size_t len)
 {
-	int port = port_of(service, kind == SOCK_KIND_TCP ? "tcp" : "udp");
+	int port = sock_addr_port(service, sock_addr_kind_name(kind));
 	char num[12], *argv[] = { "sport", num, NULL };
 	struct sock_diag_filter *f = NULL;
 	struct sock_diag *d = NULL;

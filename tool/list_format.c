@@ -18,34 +18,13 @@
 
 #define ADDR_WIDTH 23 /* netstat's minimum */
 
-static const char *const tcp_states[SOCK_DIAG_STATE_MAX] = {
-	"UNKNOWN",   "ESTABLISHED", "SYN_SENT",	    "SYN_RECV",	  "FIN_WAIT1",
-	"FIN_WAIT2", "TIME_WAIT",   "CLOSE",	    "CLOSE_WAIT", "LAST_ACK",
-	"LISTEN",    "CLOSING",	    "NEW_SYN_RECV",
-};
-
-static const char *proto_name(const struct sock_diag_entry *e)
-{
-	int v6 = e->family == AF_INET6;
-
-	switch (e->protocol) {
-	case IPPROTO_TCP:
-		return v6 ? "tcp6" : "tcp";
-	case IPPROTO_UDP:
-		return v6 ? "udp6" : "udp";
-	}
-	return v6 ? "raw6" : "raw";
-}
-
 /* UDP and raw sockets have no state of their own: netstat prints
  * nothing for an unconnected one and ESTABLISHED for a connected one. */
 static const char *state_text(const struct sock_diag_entry *e)
 {
 	if (e->protocol != IPPROTO_TCP)
 		return e->state == SOCK_DIAG_ESTABLISHED ? "ESTABLISHED" : "";
-	if (e->state >= SOCK_DIAG_STATE_MAX)
-		return "UNKNOWN";
-	return tcp_states[e->state];
+	return sock_diag_state_netstat(e->state);
 }
 
 /* Decimal digits of v at p (no NUL); returns how many. */
@@ -310,7 +289,7 @@ static void inet_row(const struct row_ctx *c, const struct sock_diag_entry *e)
 
 	list_format_endpoint(local, sizeof(local), e, 1, c->n);
 	list_format_endpoint(remote, sizeof(remote), e, 0, c->n);
-	ob_left(b, proto_name(e), 5);
+	ob_left(b, sock_diag_proto_name(e->family, e->protocol), 5);
 	ob_put(b, " ", 1);
 	ob_uint(b, e->rqueue, 6);
 	ob_put(b, " ", 1);
