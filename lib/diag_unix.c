@@ -31,13 +31,13 @@ size_t sock__diag_unix_request(const struct sock_diag *d, void *buf,
 	return h->nlmsg_len;
 }
 
-struct unix_attrs {
+struct diag_unix_attrs {
 	const struct nlattr *tb[UNIX_DIAG_MAX + 1];
 };
 
 static int attr(const struct nlattr *a, void *arg)
 {
-	struct unix_attrs *u = arg;
+	struct diag_unix_attrs *u = arg;
 	uint16_t type = mnl_attr_get_type(a);
 
 	if (type <= UNIX_DIAG_MAX)
@@ -67,7 +67,7 @@ int sock__diag_unix_parse(struct diag_req *r, const struct nlmsghdr *h)
 {
 	const struct unix_diag_msg *m = mnl_nlmsg_get_payload(h);
 	struct sock_diag_entry e = { 0 };
-	struct unix_attrs u = { { 0 } };
+	struct diag_unix_attrs u = { { 0 } };
 	const struct nlattr *name;
 	int ret;
 

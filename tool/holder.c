@@ -27,12 +27,12 @@ static void append_owners(const struct sock_diag *d,
 
 /* The address a listener asked for: family 0 for a wildcard or a name
  * (then every socket on the port may be in the way). */
-struct want {
+struct holder_want {
 	int family;
 	uint8_t addr[16];
 };
 
-static void want_of(const char *host, struct want *w)
+static void want_of(const char *host, struct holder_want *w)
 {
 	memset(w, 0, sizeof(*w));
 	if (inet_pton(AF_INET, host, w->addr) == 1)
@@ -50,7 +50,8 @@ static int is_wildcard(const struct sock_diag_entry *e)
 
 /* Could this socket be what refused our bind?  The same address, or a
  * wildcard on either side. */
-static int in_the_way(const struct sock_diag_entry *e, const struct want *w)
+static int in_the_way(const struct sock_diag_entry *e,
+		      const struct holder_want *w)
 {
 	if (!w->family || is_wildcard(e))
 		return 1;
@@ -82,7 +83,7 @@ int tool_port_holders(enum sock_kind kind, const char *host,
 	struct sock_diag_filter *f = NULL;
 	struct sock_diag *d = NULL;
 	size_t off = 0;
-	struct want w;
+	struct holder_want w;
 	int bad;
 
 	if (port <= 0 || (kind != SOCK_KIND_TCP && kind != SOCK_KIND_UDP))
