@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
@@ -37,13 +38,13 @@ _Static_assert(ZONE_LEN_MAX == 15, "reason text says 15");
 _Static_assert(SOCK_ADDR_STR_MAX >= 1 + 4 * PATH_LEN_MAX + 1,
 	       "SOCK_ADDR_STR_MAX too small for an escaped abstract name");
 
-struct scheme {
+struct addr_scheme {
 	const char *prefix; /* lower case, separator included */
 	enum sock_kind kind;
 	int family; /* forced by the scheme; AF_UNIX for the unix kinds */
 };
 
-static const struct scheme schemes[] = {
+static const struct addr_scheme schemes[] = {
 	{ "tcp://", SOCK_KIND_TCP, AF_UNSPEC },
 	{ "tcp4://", SOCK_KIND_TCP, AF_INET },
 	{ "tcp6://", SOCK_KIND_TCP, AF_INET6 },
@@ -57,14 +58,14 @@ static const struct scheme schemes[] = {
 
 #define N_SCHEMES (sizeof(schemes) / sizeof(schemes[0]))
 
-struct parser {
+struct addr_parser {
 	const char *s;
 	struct sock_addr a;
 	size_t pos;
 	const char *reason;
 };
 
-static int fail(struct parser *p, size_t pos, const char *reason)
+static int fail(struct addr_parser *p, size_t pos, const char *reason)
 {
 	p->pos = pos;
 	p->reason = reason;
@@ -126,7 +127,7 @@ static size_t span(const char *s, size_t i, int (*ok)(char))
 	return i;
 }
 
-static const struct scheme *find_scheme(const char *s)
+static const struct addr_scheme *find_scheme(const char *s)
 {
 	for (size_t i = 0; i < N_SCHEMES; i++) {
 		const char *pre = schemes[i].prefix;
@@ -221,7 +222,7 @@ static int looks_numeric(const char *s, size_t len)
 }
 
 /* Validate an unbracketed host s[start..end) and store it. */
-static int store_host(struct parser *p, size_t start, size_t end, int *fam)
+static int store_host(struct addr_parser *p, size_t start, size_t end, int *fam)
 {
 	const char *h = p->s + start;
 	size_t len = end - start;
@@ -244,7 +245,7 @@ static int store_host(struct parser *p, size_t start, size_t end, int *fam)
 
 /* Parse "HOST" up to the ':' before the port; *end is the ':' or the
  * byte that stopped the scan. */
-static int parse_plain_host(struct parser *p, size_t start, size_t *end,
+static int parse_plain_host(struct addr_parser *p, size_t start, size_t *end,
 			    int *fam)
 {
 	const char *s = p->s;
@@ -262,7 +263,7 @@ static int parse_plain_host(struct parser *p, size_t start, size_t *end,
 }
 
 /* The zone of "[fe80::1%eth0]", from s[start] up to the ']'. */
-static int parse_zone(struct parser *p, size_t start, size_t *end)
+static int parse_zone(struct addr_parser *p, size_t start, size_t *end)
 {
 	const char *s = p->s;
 	size_t i = span(s, start, is_zone_char);
@@ -281,7 +282,7 @@ static int parse_zone(struct parser *p, size_t start, size_t *end)
 }
 
 /* Parse "[IPv6]" or "[IPv6%zone]" at s[open]; *end is past the ']'. */
-static int parse_bracket_host(struct parser *p, size_t open, size_t *end)
+static int parse_bracket_host(struct addr_parser *p, size_t open, size_t *end)
 {
 	const char *s = p->s;
 	size_t first = open + 1;
@@ -314,8 +315,34 @@ static int parse_bracket_host(struct parser *p, size_t open, size_t *end)
 	return 0;
 }
 
+/* The value of the decimal digits at s, capped above 65535 so that a
+ * long run of digits cannot overflow; *len is how many there are. */
+static unsigned long port_number(const char *s, size_t *len)
+{
+	unsigned long val = 0;
+	size_t i;
+
+	for (i = 0; is_digit(s[i]); i++)
+		if (val <= 65535)
+			val = val * 10 + (unsigned long)(s[i] - '0');
+	*len = i;
+	return val;
+}
+
+int sock_addr_port(const char *service, const char *proto)
+{
+	struct servent *se;
+	size_t n;
+	unsigned long val = port_number(service, &n);
+
+	if (n && !service[n])
+		return val <= 65535 ? (int)val : -EINVAL;
+	se = *service ? getservbyname(service, proto) : NULL;
+	return se ? ntohs((uint16_t)se->s_port) : -EINVAL;
+}
+
 /* PORT: decimal 0..65535 (at most five digits) or a service name. */
-static int parse_port(struct parser *p, size_t start, size_t *end)
+static int parse_port(struct addr_parser *p, size_t start, size_t *end)
 {
 	const char *s = p->s;
 	size_t i;
@@ -323,16 +350,13 @@ static int parse_port(struct parser *p, size_t start, size_t *end)
 	if (s[start] == '\0')
 		return fail(p, start, "missing port");
 	if (is_digit(s[start])) {
-		unsigned long val = 0;
+		size_t n;
 
-		/* Capped so that a long run of digits cannot overflow. */
-		for (i = start; is_digit(s[i]); i++)
-			if (val <= 65535)
-				val = val * 10 + (unsigned long)(s[i] - '0');
-		if (val > 65535)
+		if (port_number(s + start, &n) > 65535)
 			return fail(p, start, "port above 65535");
-		if (i - start > PORT_DIGITS_MAX)
+		if (n > PORT_DIGITS_MAX)
 			return fail(p, start, "port longer than 5 digits");
+		i = start + n;
 	} else if (is_alpha(s[start])) {
 		i = span(s, start, is_service_char);
 		if (i - start > SERVICE_LEN_MAX)
@@ -347,7 +371,7 @@ static int parse_port(struct parser *p, size_t start, size_t *end)
 	return 0;
 }
 
-static int parse_inet(struct parser *p, size_t start, enum sock_kind kind,
+static int parse_inet(struct addr_parser *p, size_t start, enum sock_kind kind,
 		      int family)
 {
 	const char *s = p->s;
@@ -383,7 +407,7 @@ static int parse_inet(struct parser *p, size_t start, enum sock_kind kind,
 
 /* PATH or @NAME at s[start].  The struct starts zeroed, which supplies
  * the NUL after a path and the NUL before an abstract name. */
-static int parse_path(struct parser *p, size_t start, enum sock_kind kind)
+static int parse_path(struct addr_parser *p, size_t start, enum sock_kind kind)
 {
 	const char *s = p->s + start;
 	size_t abstract = s[0] == '@';
@@ -409,7 +433,7 @@ static int parse_path(struct parser *p, size_t start, enum sock_kind kind)
  * not hosts named "tcp" or "foo": refuse them before the shorthand sees
  * them.
  */
-static int check_not_a_scheme(struct parser *p)
+static int check_not_a_scheme(struct addr_parser *p)
 {
 	const char *s = p->s;
 	size_t t;
@@ -432,10 +456,10 @@ static int starts_with(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
-static int parse_any(struct parser *p)
+static int parse_any(struct addr_parser *p)
 {
 	const char *s = p->s;
-	const struct scheme *sc;
+	const struct addr_scheme *sc;
 	int ret;
 
 	if (s[0] == '\0')
@@ -462,7 +486,7 @@ static int parse_any(struct parser *p)
 int sock_addr_parse(const char *text, struct sock_addr *out,
 		    struct sock_addr_error *err)
 {
-	struct parser p;
+	struct addr_parser p;
 	int ret;
 
 	/* Zero padding too, so that equal endpoints compare equal with

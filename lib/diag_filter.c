@@ -17,19 +17,29 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
-#include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include <linux/inet_diag.h>
 
+#include <sock/addr.h>
+
 #include "diag_internal.h"
 
-enum op { F_STATE, F_SPORT, F_DPORT, F_SRC, F_DST, F_AND, F_OR, F_NOT };
+enum diag_filter_op {
+	F_STATE,
+	F_SPORT,
+	F_DPORT,
+	F_SRC,
+	F_DST,
+	F_AND,
+	F_OR,
+	F_NOT
+};
 
-struct node {
-	enum op op;
+struct diag_filter_node {
+	enum diag_filter_op op;
 	int left; /* F_NOT: operand; F_AND, F_OR: first operand; else -1 */
 	int next; /* the next operand of the parent F_AND/F_OR, or -1 */
 	uint32_t states; /* F_STATE */
@@ -40,12 +50,12 @@ struct node {
 };
 
 struct sock_diag_filter {
-	struct node *nodes;
+	struct diag_filter_node *nodes;
 	int count, cap;
 	int root;
 };
 
-struct parser {
+struct diag_filter_parser {
 	struct sock_diag_filter *f;
 	int argc;
 	char *const *argv;
@@ -61,22 +71,14 @@ struct parser {
 	(S(FIN_WAIT1) | S(FIN_WAIT2) | S(TIME_WAIT) | S(CLOSE_WAIT) |          \
 	 S(LAST_ACK) | S(CLOSING))
 
+/* Words for sets of states, looked up before the state names. */
 static const struct {
 	const char *name; /* lower case, without '-' and '_' */
 	uint32_t mask;
 } state_words[] = {
-	{ "established", S(ESTABLISHED) },
-	{ "synsent", S(SYN_SENT) },
 	{ "synrecv", S(SYN_RECV) | S(NEW_SYN_RECV) },
-	{ "finwait1", S(FIN_WAIT1) },
-	{ "finwait2", S(FIN_WAIT2) },
-	{ "timewait", S(TIME_WAIT) },
-	{ "close", S(CLOSE) },
 	{ "closed", S(CLOSE) },
 	{ "unconnected", S(CLOSE) },
-	{ "closewait", S(CLOSE_WAIT) },
-	{ "lastack", S(LAST_ACK) },
-	{ "listen", S(LISTEN) },
 	{ "listening", S(LISTEN) },
 	{ "closingstate", S(CLOSING) },
 	{ "closing", CLOSING_GROUP },
@@ -88,25 +90,41 @@ static const struct {
 	{ "all", SOCK_DIAG_STATES_ALL },
 };
 
-static int state_mask(const char *word, uint32_t *mask)
+/* word in lower case without '-' and '_' into norm (cut to size). */
+static void normalize(const char *word, char *norm, size_t size)
 {
-	char norm[32];
 	size_t n = 0;
 
-	for (; *word && n < sizeof(norm) - 1; word++)
+	for (; *word && n < size - 1; word++)
 		if (*word != '-' && *word != '_')
 			norm[n++] = (char)tolower((unsigned char)*word);
 	norm[n] = '\0';
+}
+
+static int state_mask(const char *word, uint32_t *mask)
+{
+	char norm[32], name[32];
+
+	normalize(word, norm, sizeof(norm));
 	for (size_t i = 0; i < sizeof(state_words) / sizeof(state_words[0]);
 	     i++)
 		if (!strcmp(norm, state_words[i].name)) {
 			*mask = state_words[i].mask;
 			return 0;
 		}
+	/* one state by its name, up to listen (closing is a set above) */
+	for (int st = SOCK_DIAG_ESTABLISHED; st <= SOCK_DIAG_LISTEN; st++) {
+		normalize(sock_diag_state_name(st), name, sizeof(name));
+		if (!strcmp(norm, name)) {
+			*mask = 1u << st;
+			return 0;
+		}
+	}
 	return -EINVAL;
 }
 
-static int new_node(struct parser *p, enum op op, int left)
+static int new_node(struct diag_filter_parser *p, enum diag_filter_op op,
+		    int left)
 {
 	struct sock_diag_filter *f = p->f;
 
@@ -121,15 +139,16 @@ static int new_node(struct parser *p, enum op op, int left)
 		f->nodes = q;
 		f->cap = (int)cap;
 	}
-	f->nodes[f->count] =
-	    (struct node){ .op = op, .left = left, .next = -1, .port = -1 };
+	f->nodes[f->count] = (struct diag_filter_node){
+		.op = op, .left = left, .next = -1, .port = -1
+	};
 	return f->count++;
 }
 
 /* Operand r joins the F_AND/F_OR list that ends at *last: a new node
  * of type op over first and r when *list is -1 (then *list is set). */
-static int chain(struct parser *p, enum op op, int first, int *list, int *last,
-		 int r)
+static int chain(struct diag_filter_parser *p, enum diag_filter_op op,
+		 int first, int *list, int *last, int r)
 {
 	if (*list < 0) {
 		*list = new_node(p, op, first);
@@ -141,7 +160,7 @@ static int chain(struct parser *p, enum op op, int first, int *list, int *last,
 	return 0;
 }
 
-static const char *peek(const struct parser *p)
+static const char *peek(const struct diag_filter_parser *p)
 {
 	return p->pos < p->argc ? p->argv[p->pos] : NULL;
 }
@@ -151,32 +170,21 @@ static int is(const char *w, const char *a, const char *b, const char *c)
 	return w && (!strcmp(w, a) || !strcmp(w, b) || !strcmp(w, c));
 }
 
-static int fail(struct parser *p)
+static int fail(struct diag_filter_parser *p)
 {
 	if (p->bad < 0)
 		p->bad = p->pos;
 	return -EINVAL;
 }
 
+/* ss's ":PORT" or "PORT", a number or a service name. */
 static int parse_port(const char *w, int *port)
 {
-	char *end;
-	long v;
-	struct servent *se;
+	int ret = sock_addr_port(*w == ':' ? w + 1 : w, NULL);
 
-	if (*w == ':')
-		w++;
-	if (!*w)
-		return -EINVAL;
-	v = strtol(w, &end, 10);
-	if (!*end && v >= 0 && v <= 65535 && isdigit((unsigned char)*w)) {
-		*port = (int)v;
-		return 0;
-	}
-	se = getservbyname(w, NULL);
-	if (!se)
-		return -EINVAL;
-	*port = ntohs((uint16_t)se->s_port);
+	if (ret < 0)
+		return ret;
+	*port = ret;
 	return 0;
 }
 
@@ -209,7 +217,7 @@ static int split_host(char *buf, char **host, int *port)
 	return 0;
 }
 
-static int parse_addr(const char *word, struct node *n)
+static int parse_addr(const char *word, struct diag_filter_node *n)
 {
 	char buf[128], *host, *slash, *end;
 	long pfx;
@@ -240,20 +248,20 @@ static int parse_addr(const char *word, struct node *n)
 	return 0;
 }
 
-static int parse_expr(struct parser *p);
+static int parse_expr(struct diag_filter_parser *p);
 
 /* An optional "=" between a keyword and its value, as ss allows. */
-static void skip_equals(struct parser *p)
+static void skip_equals(struct diag_filter_parser *p)
 {
 	if (is(peek(p), "=", "==", "eq"))
 		p->pos++;
 }
 
-static int parse_pred(struct parser *p)
+static int parse_pred(struct diag_filter_parser *p)
 {
 	const char *kw = peek(p), *val;
 	int port = -1, n, l, r;
-	struct node tmp = { 0 };
+	struct diag_filter_node tmp = { 0 };
 
 	if (!is(kw, "state", "port", "sport") && !is(kw, "dport", "src", "dst"))
 		return fail(p);
@@ -300,7 +308,7 @@ static int parse_pred(struct parser *p)
 }
 
 /* "not" or "(" at the current word, one level deeper; 0 or -ELOOP. */
-static int descend(struct parser *p)
+static int descend(struct diag_filter_parser *p)
 {
 	if (p->depth >= SOCK_DIAG_FILTER_DEPTH) {
 		if (p->bad < 0)
@@ -312,7 +320,7 @@ static int descend(struct parser *p)
 	return 0;
 }
 
-static int parse_factor(struct parser *p)
+static int parse_factor(struct diag_filter_parser *p)
 {
 	const char *w = peek(p);
 	int n;
@@ -341,7 +349,7 @@ static int parse_factor(struct parser *p)
 	return parse_pred(p);
 }
 
-static int parse_term(struct parser *p)
+static int parse_term(struct diag_filter_parser *p)
 {
 	int first = parse_factor(p), list = -1, last = first, r;
 	const char *w;
@@ -360,7 +368,7 @@ static int parse_term(struct parser *p)
 	return list >= 0 ? list : first;
 }
 
-static int parse_expr(struct parser *p)
+static int parse_expr(struct diag_filter_parser *p)
 {
 	int first = parse_term(p), list = -1, last = first, r;
 
@@ -379,7 +387,7 @@ static int parse_expr(struct parser *p)
 int sock_diag_filter_parse(int argc, char *const *argv,
 			   struct sock_diag_filter **out, int *bad)
 {
-	struct parser p = { .argc = argc, .argv = argv, .bad = -1 };
+	struct diag_filter_parser p = { .argc = argc, .argv = argv, .bad = -1 };
 	int root;
 
 	p.f = calloc(1, sizeof(*p.f));
@@ -420,8 +428,8 @@ static int bits_match(const uint8_t *a, const uint8_t *b, int bits)
 
 /* The kernel's hostcond rules, including IPv4 conditions on
  * v4-mapped IPv6 sockets. */
-static int host_match(const struct node *n, const struct sock_diag_entry *e,
-		      int src)
+static int host_match(const struct diag_filter_node *n,
+		      const struct sock_diag_entry *e, int src)
 {
 	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0,    0,
 					    0, 0, 0, 0, 0xff, 0xff };
@@ -441,7 +449,7 @@ static int host_match(const struct node *n, const struct sock_diag_entry *e,
 static int eval(const struct sock_diag_filter *f, int i,
 		const struct sock_diag_entry *e)
 {
-	const struct node *n = &f->nodes[i];
+	const struct diag_filter_node *n = &f->nodes[i];
 	int inet = e->family != AF_UNIX;
 
 	switch (n->op) {
@@ -476,7 +484,7 @@ int sock_diag_filter_match(const struct sock_diag_filter *f,
 /* Three-valued evaluation for one state: 0 false, 1 true, 2 unknown. */
 static int eval_state(const struct sock_diag_filter *f, int i, int state)
 {
-	const struct node *n = &f->nodes[i];
+	const struct diag_filter_node *n = &f->nodes[i];
 	int l, r;
 
 	switch (n->op) {
@@ -524,13 +532,13 @@ uint32_t sock_diag_filter_states(const struct sock_diag_filter *f)
  * rejects by jumping 4 bytes past it; pieces are joined as ss does, with
  * the rejects of a left operand moved when code is appended.
  */
-struct bc {
+struct diag_filter_bc {
 	uint8_t *p;
 	size_t len;
 	size_t limit; /* longer code is of no use: -E2BIG */
 };
 
-static int bc_grow(struct bc *c, size_t extra)
+static int bc_grow(struct diag_filter_bc *c, size_t extra)
 {
 	void *q;
 
@@ -543,8 +551,8 @@ static int bc_grow(struct bc *c, size_t extra)
 	return 0;
 }
 
-static int bc_op(struct bc *c, uint8_t code, uint8_t yes, uint16_t no,
-		 const void *arg, size_t arglen)
+static int bc_op(struct diag_filter_bc *c, uint8_t code, uint8_t yes,
+		 uint16_t no, const void *arg, size_t arglen)
 {
 	struct inet_diag_bc_op op = { code, yes, no };
 
@@ -558,7 +566,7 @@ static int bc_op(struct bc *c, uint8_t code, uint8_t yes, uint16_t no,
 }
 
 /* Point a's rejects past `extra` more bytes of code. */
-static void bc_relocate(struct bc *a, size_t extra)
+static void bc_relocate(struct diag_filter_bc *a, size_t extra)
 {
 	size_t off = 0;
 
@@ -571,7 +579,7 @@ static void bc_relocate(struct bc *a, size_t extra)
 	}
 }
 
-static int bc_append(struct bc *a, struct bc *b)
+static int bc_append(struct diag_filter_bc *a, struct diag_filter_bc *b)
 {
 	int ret = bc_grow(a, b->len);
 
@@ -583,7 +591,7 @@ static int bc_append(struct bc *a, struct bc *b)
 	return ret;
 }
 
-static int bc_leaf(const struct node *n, struct bc *c)
+static int bc_leaf(const struct diag_filter_node *n, struct diag_filter_bc *c)
 {
 	struct inet_diag_bc_op port = { 0, 0, (uint16_t)n->port };
 	struct inet_diag_hostcond h = { 0 };
@@ -605,17 +613,18 @@ static int bc_leaf(const struct node *n, struct bc *c)
 }
 
 static int bc_compile(const struct sock_diag_filter *f, int i, int positive,
-		      struct bc *c);
+		      struct diag_filter_bc *c);
 
 /* An and/or list, joined from the left: ((a b) c) ... */
-static int bc_list(const struct sock_diag_filter *f, const struct node *n,
-		   int positive, struct bc *c)
+static int bc_list(const struct sock_diag_filter *f,
+		   const struct diag_filter_node *n, int positive,
+		   struct diag_filter_bc *c)
 {
 	int ret = bc_compile(f, n->left, positive, c);
 
 	for (int i = f->nodes[n->left].next; !ret && i >= 0;
 	     i = f->nodes[i].next) {
-		struct bc r = { .limit = c->limit };
+		struct diag_filter_bc r = { .limit = c->limit };
 
 		ret = bc_compile(f, i, positive, &r);
 		if (!ret && n->op == F_AND)
@@ -632,9 +641,9 @@ static int bc_list(const struct sock_diag_filter *f, const struct node *n,
 }
 
 static int bc_compile(const struct sock_diag_filter *f, int i, int positive,
-		      struct bc *c)
+		      struct diag_filter_bc *c)
 {
-	const struct node *n = &f->nodes[i];
+	const struct diag_filter_node *n = &f->nodes[i];
 
 	switch (n->op) {
 	case F_STATE:
@@ -657,8 +666,9 @@ size_t sock__diag_filter_bytecode(const struct sock_diag_filter *f, void *buf,
 				  size_t size)
 {
 	/* the kernel's limit is 64 KiB; jumps must fit in 16 bits */
-	struct bc c = { .limit =
-			    size < UINT16_MAX / 2 ? size : UINT16_MAX / 2 };
+	struct diag_filter_bc c = { .limit = size < UINT16_MAX / 2
+						 ? size
+						 : UINT16_MAX / 2 };
 	size_t len = 0;
 	int any = 0;
 

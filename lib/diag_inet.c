@@ -37,24 +37,14 @@ size_t sock__diag_inet_request(const struct sock_diag *d, void *buf,
 		req->sdiag_raw_protocol = IPPROTO_RAW;
 	/* Only the states asked for cross over to user space. */
 	req->idiag_states = sock__diag_mask(d, family, protocol);
-	bclen = sock__diag_filter_bytecode(d->filter, bc, sizeof(bc));
+	bclen =
+	    sock__diag_filter_bytecode(sock__diag_filter(d), bc, sizeof(bc));
 	if (bclen && h->nlmsg_len + MNL_ATTR_HDRLEN + bclen <= size)
 		mnl_attr_put(h, INET_DIAG_REQ_BYTECODE, bclen, bc);
 	return h->nlmsg_len;
 }
 
-static uint8_t sock_type(int protocol)
-{
-	switch (protocol) {
-	case IPPROTO_TCP:
-		return SOCK_STREAM;
-	case IPPROTO_UDP:
-		return SOCK_DGRAM;
-	}
-	return SOCK_RAW;
-}
-
-int sock__diag_inet_parse(struct sock__diag_req *r, const struct nlmsghdr *h)
+int sock__diag_inet_parse(struct diag_req *r, const struct nlmsghdr *h)
 {
 	const struct inet_diag_msg *m = mnl_nlmsg_get_payload(h);
 	struct sock_diag_entry e = { 0 };
@@ -69,7 +59,7 @@ int sock__diag_inet_parse(struct sock__diag_req *r, const struct nlmsghdr *h)
 		return -EINVAL;
 	e.family = m->idiag_family;
 	e.protocol = (uint8_t)r->protocol;
-	e.type = sock_type(r->protocol);
+	e.type = sock__diag_proto_type(r->protocol);
 	e.state = m->idiag_state;
 	e.rqueue = m->idiag_rqueue;
 	e.wqueue = m->idiag_wqueue;

@@ -1,6 +1,20 @@
 /*
- * lib/diag_internal.h - what the diag files share: the snapshot object,
- * the recorded-reply format and the per-protocol hooks.  Not installed.
+ * lib/diag_internal.h - what the diag files share.  Not installed.
+ *
+ * The files form layers; each calls only the ones below it (checked by
+ * tests/layers.sh):
+ *
+ *   diag.c          sock_diag_snapshot(), sock_diag_stream()
+ *   diag_dump.c     the netlink dump, the record hook, replay files,
+ *                   the fallback to /proc/net
+ *   diag_inet.c  diag_unix.c  proc_net.c   the parsers (requests too)
+ *   proc.c          which processes hold which sockets
+ *   diag_store.c    the snapshot: rows, names, selection, owner table
+ *   diag_filter.c   the filter language
+ *   diag_names.c    state and protocol names
+ *
+ * struct sock_diag is defined in diag_store.c alone: the others read
+ * and write it through the sock__diag_* functions below.
  */
 #ifndef SOCK_DIAG_INTERNAL_H
 #define SOCK_DIAG_INTERNAL_H
@@ -12,71 +26,48 @@
 
 struct nlmsghdr;
 
-/* One hash slot: an inode and where its owners are in d->owners. */
-struct sock__diag_slot {
-	uint32_t inode;
-	uint32_t first;
-	uint32_t count;
-};
+/* ---- diag_names.c ---------------------------------------------------- */
 
-struct sock_diag {
-	struct sock_diag_entry *ent;
-	size_t n, cap;
-	char *names; /* Unix names, back to back */
-	size_t names_len, names_cap;
-	/* inode -> owners, open addressing, nslots a power of two */
-	struct sock__diag_slot *slots;
-	size_t nslots;
-	struct sock_diag_owner *owners;
-	size_t nowners;
-	char *commands[2]; /* NUL-separated process names, per scanner */
-	unsigned int hidden;
-	int source;
-	/* what the caller asked for, applied to every parsed socket */
-	unsigned int protocols;
-	int family;
-	uint32_t states;
-	int role;
-	const struct sock_diag_filter *filter;
-	/* sock_diag_stream(): sockets go to emit instead of ent */
-	int (*emit)(const struct sock_diag_entry *e, void *arg);
-	void *emit_arg;
-	size_t emitted;
-	int emit_err;
-};
+/* SOCK_DIAG_TCP... for a socket's family and protocol; 0 if none. */
+unsigned int sock__diag_proto_bit(int family, int protocol);
 
-/*
- * Recorded replies (--dump, SOCK_DIAG_FILE): a sequence of records, each
- * a header followed by len bytes of netlink messages exactly as one
- * recv() returned them.  The header says which request they answer,
- * because an inet_diag reply does not name its protocol.
- */
-#define SOCK__DIAG_MAGIC 0x31474453u /* "SDG1" little-endian */
-struct sock__diag_rec {
-	uint32_t magic;
-	uint8_t family;	  /* AF_INET, AF_INET6, AF_UNIX */
-	uint8_t protocol; /* IPPROTO_TCP/UDP/RAW; 0 for Unix */
-	uint16_t reserved;
-	uint32_t len;
-};
+/* The socket type of an internet protocol: SOCK_STREAM for TCP... */
+uint8_t sock__diag_proto_type(int protocol);
 
-/* What the reply callbacks need to know about the request. */
-struct sock__diag_req {
-	struct sock_diag *d;
-	int family;
-	int protocol;
-	int err; /* first parse error, negative errno */
-};
+/* ---- diag_filter.c --------------------------------------------------- */
+
+/* State mask the filter can possibly accept (all bits if f is NULL). */
+uint32_t sock__diag_filter_states(const struct sock_diag_filter *f);
+
+/* inet_diag bytecode for f into buf; returns its length, 0 when the
+ * filter cannot (or need not) be sent to the kernel. */
+size_t sock__diag_filter_bytecode(const struct sock_diag_filter *f, void *buf,
+				  size_t size);
+
+/* ---- diag_store.c: the snapshot -------------------------------------- */
 
 /* Snapshot with nothing in it yet, set up from q. */
 struct sock_diag *sock__diag_new(const struct sock_diag_query *q);
 
-/* Append a copy of e if the query selects it; 0 or -ENOMEM. */
-int sock__diag_add(struct sock_diag *d, const struct sock_diag_entry *e);
+/* Send every selected socket to fn instead of keeping it. */
+void sock__diag_set_emit(struct sock_diag *d,
+			 int (*fn)(const struct sock_diag_entry *e, void *arg),
+			 void *arg);
 
-/* Store a Unix name in the snapshot; sets e's name fields. */
-int sock__diag_add_name(struct sock_diag *d, struct sock_diag_entry *e,
-			const void *name, size_t len);
+/* What the last call to the emit function returned, and how many
+ * sockets went to it. */
+int sock__diag_emit_err(const struct sock_diag *d);
+size_t sock__diag_emitted(const struct sock_diag *d);
+
+/* Forget the sockets and names added so far. */
+void sock__diag_clear(struct sock_diag *d);
+
+/* Where the sockets come from (enum sock_diag_src). */
+void sock__diag_set_source(struct sock_diag *d, int source);
+
+/* The query's filter (NULL: none) and protocols (SOCK_DIAG_*). */
+const struct sock_diag_filter *sock__diag_filter(const struct sock_diag *d);
+unsigned int sock__diag_protocols(const struct sock_diag *d);
 
 /* Whether the query wants this (family, protocol) dump at all. */
 int sock__diag_wants(const struct sock_diag *d, int family, int protocol);
@@ -85,16 +76,67 @@ int sock__diag_wants(const struct sock_diag *d, int family, int protocol);
  * role's (which depends on the protocol) together. */
 uint32_t sock__diag_mask(const struct sock_diag *d, int family, int protocol);
 
-/* Parse recorded replies (the replay path and the fuzz target). */
-int sock__diag_replay_buf(struct sock_diag *d, const void *buf, size_t len);
+/* Append a copy of e if the query selects it (or pass it to the emit
+ * function); 0, -ENOMEM or what the emit function returned. */
+int sock__diag_add(struct sock_diag *d, const struct sock_diag_entry *e);
 
-/* Run the netlink messages in buf for request r (libmnl callbacks);
- * returns 1 when the dump is done, 0 for more, negative errno. */
-int sock__diag_run(struct sock__diag_req *r, const void *buf, size_t len);
+/* Store a Unix name in the snapshot; sets e's name fields. */
+int sock__diag_add_name(struct sock_diag *d, struct sock_diag_entry *e,
+			const void *name, size_t len);
+
+/* The rows added so far (*n of them), for reading. */
+const struct sock_diag_entry *sock__diag_rows(const struct sock_diag *d,
+					      size_t *n);
+
+/* Set the RefCnt of row i, a Unix socket. */
+void sock__diag_set_refcnt(struct sock_diag *d, size_t i, uint32_t refcnt);
+
+/* Processes whose open files could not be read. */
+void sock__diag_set_hidden(struct sock_diag *d, unsigned int hidden);
+
+/*
+ * The owner table, filled once the rows are final: index the rows'
+ * inodes; count each owner found (which returns the slot of its
+ * socket, DIAG_NO_SLOT when no row has that inode); lay the counted
+ * owners out; put each of them in its slot, each socket's in the order
+ * put; and keep the pools of command names the owners point into
+ * (freed with the snapshot).  The int functions return 0 or -errno.
+ */
+#define DIAG_NO_SLOT UINT32_MAX
+int sock__diag_owner_index(struct sock_diag *d);
+uint32_t sock__diag_owner_count(struct sock_diag *d, uint32_t inode);
+int sock__diag_owner_layout(struct sock_diag *d);
+void sock__diag_owner_put(struct sock_diag *d, uint32_t slot,
+			  const struct sock_diag_owner *o);
+int sock__diag_owner_pool(struct sock_diag *d, char *pool);
+
+/* ---- proc.c: the owners, from /proc ---------------------------------- */
+
+/*
+ * Which processes hold which sockets, through root/[pid]/fd.  start
+ * lists the processes and lets a helper thread begin scanning them
+ * (the scan needs nothing from the dump, so both run at once); finish
+ * scans what is left in the calling thread, waits for the helper, and
+ * when join is set, fills d's owner table with the sockets found.
+ * finish frees p in every case.  Both return 0 or -errno.
+ */
+struct proc_pass;
+int sock__proc_start(const char *root, struct proc_pass **out);
+int sock__proc_finish(struct sock_diag *d, struct proc_pass *p, int join);
+
+/* ---- the parsers: diag_inet.c, diag_unix.c, proc_net.c --------------- */
+
+/* One dump request: what the reply parsers need to know about it. */
+struct diag_req {
+	struct sock_diag *d;
+	int family;
+	int protocol;
+	int err; /* first parse error, negative errno */
+};
 
 /* Reply parsers: one socket message each; 0 or negative errno. */
-int sock__diag_inet_parse(struct sock__diag_req *r, const struct nlmsghdr *h);
-int sock__diag_unix_parse(struct sock__diag_req *r, const struct nlmsghdr *h);
+int sock__diag_inet_parse(struct diag_req *r, const struct nlmsghdr *h);
+int sock__diag_unix_parse(struct diag_req *r, const struct nlmsghdr *h);
 
 /* Build a dump request for (family, protocol) into buf; returns its
  * length.  Bytecode and state mask come from d. */
@@ -111,24 +153,33 @@ int sock__diag_unix_refcnt(struct sock_diag *d);
 int sock__proc_net_read(struct sock_diag *d, const char *root, int family,
 			int protocol);
 
+/* ---- diag_dump.c: the dump driver ------------------------------------ */
+
 /*
- * Which processes hold which sockets, through root/[pid]/fd.  start
- * lists the processes and lets a helper thread begin scanning them
- * (the scan needs nothing from the dump, so both run at once); finish
- * scans what is left in the calling thread, waits for the helper, and
- * when join is set, matches the sockets found with d's.  finish frees
- * p in every case.  Both return 0 or -errno.
+ * Recorded replies (--dump, SOCK_DIAG_FILE): a sequence of records, each
+ * a header followed by len bytes of netlink messages exactly as one
+ * recv() returned them.  The header says which request they answer,
+ * because an inet_diag reply does not name its protocol.
  */
-struct sock__proc_pass;
-int sock__proc_start(const char *root, struct sock__proc_pass **out);
-int sock__proc_finish(struct sock_diag *d, struct sock__proc_pass *p, int join);
+#define DIAG_REC_MAGIC 0x31474453u /* "SDG1" little-endian */
+struct diag_rec {
+	uint32_t magic;
+	uint8_t family;	  /* AF_INET, AF_INET6, AF_UNIX */
+	uint8_t protocol; /* IPPROTO_TCP/UDP/RAW; 0 for Unix */
+	uint16_t reserved;
+	uint32_t len;
+};
 
-/* State mask the filter can possibly accept (all bits if f is NULL). */
-uint32_t sock__diag_filter_states(const struct sock_diag_filter *f);
+/* Fill d as q asks: from q->replay, /proc/net (SOCK_DIAG_PROCFS), or
+ * netlink with /proc/net (under root) for what it lacks. */
+int sock__diag_collect(struct sock_diag *d, const struct sock_diag_query *q,
+		       const char *root);
 
-/* inet_diag bytecode for f into buf; returns its length, 0 when the
- * filter cannot (or need not) be sent to the kernel. */
-size_t sock__diag_filter_bytecode(const struct sock_diag_filter *f, void *buf,
-				  size_t size);
+/* Parse recorded replies (the replay path and the fuzz target). */
+int sock__diag_replay_buf(struct sock_diag *d, const void *buf, size_t len);
+
+/* Run the netlink messages in buf for request r (libmnl callbacks);
+ * returns 1 when the dump is done, 0 for more, negative errno. */
+int sock__diag_run(struct diag_req *r, const void *buf, size_t len);
 
 #endif

@@ -31,13 +31,13 @@ size_t sock__diag_unix_request(const struct sock_diag *d, void *buf,
 	return h->nlmsg_len;
 }
 
-struct unix_attrs {
+struct diag_unix_attrs {
 	const struct nlattr *tb[UNIX_DIAG_MAX + 1];
 };
 
 static int attr(const struct nlattr *a, void *arg)
 {
-	struct unix_attrs *u = arg;
+	struct diag_unix_attrs *u = arg;
 	uint16_t type = mnl_attr_get_type(a);
 
 	if (type <= UNIX_DIAG_MAX)
@@ -63,11 +63,11 @@ static void queues(struct sock_diag_entry *e, const struct nlattr *a)
 	e->wqueue = q.udiag_wqueue;
 }
 
-int sock__diag_unix_parse(struct sock__diag_req *r, const struct nlmsghdr *h)
+int sock__diag_unix_parse(struct diag_req *r, const struct nlmsghdr *h)
 {
 	const struct unix_diag_msg *m = mnl_nlmsg_get_payload(h);
 	struct sock_diag_entry e = { 0 };
-	struct unix_attrs u = { { 0 } };
+	struct diag_unix_attrs u = { { 0 } };
 	const struct nlattr *name;
 	int ret;
 
@@ -125,28 +125,30 @@ static uint32_t occurrences(const uint32_t *v, size_t n, uint32_t key)
  */
 int sock__diag_unix_refcnt(struct sock_diag *d)
 {
+	size_t rows;
+	const struct sock_diag_entry *e = sock__diag_rows(d, &rows);
 	uint32_t *peers;
 	size_t n = 0;
 
-	if (d->source == SOCK_DIAG_SRC_PROCFS)
+	if (sock_diag_source(d) == SOCK_DIAG_SRC_PROCFS)
 		return 0;
 	/* sized to the Unix sockets: a TCP listing's peak stays lower */
-	for (size_t i = 0; i < d->n; i++)
-		n += d->ent[i].family == AF_UNIX;
+	for (size_t i = 0; i < rows; i++)
+		n += e[i].family == AF_UNIX;
 	if (!n)
 		return 0;
 	peers = malloc(n * sizeof(*peers));
 	if (!peers)
 		return -ENOMEM;
 	n = 0;
-	for (size_t i = 0; i < d->n; i++)
-		if (d->ent[i].family == AF_UNIX && d->ent[i].un.peer)
-			peers[n++] = d->ent[i].un.peer;
+	for (size_t i = 0; i < rows; i++)
+		if (e[i].family == AF_UNIX && e[i].un.peer)
+			peers[n++] = e[i].un.peer;
 	qsort(peers, n, sizeof(*peers), cmp_u32);
-	for (size_t i = 0; i < d->n; i++)
-		if (d->ent[i].family == AF_UNIX && !d->ent[i].un.refcnt)
-			d->ent[i].un.refcnt =
-			    2 + occurrences(peers, n, d->ent[i].inode);
+	for (size_t i = 0; i < rows; i++)
+		if (e[i].family == AF_UNIX && !e[i].un.refcnt)
+			sock__diag_set_refcnt(
+			    d, i, 2 + occurrences(peers, n, e[i].inode));
 	free(peers);
 	return 0;
 }

@@ -27,30 +27,29 @@
 #include "diag_internal.h"
 
 #define DENTS_BUF (32 * 1024)
-#define NO_SLOT UINT32_MAX
 
 /* One socket fd found during the pass. */
-struct hit {
-	uint32_t key; /* its inode; after matching, its slot or NO_SLOT */
+struct proc_hit {
+	uint32_t key; /* its inode; after matching, its slot or DIAG_NO_SLOT */
 	int pid;
 	int fd;
 	uint32_t command; /* offset in the scanner's command pool */
 };
 
 /* One process's hits, hits[first..first+count) of scanner "by". */
-struct run {
+struct proc_run {
 	uint32_t order; /* the process's position in /proc */
 	uint32_t first, count;
 	uint32_t by;
 };
 
 /* What one thread found; each process is scanned by one thread. */
-struct scanner {
-	struct sock__proc_pass *p;
+struct proc_scanner {
+	struct proc_pass *p;
 	char *dents;
-	struct hit *hits;
+	struct proc_hit *hits;
 	size_t nhits, hits_cap;
-	struct run *runs;
+	struct proc_run *runs;
 	size_t nruns, runs_cap;
 	char *cmds;
 	size_t cmds_len, cmds_cap;
@@ -58,74 +57,23 @@ struct scanner {
 	int err;
 };
 
-struct sock__proc_pass {
+struct proc_pass {
 	int proc_fd;
 	int *pids; /* in /proc order */
 	size_t npids;
 	atomic_size_t next; /* the next pids[] index to take */
 	pthread_t helper;
 	int helper_running;
-	struct scanner sc[2]; /* [0] the helper, [1] the caller */
+	struct proc_scanner sc[2]; /* [0] the helper, [1] the caller */
 };
 
-struct linux_dirent64 {
+struct proc_dirent64 {
 	uint64_t d_ino;
 	int64_t d_off;
 	unsigned short d_reclen;
 	unsigned char d_type;
 	char d_name[];
 };
-
-static uint32_t hash32(uint32_t x)
-{
-	/* Inodes are nearly sequential: mix before masking. */
-	x ^= x >> 16;
-	x *= 0x45d9f3bu;
-	x ^= x >> 16;
-	return x;
-}
-
-static struct sock__diag_slot *slot_find(const struct sock_diag *d,
-					 uint32_t inode)
-{
-	size_t mask = d->nslots - 1;
-	size_t i = hash32(inode) & mask;
-
-	while (d->slots[i].inode && d->slots[i].inode != inode)
-		i = (i + 1) & mask;
-	return &d->slots[i];
-}
-
-static int build_table(struct sock_diag *d)
-{
-	size_t want = 64;
-
-	while (want < d->n * 2)
-		want *= 2;
-	d->slots = calloc(want, sizeof(*d->slots));
-	if (!d->slots)
-		return -ENOMEM;
-	d->nslots = want;
-	for (size_t i = 0; i < d->n; i++)
-		if (d->ent[i].inode)
-			slot_find(d, d->ent[i].inode)->inode = d->ent[i].inode;
-	return 0;
-}
-
-const struct sock_diag_owner *sock_diag_owners(const struct sock_diag *d,
-					       uint32_t inode, size_t *n)
-{
-	const struct sock__diag_slot *s;
-
-	*n = 0;
-	if (!d->nslots || !inode)
-		return NULL;
-	s = slot_find(d, inode);
-	if (!s->inode || !s->count)
-		return NULL;
-	*n = s->count;
-	return d->owners + s->first;
-}
 
 /* A number-only name, as /proc/PID and /proc/PID/fd/N use; -1 if not. */
 static int number(const char *s)
@@ -158,7 +106,7 @@ static int grow(void **arr, size_t n, size_t *cap, size_t sz)
 	return 0;
 }
 
-static int pool_add(struct scanner *s, const char *str, size_t len,
+static int pool_add(struct proc_scanner *s, const char *str, size_t len,
 		    uint32_t *off)
 {
 	if (s->cmds_len + len + 1 > s->cmds_cap) {
@@ -215,7 +163,7 @@ static size_t long_name(int proc_fd, int pid, char *name, size_t len)
 	return strlen(base);
 }
 
-static int command(struct scanner *s, int pid, uint32_t *off)
+static int command(struct proc_scanner *s, int pid, uint32_t *off)
 {
 	char path[32], name[256];
 	ssize_t n;
@@ -237,7 +185,7 @@ static int command(struct scanner *s, int pid, uint32_t *off)
 }
 
 /* The first socket of a process also reads its name and opens its run. */
-static int add_hit(struct scanner *s, uint32_t inode, int pid, int fd,
+static int add_hit(struct proc_scanner *s, uint32_t inode, int pid, int fd,
 		   uint32_t order, uint32_t *cmd)
 {
 	int ret;
@@ -248,12 +196,12 @@ static int add_hit(struct scanner *s, uint32_t inode, int pid, int fd,
 				sizeof(*s->runs))))
 			return ret;
 		s->runs[s->nruns++] =
-		    (struct run){ order, (uint32_t)s->nhits, 0,
-				  (uint32_t)(s - s->p->sc) };
+		    (struct proc_run){ order, (uint32_t)s->nhits, 0,
+				       (uint32_t)(s - s->p->sc) };
 	}
 	if (grow((void **)&s->hits, s->nhits, &s->hits_cap, sizeof(*s->hits)))
 		return -ENOMEM;
-	s->hits[s->nhits++] = (struct hit){ inode, pid, fd, *cmd };
+	s->hits[s->nhits++] = (struct proc_hit){ inode, pid, fd, *cmd };
 	s->runs[s->nruns - 1].count++;
 	return 0;
 }
@@ -274,7 +222,7 @@ static uint32_t socket_inode(const char *link, ssize_t n)
 }
 
 /* Every fd of one process; the fd directory is already open. */
-static int scan_fds(struct scanner *s, int pid, uint32_t order, int dir)
+static int scan_fds(struct proc_scanner *s, int pid, uint32_t order, int dir)
 {
 	uint32_t cmd = UINT32_MAX;
 	char link[32];
@@ -282,7 +230,7 @@ static int scan_fds(struct scanner *s, int pid, uint32_t order, int dir)
 
 	while ((n = syscall(SYS_getdents64, dir, s->dents, DENTS_BUF)) > 0) {
 		for (long off = 0; off < n;) {
-			struct linux_dirent64 *de = (void *)(s->dents + off);
+			struct proc_dirent64 *de = (void *)(s->dents + off);
 			int fd = number(de->d_name);
 			ssize_t len;
 			uint32_t ino;
@@ -299,7 +247,7 @@ static int scan_fds(struct scanner *s, int pid, uint32_t order, int dir)
 	return 0;
 }
 
-static int scan_process(struct scanner *s, size_t order)
+static int scan_process(struct proc_scanner *s, size_t order)
 {
 	int pid = s->p->pids[order];
 	char path[32];
@@ -321,7 +269,7 @@ static int scan_process(struct scanner *s, size_t order)
 /* Take processes one at a time until none is left. */
 static void *scan_share(void *arg)
 {
-	struct scanner *s = arg;
+	struct proc_scanner *s = arg;
 	size_t i;
 
 	s->dents = malloc(DENTS_BUF);
@@ -335,7 +283,7 @@ static void *scan_share(void *arg)
 }
 
 /* The numeric entries of /proc, in its order. */
-static int read_pids(struct sock__proc_pass *p)
+static int read_pids(struct proc_pass *p)
 {
 	char *buf = malloc(DENTS_BUF);
 	size_t cap = 0;
@@ -345,7 +293,7 @@ static int read_pids(struct sock__proc_pass *p)
 	while (!ret &&
 	       (n = syscall(SYS_getdents64, p->proc_fd, buf, DENTS_BUF)) > 0) {
 		for (long off = 0; off < n && !ret;) {
-			struct linux_dirent64 *de = (void *)(buf + off);
+			struct proc_dirent64 *de = (void *)(buf + off);
 			int pid = number(de->d_name);
 
 			off += de->d_reclen;
@@ -361,7 +309,7 @@ static int read_pids(struct sock__proc_pass *p)
 	return ret;
 }
 
-static void pass_free(struct sock__proc_pass *p)
+static void pass_free(struct proc_pass *p)
 {
 	for (int i = 0; i < 2; i++) {
 		free(p->sc[i].hits);
@@ -374,9 +322,9 @@ static void pass_free(struct sock__proc_pass *p)
 	free(p);
 }
 
-int sock__proc_start(const char *root, struct sock__proc_pass **out)
+int sock__proc_start(const char *root, struct proc_pass **out)
 {
-	struct sock__proc_pass *p = calloc(1, sizeof(*p));
+	struct proc_pass *p = calloc(1, sizeof(*p));
 	int ret;
 
 	if (!p)
@@ -397,10 +345,10 @@ int sock__proc_start(const char *root, struct sock__proc_pass **out)
 }
 
 /* Both scanners' runs in /proc order (each list is already sorted). */
-static struct run *merge_runs(const struct sock__proc_pass *p, size_t *n)
+static struct proc_run *merge_runs(const struct proc_pass *p, size_t *n)
 {
-	const struct scanner *a = &p->sc[0], *b = &p->sc[1];
-	struct run *m = malloc((a->nruns + b->nruns + 1) * sizeof(*m));
+	const struct proc_scanner *a = &p->sc[0], *b = &p->sc[1];
+	struct proc_run *m = malloc((a->nruns + b->nruns + 1) * sizeof(*m));
 	size_t i = 0, j = 0;
 
 	if (!m)
@@ -420,63 +368,47 @@ static struct run *merge_runs(const struct sock__proc_pass *p, size_t *n)
 }
 
 /* Look up every hit's socket and count the owners of each. */
-static size_t match(struct sock_diag *d, struct sock__proc_pass *p)
+static void match(struct sock_diag *d, struct proc_pass *p)
 {
-	size_t matched = 0;
-
-	for (int k = 0; k < 2; k++) {
+	for (int k = 0; k < 2; k++)
 		for (size_t i = 0; i < p->sc[k].nhits; i++) {
-			struct hit *h = &p->sc[k].hits[i];
-			struct sock__diag_slot *s = slot_find(d, h->key);
+			struct proc_hit *h = &p->sc[k].hits[i];
 
-			h->key = s->inode ? (uint32_t)(s - d->slots) : NO_SLOT;
-			if (s->inode) {
-				s->count++;
-				matched++;
-			}
+			h->key = sock__diag_owner_count(d, h->key);
 		}
-	}
-	return matched;
 }
 
-/* Lay the owners out by socket, each socket's in /proc order. */
-static int group(struct sock_diag *d, struct sock__proc_pass *p)
+/* Give d the owners, by socket, each socket's in /proc order. */
+static int group(struct sock_diag *d, struct proc_pass *p)
 {
-	size_t nruns = 0, at = 0, matched = match(d, p);
-	struct run *runs = merge_runs(p, &nruns);
+	size_t nruns = 0;
+	struct proc_run *runs;
 
-	d->owners = malloc((matched ? matched : 1) * sizeof(*d->owners));
-	if (!runs || !d->owners) {
+	match(d, p);
+	runs = merge_runs(p, &nruns);
+	if (!runs || sock__diag_owner_layout(d)) {
 		free(runs);
 		return -ENOMEM;
 	}
-	for (size_t i = 0; i < d->nslots; i++) {
-		d->slots[i].first = (uint32_t)at;
-		at += d->slots[i].count;
-		d->slots[i].count = 0;
-	}
 	for (size_t r = 0; r < nruns; r++) {
-		const struct scanner *s = &p->sc[runs[r].by];
+		const struct proc_scanner *s = &p->sc[runs[r].by];
 
 		for (size_t i = runs[r].first;
 		     i < runs[r].first + runs[r].count; i++) {
-			const struct hit *h = &s->hits[i];
-			struct sock__diag_slot *sl;
+			const struct proc_hit *h = &s->hits[i];
 
-			if (h->key == NO_SLOT)
-				continue;
-			sl = &d->slots[h->key];
-			d->owners[sl->first + sl->count++] =
-			    (struct sock_diag_owner){ h->pid, h->fd,
-						      s->cmds + h->command };
+			if (h->key != DIAG_NO_SLOT)
+				sock__diag_owner_put(
+				    d, h->key,
+				    &(struct sock_diag_owner){
+					h->pid, h->fd, s->cmds + h->command });
 		}
 	}
 	free(runs);
-	d->nowners = matched;
 	return 0;
 }
 
-int sock__proc_finish(struct sock_diag *d, struct sock__proc_pass *p, int join)
+int sock__proc_finish(struct sock_diag *d, struct proc_pass *p, int join)
 {
 	int ret;
 
@@ -485,17 +417,18 @@ int sock__proc_finish(struct sock_diag *d, struct sock__proc_pass *p, int join)
 	scan_share(&p->sc[1]);
 	if (p->helper_running)
 		pthread_join(p->helper, NULL);
-	d->hidden = p->sc[0].hidden + p->sc[1].hidden;
+	sock__diag_set_hidden(d, p->sc[0].hidden + p->sc[1].hidden);
 	ret = p->sc[0].err ? p->sc[0].err : p->sc[1].err;
 	if (!ret && join)
-		ret = build_table(d);
+		ret = sock__diag_owner_index(d);
 	if (!ret && join)
 		ret = group(d, p);
 	if (!ret && join) {
 		/* the snapshot keeps the names the owners point to */
-		for (int i = 0; i < 2; i++) {
-			d->commands[i] = p->sc[i].cmds;
-			p->sc[i].cmds = NULL;
+		for (int i = 0; i < 2 && !ret; i++) {
+			ret = sock__diag_owner_pool(d, p->sc[i].cmds);
+			if (!ret)
+				p->sc[i].cmds = NULL;
 		}
 	}
 	pass_free(p);

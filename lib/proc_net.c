@@ -14,21 +14,6 @@
 
 #define SO_ACCEPTCON_FLAG 0x10000 /* __SO_ACCEPTCON in /proc/net/unix */
 
-static const char *file_name(int family, int protocol)
-{
-	int v6 = family == AF_INET6;
-
-	switch (protocol) {
-	case IPPROTO_TCP:
-		return v6 ? "tcp6" : "tcp";
-	case IPPROTO_UDP:
-		return v6 ? "udp6" : "udp";
-	case IPPROTO_RAW:
-		return v6 ? "raw6" : "raw";
-	}
-	return "unix";
-}
-
 /* The kernel prints each 32-bit word of an address in host order. */
 static int hex_addr(const char *hex, uint8_t *out, size_t len)
 {
@@ -64,9 +49,7 @@ static int inet_line(struct sock_diag *d, const char *line, int family,
 		return 0;
 	e.family = (uint8_t)family;
 	e.protocol = (uint8_t)protocol;
-	e.type = protocol == IPPROTO_TCP   ? SOCK_STREAM
-		 : protocol == IPPROTO_UDP ? SOCK_DGRAM
-					   : SOCK_RAW;
+	e.type = sock__diag_proto_type(protocol);
 	e.state = (uint8_t)st;
 	e.in.local_port = (uint16_t)lp;
 	e.in.remote_port = (uint16_t)rp;
@@ -126,7 +109,7 @@ int sock__proc_net_read(struct sock_diag *d, const char *root, int family,
 	int ret = 0;
 
 	snprintf(path, sizeof(path), "%s/net/%s", root,
-		 file_name(family, protocol));
+		 sock_diag_proto_name(family, protocol));
 	f = fopen(path, "re");
 	if (!f)
 		return errno == ENOENT ? 0 : -errno; /* no IPv6: nothing */

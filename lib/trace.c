@@ -33,16 +33,6 @@ void sock_trace_set(sock_trace_fn fn, void *arg)
 	trace_arg = arg;
 }
 
-void sock_trace_set_fold(unsigned int shown)
-{
-	fold_shown = shown;
-}
-
-const char *sock_trace_errno_name(int err)
-{
-	return strerrorname_np(err < 0 ? -err : err);
-}
-
 void sock__tracef(int err, const char *fmt, ...)
 {
 	char line[1024];

@@ -25,7 +25,6 @@ struct sock_global {
 	int verbose; /* -v: human-readable events on stderr */
 	int trace;   /* --trace: every socket call on stderr */
 	int family;  /* AF_UNSPEC, or AF_INET/AF_INET6 from -4/-6 */
-	int numeric; /* -n */
 };
 
 /* A subcommand: argv[0] is its name, global options already removed. */

@@ -3,7 +3,6 @@
  * address in use, through the same sock_diag snapshot as sock list.
  */
 #include <arpa/inet.h>
-#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,19 +10,6 @@
 #include <sock/diag.h>
 
 #include "cmd.h"
-
-/* The port number of a service as written ("8080" or "http"). */
-static int port_of(const char *service, const char *proto)
-{
-	struct servent *se;
-	char *end;
-	long n = strtol(service, &end, 10);
-
-	if (service[0] && !*end)
-		return (int)n;
-	se = getservbyname(service, proto);
-	return se ? ntohs((uint16_t)se->s_port) : -1;
-}
 
 static void append_owners(const struct sock_diag *d,
 			  const struct sock_diag_entry *e, char *buf,
@@ -41,12 +27,12 @@ static void append_owners(const struct sock_diag *d,
 
 /* The address a listener asked for: family 0 for a wildcard or a name
  * (then every socket on the port may be in the way). */
-struct want {
+struct holder_want {
 	int family;
 	uint8_t addr[16];
 };
 
-static void want_of(const char *host, struct want *w)
+static void want_of(const char *host, struct holder_want *w)
 {
 	memset(w, 0, sizeof(*w));
 	if (inet_pton(AF_INET, host, w->addr) == 1)
@@ -64,7 +50,8 @@ static int is_wildcard(const struct sock_diag_entry *e)
 
 /* Could this socket be what refused our bind?  The same address, or a
  * wildcard on either side. */
-static int in_the_way(const struct sock_diag_entry *e, const struct want *w)
+static int in_the_way(const struct sock_diag_entry *e,
+		      const struct holder_want *w)
 {
 	if (!w->family || is_wildcard(e))
 		return 1;
@@ -91,12 +78,12 @@ static int query(enum sock_kind kind, struct sock_diag_filter *f,
 int tool_port_holders(enum sock_kind kind, const char *host,
 		      const char *service, char *buf, size_t len)
 {
-	int port = port_of(service, kind == SOCK_KIND_TCP ? "tcp" : "udp");
+	int port = sock_addr_port(service, sock_addr_kind_name(kind));
 	char num[12], *argv[] = { "sport", num, NULL };
 	struct sock_diag_filter *f = NULL;
 	struct sock_diag *d = NULL;
 	size_t off = 0;
-	struct want w;
+	struct holder_want w;
 	int bad;
 
 	if (port <= 0 || (kind != SOCK_KIND_TCP && kind != SOCK_KIND_UDP))

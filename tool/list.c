@@ -139,12 +139,12 @@ bad:
 }
 
 /* The filter's words cut into the grammar's tokens. */
-struct tokens {
+struct list_tokens {
 	char **v;
 	int n, cap;
 };
 
-static int token_add(struct tokens *t, const char *s, size_t len)
+static int token_add(struct list_tokens *t, const char *s, size_t len)
 {
 	if (t->n == t->cap) {
 		int cap = t->cap ? t->cap * 2 : 16;
@@ -161,7 +161,7 @@ static int token_add(struct tokens *t, const char *s, size_t len)
 	return t->v[t->n] ? (t->n++, 0) : -ENOMEM;
 }
 
-static void tokens_free(struct tokens *t)
+static void tokens_free(struct list_tokens *t)
 {
 	for (int i = 0; i < t->n; i++)
 		free(t->v[i]);
@@ -172,7 +172,7 @@ static void tokens_free(struct tokens *t)
  * :22 )', 'sport=:5000'): cut every word at blanks, around each
  * parenthesis and '!', and around runs of '=', '&' and '|', none of
  * which a port, address or state name contains. */
-static int split_word(struct tokens *t, const char *w)
+static int split_word(struct list_tokens *t, const char *w)
 {
 	const char *op = "()!=&|";
 	size_t len;
@@ -201,7 +201,7 @@ static int split_word(struct tokens *t, const char *w)
 
 /* A filter that names a state picks the states itself, as in ss:
  * `sock list state listening` shows listeners without -l. */
-static int names_state(const struct tokens *t)
+static int names_state(const struct list_tokens *t)
 {
 	for (int i = 0; i < t->n; i++)
 		if (!strcmp(t->v[i], "state"))
@@ -209,7 +209,7 @@ static int names_state(const struct tokens *t)
 	return 0;
 }
 
-static int parse_tokens(struct tokens *t, struct list_opts *o)
+static int parse_tokens(struct list_tokens *t, struct list_opts *o)
 {
 	int bad = 0, ret;
 
@@ -249,7 +249,7 @@ static void explain_empty(const struct list_opts *o)
 
 static int parse_filter(int argc, char **argv, struct list_opts *o)
 {
-	struct tokens t = { 0 };
+	struct list_tokens t = { 0 };
 	int ret = 0;
 
 	for (int i = 0; !ret && i < argc; i++)
@@ -277,7 +277,6 @@ static int parse_args(int argc, char **argv, struct sock_global *g,
 	int all = 0, listening = 0, i;
 
 	o->family = g->family;
-	o->numeric = g->numeric;
 	i = parse_flags(argc, argv, o, &all, &listening);
 	if (i < 0)
 		return i == -1 ? -1 : EXIT_USAGE;
@@ -351,14 +350,14 @@ static int stream(const struct sock_diag_query *q, struct list_opts *o,
 }
 
 /* --dump FILE: the kernel's replies are written as they arrive. */
-struct dump {
+struct list_dump {
 	int fd;
 	int err; /* the first write error, negative errno */
 };
 
 static int dump_write(const void *buf, size_t len, void *arg)
 {
-	struct dump *dp = arg;
+	struct list_dump *dp = arg;
 	const char *p = buf;
 	ssize_t n;
 
@@ -382,7 +381,7 @@ static int dump_write(const void *buf, size_t len, void *arg)
 static int take(struct sock_diag_query *q, const struct list_opts *o,
 		struct sock_diag **d)
 {
-	struct dump dp = { .fd = -1 };
+	struct list_dump dp = { .fd = -1 };
 	int ret;
 
 	if (o->dump) {

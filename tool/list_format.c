@@ -18,34 +18,13 @@
 
 #define ADDR_WIDTH 23 /* netstat's minimum */
 
-static const char *const tcp_states[SOCK_DIAG_STATE_MAX] = {
-	"UNKNOWN",   "ESTABLISHED", "SYN_SENT",	    "SYN_RECV",	  "FIN_WAIT1",
-	"FIN_WAIT2", "TIME_WAIT",   "CLOSE",	    "CLOSE_WAIT", "LAST_ACK",
-	"LISTEN",    "CLOSING",	    "NEW_SYN_RECV",
-};
-
-static const char *proto_name(const struct sock_diag_entry *e)
-{
-	int v6 = e->family == AF_INET6;
-
-	switch (e->protocol) {
-	case IPPROTO_TCP:
-		return v6 ? "tcp6" : "tcp";
-	case IPPROTO_UDP:
-		return v6 ? "udp6" : "udp";
-	}
-	return v6 ? "raw6" : "raw";
-}
-
 /* UDP and raw sockets have no state of their own: netstat prints
  * nothing for an unconnected one and ESTABLISHED for a connected one. */
 static const char *state_text(const struct sock_diag_entry *e)
 {
 	if (e->protocol != IPPROTO_TCP)
 		return e->state == SOCK_DIAG_ESTABLISHED ? "ESTABLISHED" : "";
-	if (e->state >= SOCK_DIAG_STATE_MAX)
-		return "UNKNOWN";
-	return tcp_states[e->state];
+	return sock_diag_state_netstat(e->state);
 }
 
 /* Decimal digits of v at p (no NUL); returns how many. */
@@ -110,27 +89,27 @@ void list_format_endpoint(char *buf, size_t size,
  * 200k-row listing.
  */
 #define OUT_BUF (64 * 1024)
-struct obuf {
+struct list_obuf {
 	FILE *f;
 	size_t len;
 	int err; /* the first write error, negative errno */
 	char buf[OUT_BUF];
 };
 
-static void ob_write(struct obuf *b, const char *s, size_t n)
+static void ob_write(struct list_obuf *b, const char *s, size_t n)
 {
 	if (fwrite(s, 1, n, b->f) != n && !b->err)
 		b->err = errno ? -errno : -EIO;
 }
 
-static void ob_flush(struct obuf *b)
+static void ob_flush(struct list_obuf *b)
 {
 	if (b->len)
 		ob_write(b, b->buf, b->len);
 	b->len = 0;
 }
 
-static void ob_put(struct obuf *b, const char *s, size_t n)
+static void ob_put(struct list_obuf *b, const char *s, size_t n)
 {
 	if (n > OUT_BUF - b->len) {
 		ob_flush(b);
@@ -143,12 +122,12 @@ static void ob_put(struct obuf *b, const char *s, size_t n)
 	b->len += n;
 }
 
-static void ob_str(struct obuf *b, const char *s)
+static void ob_str(struct list_obuf *b, const char *s)
 {
 	ob_put(b, s, strlen(s));
 }
 
-static void ob_pad(struct obuf *b, size_t n)
+static void ob_pad(struct list_obuf *b, size_t n)
 {
 	while (n) {
 		size_t k;
@@ -163,7 +142,7 @@ static void ob_pad(struct obuf *b, size_t n)
 }
 
 /* printf's "%-*s": s, then spaces up to width. */
-static void ob_left(struct obuf *b, const char *s, int width)
+static void ob_left(struct list_obuf *b, const char *s, int width)
 {
 	size_t len = strlen(s);
 
@@ -174,7 +153,7 @@ static void ob_left(struct obuf *b, const char *s, int width)
 
 /* printf's "%*u" for width > 0, "%-*u" for width < 0; returns the
  * number of digits. */
-static size_t ob_uint(struct obuf *b, uint32_t v, int width)
+static size_t ob_uint(struct list_obuf *b, uint32_t v, int width)
 {
 	char t[10];
 	size_t n = utoa(t, v);
@@ -187,11 +166,11 @@ static size_t ob_uint(struct obuf *b, uint32_t v, int width)
 	return n;
 }
 
-static void ob_fmt(struct obuf *b, const char *fmt, ...)
+static void ob_fmt(struct list_obuf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* For the titles: a few lines per listing. */
-static void ob_fmt(struct obuf *b, const char *fmt, ...)
+static void ob_fmt(struct list_obuf *b, const char *fmt, ...)
 {
 	char line[4096];
 	va_list ap;
@@ -207,7 +186,7 @@ static void ob_fmt(struct obuf *b, const char *fmt, ...)
 
 /* The owners as "pid/command,pid/command" (one entry per process,
  * never cut), or "-"; returns the number of bytes written. */
-static size_t put_owners(struct obuf *b, const struct sock_diag *d,
+static size_t put_owners(struct list_obuf *b, const struct sock_diag *d,
 			 const struct sock_diag_entry *e)
 {
 	size_t n, len = 0;
@@ -235,7 +214,7 @@ static size_t put_owners(struct obuf *b, const struct sock_diag *d,
 	return len;
 }
 
-static void owners_column(struct obuf *b, const struct sock_diag *d,
+static void owners_column(struct list_obuf *b, const struct sock_diag *d,
 			  const struct sock_diag_entry *e)
 {
 	size_t len = put_owners(b, d, e);
@@ -276,7 +255,7 @@ static const char *title(int role)
 					 : "(servers and established)";
 }
 
-static void user_column(struct obuf *b, const struct sock_diag_entry *e,
+static void user_column(struct list_obuf *b, const struct sock_diag_entry *e,
 			const struct list_opts *o)
 {
 	struct passwd *pw = NULL;
@@ -295,22 +274,23 @@ static void user_column(struct obuf *b, const struct sock_diag_entry *e,
 }
 
 /* What a row needs besides the socket; d may be NULL without -p. */
-struct row_ctx {
-	struct obuf *b;
+struct list_row_ctx {
+	struct list_obuf *b;
 	const struct sock_diag *d;
 	const struct list_opts *o;
 	const struct list_names *n;
 	int w[2];
 };
 
-static void inet_row(const struct row_ctx *c, const struct sock_diag_entry *e)
+static void inet_row(const struct list_row_ctx *c,
+		     const struct sock_diag_entry *e)
 {
-	struct obuf *b = c->b;
+	struct list_obuf *b = c->b;
 	char local[512], remote[512];
 
 	list_format_endpoint(local, sizeof(local), e, 1, c->n);
 	list_format_endpoint(remote, sizeof(remote), e, 0, c->n);
-	ob_left(b, proto_name(e), 5);
+	ob_left(b, sock_diag_proto_name(e->family, e->protocol), 5);
 	ob_put(b, " ", 1);
 	ob_uint(b, e->rqueue, 6);
 	ob_put(b, " ", 1);
@@ -330,7 +310,7 @@ static void inet_row(const struct row_ctx *c, const struct sock_diag_entry *e)
 	ob_put(b, "\n", 1);
 }
 
-static void inet_header(const struct row_ctx *c)
+static void inet_header(const struct list_row_ctx *c)
 {
 	ob_fmt(c->b, "Active Internet connections %s\n", title(c->o->role));
 	ob_fmt(c->b, "Proto Recv-Q Send-Q %-*s %-*s State      ", c->w[0],
@@ -342,7 +322,7 @@ static void inet_header(const struct row_ctx *c)
 	ob_put(c->b, "\n", 1);
 }
 
-static void inet_table(struct row_ctx *c)
+static void inet_table(struct list_row_ctx *c)
 {
 	widths(c->d, c->n, &c->w[0], &c->w[1]);
 	inet_header(c);
@@ -386,7 +366,7 @@ static const char *unix_state(int state)
 
 /* Abstract names are shown with '@' for each NUL, as netstat and ss do;
  * control characters become '?' so that one socket stays one line. */
-static void unix_path(struct obuf *b, const struct sock_diag *d,
+static void unix_path(struct list_obuf *b, const struct sock_diag *d,
 		      const struct sock_diag_entry *e)
 {
 	const char *name;
@@ -405,9 +385,10 @@ static void unix_path(struct obuf *b, const struct sock_diag *d,
 	}
 }
 
-static void unix_row(const struct row_ctx *c, const struct sock_diag_entry *e)
+static void unix_row(const struct list_row_ctx *c,
+		     const struct sock_diag_entry *e)
 {
-	struct obuf *b = c->b;
+	struct list_obuf *b = c->b;
 
 	ob_put(b, "unix  ", 6);
 	ob_uint(b, e->un.refcnt, -6);
@@ -428,7 +409,7 @@ static void unix_row(const struct row_ctx *c, const struct sock_diag_entry *e)
 	ob_put(b, "\n", 1);
 }
 
-static void unix_table(const struct row_ctx *c)
+static void unix_table(const struct list_row_ctx *c)
 {
 	ob_fmt(c->b, "Active UNIX domain sockets %s\n", title(c->o->role));
 	ob_fmt(c->b,
@@ -445,7 +426,7 @@ static void unix_table(const struct row_ctx *c)
 
 /* Flush b, free it and report a write error of out (the first one:
  * errno may have changed since). */
-static int finish(struct obuf *b, FILE *out)
+static int finish(struct list_obuf *b, FILE *out)
 {
 	int err;
 
@@ -462,7 +443,7 @@ static int finish(struct obuf *b, FILE *out)
 int list_print_table(FILE *out, const struct sock_diag *d,
 		     const struct list_opts *o)
 {
-	struct row_ctx c = { .d = d, .o = o };
+	struct list_row_ctx c = { .d = d, .o = o };
 
 	c.b = malloc(sizeof(*c.b));
 	if (!c.b)
@@ -483,8 +464,8 @@ int list_print_table(FILE *out, const struct sock_diag *d,
 /* sock_diag_stream() state: IPv4 rows arrive from the kernel, IPv6
  * rows come from a snapshot and are slotted in where the dump order
  * (tcp, tcp6, udp, udp6, raw, raw6) puts them. */
-struct stream {
-	struct row_ctx c;
+struct list_stream {
+	struct list_row_ctx c;
 	const struct sock_diag *v6;
 	size_t next6;
 	size_t count;
@@ -496,7 +477,7 @@ static int rank(int protocol)
 }
 
 /* The IPv6 rows of protocols before rank r. */
-static void v6_rows(struct stream *s, int r)
+static void v6_rows(struct list_stream *s, int r)
 {
 	while (s->v6 && s->next6 < sock_diag_count(s->v6)) {
 		const struct sock_diag_entry *e =
@@ -511,7 +492,7 @@ static void v6_rows(struct stream *s, int r)
 
 static int stream_row(const struct sock_diag_entry *e, void *arg)
 {
-	struct stream *s = arg;
+	struct list_stream *s = arg;
 
 	v6_rows(s, rank(e->protocol));
 	inet_row(&s->c, e);
@@ -530,7 +511,7 @@ int list_can_stream(const struct list_opts *o, const struct sock_diag_query *q)
  * first (a snapshot, usually small); the IPv4 rows are then printed as
  * the kernel sends them and never held: memory stays flat at 200k.
  */
-static int stream_v4(struct stream *s, const struct sock_diag_query *q,
+static int stream_v4(struct list_stream *s, const struct sock_diag_query *q,
 		     size_t *count)
 {
 	struct sock_diag_query q4 = *q;
@@ -549,7 +530,7 @@ static int stream_v4(struct stream *s, const struct sock_diag_query *q,
 int list_stream_table(FILE *out, const struct sock_diag_query *q,
 		      const struct list_opts *o, size_t *count, int *werr)
 {
-	struct stream s = { .c.o = o };
+	struct list_stream s = { .c.o = o };
 	struct sock_diag *v6 = NULL;
 	struct sock_diag_query q6 = *q;
 	int ret = 0;

@@ -57,19 +57,6 @@ static const char *json_family(int family)
 				    : "unix";
 }
 
-static const char *json_proto(const struct sock_diag_entry *e)
-{
-	switch (e->protocol) {
-	case IPPROTO_TCP:
-		return "tcp";
-	case IPPROTO_UDP:
-		return "udp";
-	case IPPROTO_RAW:
-		return "raw";
-	}
-	return "unix";
-}
-
 static const char *json_state(const struct sock_diag_entry *e)
 {
 	int tcp = e->family != AF_UNIX && e->protocol == IPPROTO_TCP;
@@ -141,7 +128,9 @@ static void object(FILE *out, const struct sock_diag *d,
 		   const struct sock_diag_entry *e, const struct list_opts *o)
 {
 	fprintf(out, "{\"proto\":\"%s\",\"family\":\"%s\",\"state\":\"%s\"",
-		json_proto(e), json_family(e->family), json_state(e));
+		sock_diag_proto_name(e->family == AF_UNIX ? AF_UNIX : AF_INET,
+				     e->protocol),
+		json_family(e->family), json_state(e));
 	fprintf(out, ",\"recv_q\":%u,\"send_q\":%u", e->rqueue, e->wqueue);
 	if (e->family == AF_UNIX) {
 		unix_fields(out, d, e);

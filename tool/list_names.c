@@ -18,14 +18,14 @@
 
 #define NAMES_BUDGET_MS 1500
 
-struct host {
+struct list_host {
 	uint8_t family;
 	uint8_t addr[16];
 	char *name; /* NULL: none (yet) */
 };
 
 struct list_names {
-	struct host *hosts;
+	struct list_host *hosts;
 	size_t total;  /* distinct addresses */
 	size_t nhosts; /* of which the listing may read */
 	char **svc[2]; /* [0] tcp, [1] udp: 65536 names each */
@@ -40,7 +40,7 @@ struct list_names {
 
 static int host_cmp(const void *a, const void *b)
 {
-	const struct host *x = a, *y = b;
+	const struct list_host *x = a, *y = b;
 
 	if (x->family != y->family)
 		return x->family - y->family;
@@ -86,7 +86,7 @@ static int collect_hosts(struct list_names *n, const struct sock_diag *d)
 	return 0;
 }
 
-static char *lookup(const struct host *h)
+static char *lookup(const struct list_host *h)
 {
 	struct sockaddr_storage ss = { 0 };
 	struct sockaddr_in *in = (void *)&ss;
@@ -235,8 +235,8 @@ void list_names_free(struct list_names *n)
 const char *list_names_host(const struct list_names *n, int family,
 			    const uint8_t *addr)
 {
-	struct host key = { .family = (uint8_t)family };
-	const struct host *h;
+	struct list_host key = { .family = (uint8_t)family };
+	const struct list_host *h;
 
 	if (!n || !n->nhosts)
 		return NULL;

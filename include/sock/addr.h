@@ -86,6 +86,14 @@ int sock_addr_format(const struct sock_addr *a, char *buf, size_t len);
 int sock_addr_format_sa(const struct sockaddr *sa, socklen_t salen, char *buf,
 			size_t len);
 
+/*
+ * The port a service names: decimal digits (0..65535, any number of
+ * them) or a service name looked up for proto ("tcp", "udp"; NULL for
+ * any) in /etc/services.  Returns the port, or -EINVAL.  Unlike
+ * sock_addr_parse(), this reads the services database.
+ */
+int sock_addr_port(const char *service, const char *proto);
+
 /* Socket type and protocol for a kind: SOCK_STREAM/IPPROTO_TCP and so on.
  * Returns 0, or -EINVAL for SOCK_KIND_STDIO and SOCK_KIND_NONE. */
 int sock_addr_socktype(enum sock_kind kind, int *type, int *protocol);

@@ -186,6 +186,16 @@ int sock_diag_source(const struct sock_diag *d);
  * the spelling the filter grammar accepts; "unknown" if out of range. */
 const char *sock_diag_state_name(int state);
 
+/* netstat's spelling of a state ("ESTABLISHED", "FIN_WAIT1",
+ * "NEW_SYN_RECV"); "UNKNOWN" if out of range. */
+const char *sock_diag_state_netstat(int state);
+
+/* Name of a socket's protocol as /proc/net and netstat spell it: "tcp",
+ * "tcp6" (for AF_INET6), "udp", "udp6", "raw", "raw6", "unix" (for
+ * AF_UNIX, whatever the protocol); "raw" or "raw6" for any other
+ * internet protocol. */
+const char *sock_diag_proto_name(int family, int protocol);
+
 /* How deeply "not" and "(" may nest in a filter (runs of and/or are
  * not limited). */
 #define SOCK_DIAG_FILTER_DEPTH 100

@@ -20,16 +20,12 @@ typedef void (*sock_trace_fn)(const char *line, int err, void *arg);
 /* Install (fn != NULL) or remove (fn == NULL) the hook. */
 void sock_trace_set(sock_trace_fn fn, void *arg);
 
-/* How many data calls (send/recv/read/write...) in a row on one
- * descriptor are shown before the rest are folded into one summary line.
- * Default 3; 0 shows every call. */
-void sock_trace_set_fold(unsigned int shown);
-
-/* A run of data calls ends after a second without one on its
- * descriptor: the summary comes out then (when the program waits in a
- * sock_loop, or at the next call), and the next call is shown again.  A
- * datagram from a sender a socket has not heard from before is always
- * shown. */
+/* After three data calls (send/recv/read/write...) in a row on one
+ * descriptor, the rest are folded into one summary line.  A run ends
+ * after a second without one on its descriptor: the summary comes out
+ * then (when the program waits in a sock_loop, or at the next call),
+ * and the next call is shown again.  A datagram from a sender a socket
+ * has not heard from before is always shown. */
 
 /* Emit the summary of any calls folded so far (at exit, say). */
 void sock_trace_flush(void);
@@ -40,8 +36,5 @@ void sock_trace_flush(void);
  * and without calling the hook.  They count as emitted.  Returns the
  * length; the caller writes it. */
 size_t sock_trace_fold_text(char *buf, size_t size);
-
-/* Symbolic name of an errno value ("ECONNREFUSED"), or NULL. */
-const char *sock_trace_errno_name(int err);
 
 #endif

@@ -50,9 +50,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sock__diag_replay_buf(d, data, size);
 	for (int proto = 0; proto < 3; proto++) {
 		int protos[] = { IPPROTO_TCP, IPPROTO_UDP, 0 };
-		struct sock__diag_req r = { d,
-					    protos[proto] ? AF_INET : AF_UNIX,
-					    protos[proto], 0 };
+		struct diag_req r = { d, protos[proto] ? AF_INET : AF_UNIX,
+				      protos[proto], 0 };
 
 		sock__diag_run(&r, data, size);
 	}

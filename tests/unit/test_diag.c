@@ -263,8 +263,7 @@ static void test_garbage(void **state)
 {
 	struct sock_diag_query q = { 0 };
 	struct sock_diag *d = sock__diag_new(&q);
-	struct sock__diag_rec h = { SOCK__DIAG_MAGIC, AF_INET, IPPROTO_TCP, 0,
-				    1000 };
+	struct diag_rec h = { DIAG_REC_MAGIC, AF_INET, IPPROTO_TCP, 0, 1000 };
 	uint8_t buf[64] = { 0 };
 
 	(void)state;

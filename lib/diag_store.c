@@ -1,0 +1,346 @@
+/*
+ * lib/diag_store.c - the snapshot's storage, the bottom of the diag
+ * layers: the rows, the Unix name pool, what the query selects, and the
+ * owner table (inode -> the processes holding it).  Every other diag
+ * file reads and writes a snapshot only through the functions here.
+ *
+ * Sockets are kept as fixed-size records in one growing array (no
+ * allocation per socket); Unix names go into one byte pool.  Or, for
+ * sock_diag_stream(), each goes to a callback as it is added and
+ * nothing is kept.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "diag_internal.h"
+
+#define DIAG_POOLS_MAX 4
+
+/* One hash slot: an inode and where its owners are in d->owners. */
+struct diag_slot {
+	uint32_t inode;
+	uint32_t first;
+	uint32_t count;
+};
+
+struct sock_diag {
+	struct sock_diag_entry *ent;
+	size_t n, cap;
+	char *names; /* Unix names, back to back */
+	size_t names_len, names_cap;
+	/* inode -> owners, open addressing, nslots a power of two */
+	struct diag_slot *slots;
+	size_t nslots;
+	struct sock_diag_owner *owners;
+	size_t nowners;
+	char *pools[DIAG_POOLS_MAX]; /* the owners' command names */
+	unsigned int hidden;
+	int source;
+	/* what the caller asked for, applied to every added socket */
+	unsigned int protocols;
+	int family;
+	uint32_t states;
+	int role;
+	const struct sock_diag_filter *filter;
+	/* sock_diag_stream(): sockets go to emit instead of ent */
+	int (*emit)(const struct sock_diag_entry *e, void *arg);
+	void *emit_arg;
+	size_t emitted;
+	int emit_err;
+};
+
+struct sock_diag *sock__diag_new(const struct sock_diag_query *q)
+{
+	struct sock_diag *d = calloc(1, sizeof(*d));
+
+	if (!d)
+		return NULL;
+	d->protocols = q->protocols ? q->protocols : SOCK_DIAG_ALL;
+	d->family = q->family;
+	d->states = q->states ? q->states : SOCK_DIAG_STATES_ALL;
+	d->filter = q->filter;
+	d->role = q->role;
+	d->states &= sock__diag_filter_states(q->filter);
+	return d;
+}
+
+void sock_diag_free(struct sock_diag *d)
+{
+	if (!d)
+		return;
+	free(d->ent);
+	free(d->names);
+	free(d->slots);
+	free(d->owners);
+	for (int i = 0; i < DIAG_POOLS_MAX; i++)
+		free(d->pools[i]);
+	free(d);
+}
+
+void sock__diag_set_emit(struct sock_diag *d,
+			 int (*fn)(const struct sock_diag_entry *e, void *arg),
+			 void *arg)
+{
+	d->emit = fn;
+	d->emit_arg = arg;
+}
+
+int sock__diag_emit_err(const struct sock_diag *d)
+{
+	return d->emit_err;
+}
+
+size_t sock__diag_emitted(const struct sock_diag *d)
+{
+	return d->emitted;
+}
+
+void sock__diag_clear(struct sock_diag *d)
+{
+	d->n = 0;
+	d->names_len = 0;
+}
+
+void sock__diag_set_source(struct sock_diag *d, int source)
+{
+	d->source = source;
+}
+
+const struct sock_diag_filter *sock__diag_filter(const struct sock_diag *d)
+{
+	return d->filter;
+}
+
+unsigned int sock__diag_protocols(const struct sock_diag *d)
+{
+	return d->protocols;
+}
+
+int sock__diag_wants(const struct sock_diag *d, int family, int protocol)
+{
+	if (!(d->protocols & sock__diag_proto_bit(family, protocol)))
+		return 0;
+	return family == AF_UNIX || d->family == AF_UNSPEC ||
+	       d->family == family;
+}
+
+uint32_t sock__diag_mask(const struct sock_diag *d, int family, int protocol)
+{
+	/* "Servers" are listeners, or for datagrams the unconnected. */
+	uint32_t server = 1u << SOCK_DIAG_LISTEN;
+
+	if (family != AF_UNIX && protocol != IPPROTO_TCP)
+		server = 1u << SOCK_DIAG_CLOSE;
+	if (d->role == SOCK_DIAG_SERVERS)
+		return d->states & server;
+	if (d->role == SOCK_DIAG_CLIENTS)
+		return d->states & ~server;
+	return d->states;
+}
+
+/* The kernel filters too, but replayed and /proc data are not. */
+static int selected(const struct sock_diag *d, const struct sock_diag_entry *e)
+{
+	if (!sock__diag_wants(d, e->family, e->protocol))
+		return 0;
+	if (e->state >= 32 ||
+	    !(sock__diag_mask(d, e->family, e->protocol) & (1u << e->state)))
+		return 0;
+	return sock_diag_filter_match(d->filter, e);
+}
+
+int sock__diag_add(struct sock_diag *d, const struct sock_diag_entry *e)
+{
+	if (!selected(d, e))
+		return 0;
+	if (d->emit) {
+		d->emitted++;
+		d->emit_err = d->emit(e, d->emit_arg);
+		return d->emit_err;
+	}
+	if (d->n == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 256;
+		void *p = realloc(d->ent, cap * sizeof(*d->ent));
+
+		if (!p)
+			return -ENOMEM;
+		d->ent = p;
+		d->cap = cap;
+	}
+	d->ent[d->n++] = *e;
+	return 0;
+}
+
+int sock__diag_add_name(struct sock_diag *d, struct sock_diag_entry *e,
+			const void *name, size_t len)
+{
+	if (len > UINT16_MAX)
+		return -EINVAL;
+	if (!len)
+		return 0; /* an empty name is no name */
+	if (d->names_len + len > d->names_cap) {
+		size_t cap = d->names_cap ? d->names_cap : 4096;
+		void *p;
+
+		while (cap < d->names_len + len)
+			cap *= 2;
+		p = realloc(d->names, cap);
+		if (!p)
+			return -ENOMEM;
+		d->names = p;
+		d->names_cap = cap;
+	}
+	memcpy(d->names + d->names_len, name, len);
+	e->un.name_off = (uint32_t)d->names_len;
+	e->un.name_len = (uint16_t)len;
+	d->names_len += len;
+	return 0;
+}
+
+const struct sock_diag_entry *sock__diag_rows(const struct sock_diag *d,
+					      size_t *n)
+{
+	*n = d->n;
+	return d->ent;
+}
+
+void sock__diag_set_refcnt(struct sock_diag *d, size_t i, uint32_t refcnt)
+{
+	if (i < d->n && d->ent[i].family == AF_UNIX)
+		d->ent[i].un.refcnt = refcnt;
+}
+
+size_t sock_diag_count(const struct sock_diag *d)
+{
+	return d->n;
+}
+
+const struct sock_diag_entry *sock_diag_get(const struct sock_diag *d, size_t i)
+{
+	return i < d->n ? &d->ent[i] : NULL;
+}
+
+size_t sock_diag_unix_name(const struct sock_diag *d,
+			   const struct sock_diag_entry *e, const char **name)
+{
+	if (e->family != AF_UNIX || !e->un.name_len) {
+		*name = "";
+		return 0;
+	}
+	*name = d->names + e->un.name_off;
+	return e->un.name_len;
+}
+
+unsigned int sock_diag_hidden(const struct sock_diag *d)
+{
+	return d->hidden;
+}
+
+void sock__diag_set_hidden(struct sock_diag *d, unsigned int hidden)
+{
+	d->hidden = hidden;
+}
+
+int sock_diag_source(const struct sock_diag *d)
+{
+	return d->source;
+}
+
+/* ---- the owner table ---------------------------------------------- */
+
+static uint32_t hash32(uint32_t x)
+{
+	/* Inodes are nearly sequential: mix before masking. */
+	x ^= x >> 16;
+	x *= 0x45d9f3bu;
+	x ^= x >> 16;
+	return x;
+}
+
+static struct diag_slot *slot_find(const struct sock_diag *d, uint32_t inode)
+{
+	size_t mask = d->nslots - 1;
+	size_t i = hash32(inode) & mask;
+
+	while (d->slots[i].inode && d->slots[i].inode != inode)
+		i = (i + 1) & mask;
+	return &d->slots[i];
+}
+
+int sock__diag_owner_index(struct sock_diag *d)
+{
+	size_t want = 64;
+
+	while (want < d->n * 2)
+		want *= 2;
+	d->slots = calloc(want, sizeof(*d->slots));
+	if (!d->slots)
+		return -ENOMEM;
+	d->nslots = want;
+	for (size_t i = 0; i < d->n; i++)
+		if (d->ent[i].inode)
+			slot_find(d, d->ent[i].inode)->inode = d->ent[i].inode;
+	return 0;
+}
+
+uint32_t sock__diag_owner_count(struct sock_diag *d, uint32_t inode)
+{
+	struct diag_slot *s = slot_find(d, inode);
+
+	if (!s->inode)
+		return DIAG_NO_SLOT;
+	s->count++;
+	d->nowners++;
+	return (uint32_t)(s - d->slots);
+}
+
+int sock__diag_owner_layout(struct sock_diag *d)
+{
+	size_t at = 0;
+
+	d->owners = malloc((d->nowners ? d->nowners : 1) * sizeof(*d->owners));
+	if (!d->owners)
+		return -ENOMEM;
+	for (size_t i = 0; i < d->nslots; i++) {
+		d->slots[i].first = (uint32_t)at;
+		at += d->slots[i].count;
+		d->slots[i].count = 0;
+	}
+	return 0;
+}
+
+void sock__diag_owner_put(struct sock_diag *d, uint32_t slot,
+			  const struct sock_diag_owner *o)
+{
+	struct diag_slot *s = &d->slots[slot];
+
+	d->owners[s->first + s->count++] = *o;
+}
+
+int sock__diag_owner_pool(struct sock_diag *d, char *pool)
+{
+	for (int i = 0; i < DIAG_POOLS_MAX; i++)
+		if (!d->pools[i]) {
+			d->pools[i] = pool;
+			return 0;
+		}
+	return -ENOBUFS;
+}
+
+const struct sock_diag_owner *sock_diag_owners(const struct sock_diag *d,
+					       uint32_t inode, size_t *n)
+{
+	const struct diag_slot *s;
+
+	*n = 0;
+	if (!d->nslots || !inode)
+		return NULL;
+	s = slot_find(d, inode);
+	if (!s->inode || !s->count)
+		return NULL;
+	*n = s->count;
+	return d->owners + s->first;
+}
