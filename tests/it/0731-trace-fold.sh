@@ -103,7 +103,7 @@ bg python3 "$T/sink.py" > "$T/sink.port"
 wait_for test -s "$T/sink.port"
 bg sh -c "(head -c 2000000 /dev/zero; sleep 8) | exec \"$SOCK\" --trace connect 127.0.0.1:$(cat "$T/sink.port") > /dev/null 2> '$T/p.err'"
 ppid2=$!
-wait_secs 6 grep -q '^\.\.\. [0-9]* more send(3) calls folded' "$T/p.err"
+wait_secs 6 grep -qs '^\.\.\. [0-9]* more send(3) calls folded' "$T/p.err"
 check "a pause in a TCP transfer: the summary comes out before the end" \
 	sh -c "grep -q '^\\.\\.\\. [0-9]* more send(3) calls folded' '$T/p.err' && kill -0 $ppid2"
 
