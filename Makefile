@@ -66,6 +66,12 @@ $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(BUILD)/libsocktool.a \
 		$(BUILD)/libsock.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
+# lib/sock.c's error paths: the test wraps the libc calls sock.c makes.
+SOCK_ERR_WRAP = socket connect accept4 bind listen setsockopt getsockname \
+	poll close getaddrinfo freeaddrinfo
+$(BUILD)/tests/unit/test_sock_err: LDFLAGS += \
+	$(foreach f,$(SOCK_ERR_WRAP),-Wl,--wrap=$(f))
+
 # Fuzz targets double as corpus replayers in every build (replay_main.c
 # supplies main); `make fuzz` links the same sources against libFuzzer.
 $(BUILD)/tests/fuzz/replay_%: $(BUILD)/tests/fuzz/%.o \
