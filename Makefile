@@ -37,6 +37,9 @@ EXAMPLE_SRC := $(wildcard examples/*.c)
 
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 TOOL_OBJ := $(TOOL_SRC:%.c=$(BUILD)/%.o)
+# The tool's code but main(): what the unit tests link instead of
+# compiling tool/*.c into themselves.
+TOOLLIB_OBJ := $(filter-out $(BUILD)/tool/main.o,$(TOOL_OBJ))
 UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
 REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/fuzz/replay_%)
 EXAMPLE_BIN := $(EXAMPLE_SRC:%.c=$(BUILD)/%)
@@ -52,11 +55,22 @@ $(BUILD)/libsock.a: $(LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(BUILD)/sock: $(TOOL_OBJ) $(BUILD)/libsock.a
-	$(CC) $(LDFLAGS) -o $@ $(TOOL_OBJ) $(BUILD)/libsock.a $(LDLIBS)
+$(BUILD)/libsocktool.a: $(TOOLLIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
 
-$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(BUILD)/libsock.a
-	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/libsock.a $(LDLIBS) -lcmocka
+$(BUILD)/sock: $(BUILD)/tool/main.o $(BUILD)/libsocktool.a $(BUILD)/libsock.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(BUILD)/libsocktool.a \
+		$(BUILD)/libsock.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+
+# lib/sock.c's error paths: the test wraps the libc calls sock.c makes.
+SOCK_ERR_WRAP = socket connect accept4 bind listen setsockopt getsockname \
+	poll close getaddrinfo freeaddrinfo
+$(BUILD)/tests/unit/test_sock_err: LDFLAGS += \
+	$(foreach f,$(SOCK_ERR_WRAP),-Wl,--wrap=$(f))
 
 # Fuzz targets double as corpus replayers in every build (replay_main.c
 # supplies main); `make fuzz` links the same sources against libFuzzer.

@@ -168,30 +168,50 @@ int sock_loop_del(struct sock_loop *l, int fd)
 	return 0;
 }
 
+/* Room for one more timer.  Returns 0 or -ENOMEM. */
+static int grow_timers(struct sock_loop *l)
+{
+	size_t cap = l->tcap ? l->tcap * 2 : 8;
+	struct timer *t;
+
+	if (l->nt < l->tcap)
+		return 0;
+	t = realloc(l->t, cap * sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	l->t = t;
+	l->tcap = cap;
+	return 0;
+}
+
+/* Timers are kept latest first, so that the next one due is the last
+ * and several due at once fire in order (ties: in the order armed). */
 int sock_loop_timer(struct sock_loop *l, long ms, sock_loop_timer_fn fn,
 		    void *arg)
 {
-	if (l->nt == l->tcap) {
-		size_t cap = l->tcap ? l->tcap * 2 : 8;
-		struct timer *t = realloc(l->t, cap * sizeof(*t));
+	long long due = sock_loop_now_ms() + ms;
+	size_t i = 0;
 
-		if (!t)
-			return -ENOMEM;
-		l->t = t;
-		l->tcap = cap;
-	}
+	if (grow_timers(l))
+		return -ENOMEM;
 	if (++l->next_id <= 0)
 		l->next_id = 1;
-	l->t[l->nt++] =
-	    (struct timer){ l->next_id, sock_loop_now_ms() + ms, fn, arg };
+	while (i < l->nt && l->t[i].due > due)
+		i++;
+	memmove(&l->t[i + 1], &l->t[i], (l->nt - i) * sizeof(*l->t));
+	l->t[i] = (struct timer){ l->next_id, due, fn, arg };
+	l->nt++;
 	return l->next_id;
 }
 
 void sock_loop_timer_cancel(struct sock_loop *l, int id)
 {
-	for (size_t i = 0; i < l->nt; i++) {
+	/* from the end: the timers cancelled soonest are due soonest */
+	for (size_t i = l->nt; i-- > 0;) {
 		if (l->t[i].id == id) {
-			l->t[i] = l->t[--l->nt];
+			l->nt--;
+			memmove(&l->t[i], &l->t[i + 1],
+				(l->nt - i) * sizeof(*l->t));
 			return;
 		}
 	}
@@ -209,10 +229,7 @@ static int next_timeout(struct sock_loop *l)
 
 	if (!l->nt)
 		return -1;
-	first = l->t[0].due;
-	for (size_t i = 1; i < l->nt; i++)
-		if (l->t[i].due < first)
-			first = l->t[i].due;
+	first = l->t[l->nt - 1].due;
 	now = sock_loop_now_ms();
 	if (first <= now)
 		return 0;
@@ -231,13 +248,9 @@ static void fire_timers(struct sock_loop *l)
 {
 	long long now = sock_loop_now_ms();
 
-	for (size_t i = 0; i < l->nt && !l->stop;) {
-		if (l->t[i].due > now) {
-			i++;
-			continue;
-		}
-		struct timer t = l->t[i];
-		l->t[i] = l->t[--l->nt];
+	while (l->nt && l->t[l->nt - 1].due <= now && !l->stop) {
+		struct timer t = l->t[--l->nt];
+
 		t.fn(l, t.arg);
 	}
 }

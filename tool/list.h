@@ -52,6 +52,10 @@ int list_print_table(FILE *out, const struct sock_diag *d,
 int list_print_json(FILE *out, const struct sock_diag *d,
 		    const struct list_opts *o);
 
+/* s (n bytes) as a JSON string on out, bytes that are not UTF-8 as
+ * U+FFFD.  Internal to list_json.c; visible for its unit test. */
+void tool_json_string(FILE *out, const char *s, size_t n);
+
 struct sock_diag_query;
 
 /* Whether list_stream_table() can print this listing: numeric, no

@@ -26,7 +26,7 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 
 /* A JSON string; bytes that are not UTF-8 become U+FFFD so that the
  * output always parses (paths and process names are arbitrary bytes). */
-static void json_string(FILE *out, const char *s, size_t n)
+void tool_json_string(FILE *out, const char *s, size_t n)
 {
 	putc('"', out);
 	for (size_t i = 0; i < n; i++) {
@@ -94,7 +94,7 @@ static void owners(FILE *out, const struct sock_diag *d,
 	for (size_t i = 0; i < n; i++) {
 		fprintf(out, "%s{\"pid\":%d,\"command\":", i ? "," : "",
 			ow[i].pid);
-		json_string(out, ow[i].command, strlen(ow[i].command));
+		tool_json_string(out, ow[i].command, strlen(ow[i].command));
 		fprintf(out, ",\"fd\":%d}", ow[i].fd);
 	}
 	putc(']', out);
@@ -113,11 +113,11 @@ static void unix_fields(FILE *out, const struct sock_diag *d,
 		fputs(",\"path\":null,\"abstract\":false", out);
 	} else if (name[0] == '\0') {
 		fputs(",\"path\":", out);
-		json_string(out, name + 1, len - 1);
+		tool_json_string(out, name + 1, len - 1);
 		fputs(",\"abstract\":true", out);
 	} else {
 		fputs(",\"path\":", out);
-		json_string(out, name, strnlen(name, len));
+		tool_json_string(out, name, strnlen(name, len));
 		fputs(",\"abstract\":false", out);
 	}
 	fprintf(out, ",\"peer_inode\":%u,\"refcnt\":%u", e->un.peer,

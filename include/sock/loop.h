@@ -37,8 +37,10 @@ int sock_loop_mod(struct sock_loop *loop, int fd, uint32_t events);
 /* Stop watching fd.  Returns 0 or -errno (-ENOENT if not watched). */
 int sock_loop_del(struct sock_loop *loop, int fd);
 
-/* Arm a one-shot timer ms milliseconds from now.  Returns a timer id
- * (> 0) for sock_loop_timer_cancel(), or -errno. */
+/* Arm a one-shot timer ms milliseconds from now.  Timers fire in the
+ * order they are due (ties: in the order armed), also when one wake-up
+ * finds several due.  Returns a timer id (> 0) for
+ * sock_loop_timer_cancel(), or -errno. */
 int sock_loop_timer(struct sock_loop *loop, long ms, sock_loop_timer_fn fn,
 		    void *arg);
 

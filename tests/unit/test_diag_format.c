@@ -1,7 +1,7 @@
 /*
  * tests/unit/test_diag_format.c - sock list's formatting: IPv4, IPv6
  * (bracketed), wildcards, abstract names, owners, and the netstat
- * column layout.  The tool's formatting files are compiled in directly.
+ * column layout, through the tool's code in libsocktool.a.
  */
 #include <arpa/inet.h>
 #include <setjmp.h>
@@ -16,9 +16,7 @@
 #include <cmocka.h>
 
 #include "../../lib/diag_internal.h"
-#include "../../tool/list_format.c"
-#include "../../tool/list_json.c"
-#include "../../tool/list_names.c"
+#include "../../tool/list.h"
 
 static struct sock_diag_entry inet(int family, const char *l, int lp,
 				   const char *r, int rp)
@@ -216,7 +214,7 @@ static void test_json_strings(void **state)
 	FILE *f = open_memstream(&text, &len);
 
 	(void)state;
-	json_string(f, "a\xc3\xa9\xff\x01", 5);
+	tool_json_string(f, "a\xc3\xa9\xff\x01", 5);
 	fclose(f);
 	assert_string_equal(text, "\"a\xc3\xa9\\ufffd\\u0001\"");
 	free(text);
