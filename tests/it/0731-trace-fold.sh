@@ -90,7 +90,7 @@ wait_for test -s "$T/sink1.port"
 bg sh -c "exec yes > '$T/yes2'"
 bg sh -c "exec \"$SOCK\" --trace connect 127.0.0.1:$(cat "$T/sink1.port") < '$T/yes2' 2> '$T/tc.err'"
 cpid=$!
-wait_for grep -q '^send(3, [0-9]*) = ' "$T/tc.err"
+wait_for grep -qs '^send(3, [0-9]*) = ' "$T/tc.err"
 sleep 0.5
 kill -TERM $cpid
 wait_exit $cpid 5

@@ -50,8 +50,9 @@ wait_port() {
 }
 
 # wait_for COND...: retry a command for up to 5 s
+# (the condition's stderr is dropped: a file it reads may not exist yet)
 wait_for() {
-	for _ in $(seq 100); do "$@" && return 0; sleep 0.05; done
+	for _ in $(seq 100); do "$@" 2> /dev/null && return 0; sleep 0.05; done
 	return 1
 }
 
@@ -220,7 +221,7 @@ stop() { kill "$1" 2> /dev/null; wait_exit "$1" 5; }
 # wait_secs SECONDS COMMAND...: like wait_for, for up to SECONDS
 wait_secs() {
 	local secs=$1; shift
-	for _ in $(seq $((secs * 20))); do "$@" && return 0; sleep 0.05; done
+	for _ in $(seq $((secs * 20))); do "$@" 2> /dev/null && return 0; sleep 0.05; done
 	return 1
 }
 
