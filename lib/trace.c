@@ -204,12 +204,57 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Decimal digits of v at the end of buf[0..size); returns the start. */
+static char *utoa(unsigned long long v, char *end)
+{
+	*--end = '\0';
+	do
+		*--end = (char)('0' + v % 10);
+	while (v /= 10);
+	return end;
+}
+
+/* Append s to buf[*off..size), leaving room for the NUL. */
+static void append(char *buf, size_t size, size_t *off, const char *s)
+{
+	while (*s && *off + 1 < size)
+		buf[(*off)++] = *s++;
+	buf[*off] = '\0';
+}
+
+/* "recv(4)", or "splice(6 -> pipe)" for an op with a "%d" for the
+ * descriptor: what a summary line names, built without stdio (a signal
+ * handler builds it too). */
+static void fold_label(const struct fold *f, char *buf, size_t size)
+{
+	const char *at = strstr(f->op, "%d");
+	char num[24];
+	size_t off = 0;
+
+	buf[0] = '\0';
+	if (!at) {
+		append(buf, size, &off, f->op);
+		append(buf, size, &off, "(");
+	} else {
+		for (const char *c = f->op; c < at && off + 1 < size; c++)
+			buf[off++] = *c;
+		buf[off] = '\0';
+	}
+	append(buf, size, &off,
+	       utoa((unsigned long long)f->fd, num + sizeof(num)));
+	append(buf, size, &off, at ? at + 2 : ")");
+}
+
 /* The summary of the calls folded so far; the run goes on. */
 static void fold_summary(struct fold *f)
 {
-	if (f->folded)
-		sock__tracef(0, "... %llu more %s(%d) calls folded, %llu bytes",
-			     f->folded, f->op, f->fd, f->bytes);
+	char label[64];
+
+	if (f->folded) {
+		fold_label(f, label, sizeof(label));
+		sock__tracef(0, "... %llu more %s calls folded, %llu bytes",
+			     f->folded, label, f->bytes);
+	}
 	f->folded = 0;
 	f->bytes = 0;
 }
@@ -353,27 +398,9 @@ void sock__trace_quiet(void)
 			fold_emit(&folds[i]);
 }
 
-/* Decimal digits of v at the end of buf[0..size); returns the start. */
-static char *utoa(unsigned long long v, char *end)
-{
-	*--end = '\0';
-	do
-		*--end = (char)('0' + v % 10);
-	while (v /= 10);
-	return end;
-}
-
-/* Append s to buf[*off..size), leaving room for the NUL. */
-static void append(char *buf, size_t size, size_t *off, const char *s)
-{
-	while (*s && *off + 1 < size)
-		buf[(*off)++] = *s++;
-	buf[*off] = '\0';
-}
-
 size_t sock_trace_fold_text(char *buf, size_t size)
 {
-	char num[24];
+	char num[24], label[64];
 	size_t off = 0;
 
 	if (!size)
@@ -387,11 +414,9 @@ size_t sock_trace_fold_text(char *buf, size_t size)
 		append(buf, size, &off, "... ");
 		append(buf, size, &off, utoa(f->folded, num + sizeof(num)));
 		append(buf, size, &off, " more ");
-		append(buf, size, &off, f->op);
-		append(buf, size, &off, "(");
-		append(buf, size, &off,
-		       utoa((unsigned long long)f->fd, num + sizeof(num)));
-		append(buf, size, &off, ") calls folded, ");
+		fold_label(f, label, sizeof(label));
+		append(buf, size, &off, label);
+		append(buf, size, &off, " calls folded, ");
 		append(buf, size, &off, utoa(f->bytes, num + sizeof(num)));
 		append(buf, size, &off, " bytes\n");
 		f->folded = 0;
@@ -629,7 +654,8 @@ void sock__trace_mmsg(const char *op, int fd, const struct mmsghdr *v,
 		must = new_senders(fd, v, ret, from, sizeof(from));
 	if (!data_shown(fd, op, ret, bytes, err, must))
 		return;
-	snprintf(call, sizeof(call), "%s(%d, %u msgs)", op, fd, n);
+	snprintf(call, sizeof(call), "%s(%d, %u msg%s)", op, fd, n,
+		 n == 1 ? "" : "s");
 	if (ret < 0)
 		emit(call, ret, err);
 	else
@@ -657,24 +683,31 @@ void sock__trace_msg(const char *op, int fd, const struct msghdr *m,
 	emit(call, ret, err);
 }
 
-/* "pipe 9" for a pipe's end, "5" for anything else. */
-static void splice_end(int fd, char *buf, size_t size)
+static int is_pipe(int fd)
 {
 	struct stat st;
-	int is_pipe = !fstat(fd, &st) && S_ISFIFO(st.st_mode);
 
-	snprintf(buf, size, "%s%d", is_pipe ? "pipe " : "", fd);
+	return !fstat(fd, &st) && S_ISFIFO(st.st_mode);
 }
 
-/* "splice(5 -> pipe 9, 262144) = 4096": folded by the end read from. */
+/* "splice(5 -> pipe 9, 262144) = 4096": folded per socket and
+ * direction, so that the summary comes before the socket's shutdown or
+ * close. */
 void sock__trace_splice(int in, int out, size_t len, ssize_t ret, int err)
 {
-	char call[96], i[24], o[24];
+	static const char into_pipe[] = "splice(%d -> pipe)";
+	static const char from_pipe[] = "splice(pipe -> %d)";
+	int to_pipe = is_pipe(out);
+	char call[96];
 
-	if (!data_shown(in, "splice", ret, ret > 0 ? (size_t)ret : 0, err, 0))
+	if (!data_shown(to_pipe ? in : out, to_pipe ? into_pipe : from_pipe,
+			ret, ret > 0 ? (size_t)ret : 0, err, 0))
 		return;
-	splice_end(in, i, sizeof(i));
-	splice_end(out, o, sizeof(o));
-	snprintf(call, sizeof(call), "splice(%s -> %s, %zu)", i, o, len);
+	if (to_pipe)
+		snprintf(call, sizeof(call), "splice(%d -> pipe %d, %zu)", in,
+			 out, len);
+	else
+		snprintf(call, sizeof(call), "splice(pipe %d -> %d, %zu)", in,
+			 out, len);
 	emit(call, ret, err);
 }
