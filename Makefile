@@ -9,6 +9,7 @@
 #   make deps       install the Debian packages that build and tests need
 #   make bench-deps the benchmark's peers (haproxy, nginx)
 #   make format     clang-format in place; make format-check only checks
+#   make lint       no socket call in lib/ bypasses the traced wrappers
 
 CC ?= cc
 BUILD ?= build
@@ -150,6 +151,10 @@ format:
 format-check:
 	clang-format --dry-run --Werror $(FORMAT_SRC)
 
+# Every socket call in lib/ goes through lib/sys.c, so --trace shows it.
+lint:
+	bash tests/lint-syscalls.sh lib
+
 install: $(BUILD)/sock
 	install -D -m 755 $(BUILD)/sock $(DESTDIR)$(PREFIX)/bin/sock
 	install -D -m 644 docs/sock.1 $(DESTDIR)$(PREFIX)/share/man/man1/sock.1
@@ -158,7 +163,7 @@ clean:
 	rm -rf build build-asan build-fuzz
 
 .PHONY: all check tests asan fuzz fuzz-smoke bench deps bench-deps format format-check \
-	examples install clean
+	lint examples install clean
 .SECONDARY:
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

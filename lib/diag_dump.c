@@ -16,6 +16,7 @@
 #include <linux/sock_diag.h>
 
 #include "diag_internal.h"
+#include "sys.h"
 
 /* Room for one recv() of a dump: the kernel fills at most 32 KiB. */
 #define DIAG_BUF (64 * 1024)
@@ -256,10 +257,61 @@ static int replay(struct sock_diag *d, const char *path)
 	return ret;
 }
 
+/* The sock_diag socket, opened, bound, written and read through the
+ * traced wrappers, so that --trace shows them like any other socket's
+ * calls; libmnl only builds and parses the messages. */
+static int nl_open(void)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	int fd, err;
+
+	fd = sock__socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
+			  NETLINK_SOCK_DIAG);
+	if (fd < 0)
+		return -errno;
+	if (sock__bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		err = -errno;
+		sock__close(fd);
+		return err;
+	}
+	return fd;
+}
+
+static ssize_t nl_send(int fd, void *buf, size_t len)
+{
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	struct iovec iov = { .iov_base = buf, .iov_len = len };
+	struct msghdr m = { .msg_name = &kernel,
+			    .msg_namelen = sizeof(kernel),
+			    .msg_iov = &iov,
+			    .msg_iovlen = 1 };
+
+	return sock__sendmsg(fd, &m, 0);
+}
+
+/* One read of replies, checked as mnl_socket_recvfrom() does. */
+static ssize_t nl_recv(int fd, void *buf, size_t len)
+{
+	struct sockaddr_nl from;
+	struct iovec iov = { .iov_base = buf, .iov_len = len };
+	struct msghdr m = { .msg_name = &from,
+			    .msg_namelen = sizeof(from),
+			    .msg_iov = &iov,
+			    .msg_iovlen = 1 };
+	ssize_t n = sock__recvmsg(fd, &m, 0);
+
+	if (n >= 0 && (m.msg_flags & MSG_TRUNC))
+		errno = ENOSPC;
+	else if (n >= 0 && m.msg_namelen != sizeof(from))
+		errno = EINVAL;
+	else
+		return n;
+	return -1;
+}
+
 /* One dump request and all its replies. */
-static int dump_one(struct mnl_socket *nl, struct sock_diag *d, int family,
-		    int protocol, const struct sock_diag_query *q, int *rec_err,
-		    char *buf)
+static int dump_one(int nl, struct sock_diag *d, int family, int protocol,
+		    const struct sock_diag_query *q, int *rec_err, char *buf)
 {
 	struct diag_req r = { d, family, protocol, 0 };
 	size_t len;
@@ -271,10 +323,10 @@ static int dump_one(struct mnl_socket *nl, struct sock_diag *d, int family,
 	else
 		len = sock__diag_inet_request(d, buf, DIAG_BUF, family,
 					      protocol, 0);
-	if (mnl_socket_sendto(nl, buf, len) < 0)
+	if (nl_send(nl, buf, len) < 0)
 		return -errno;
 	do {
-		n = mnl_socket_recvfrom(nl, buf, DIAG_BUF);
+		n = nl_recv(nl, buf, DIAG_BUF);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -313,16 +365,15 @@ static int unsupported(int err)
 static int from_netlink(struct sock_diag *d, const char *root,
 			const struct sock_diag_query *q)
 {
-	struct mnl_socket *nl;
 	char *buf;
-	int ret = 0, rec_err = 0;
+	int nl, ret = 0, rec_err = 0;
 
-	nl = mnl_socket_open2(NETLINK_SOCK_DIAG, SOCK_CLOEXEC);
-	if (!nl)
-		return -errno;
+	nl = nl_open();
+	if (nl < 0)
+		return nl;
 	buf = malloc(DIAG_BUF);
-	if (!buf || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
-		ret = buf ? -errno : -ENOMEM;
+	if (!buf)
+		ret = -ENOMEM;
 	sock__diag_set_source(d, SOCK_DIAG_SRC_NETLINK);
 	for (size_t i = 0; i < NDUMPS && !ret; i++) {
 		if (!needed(d, i))
@@ -337,7 +388,7 @@ static int from_netlink(struct sock_diag *d, const char *root,
 		}
 	}
 	free(buf);
-	mnl_socket_close(nl);
+	sock__close(nl);
 	return ret;
 }
 

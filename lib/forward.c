@@ -169,13 +169,11 @@ static void unlink_session(struct fwd_session *s)
  * one way to tell a peer that the far end failed (not merely finished). */
 static void close_side(struct sock_forward *f, int fd, int reset)
 {
-	struct linger lg = { 1, 0 };
-
 	if (fd < 0)
 		return;
 	sock_loop_del(f->loop, fd);
 	if (reset)
-		setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+		sock__setsockopt_linger(fd, 1, 0);
 	sock__close(fd);
 }
 

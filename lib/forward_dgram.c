@@ -247,7 +247,8 @@ static unsigned int send_batch(struct sock_forward *f, int fd, unsigned int n)
 	unsigned int done = 0;
 
 	while (done < n) {
-		int k = sendmmsg(fd, b->msgs + done, n - done, MSG_DONTWAIT);
+		int k =
+		    sock__sendmmsg(fd, b->msgs + done, n - done, MSG_DONTWAIT);
 
 		if (k < 0 && errno == EAGAIN)
 			return done;
@@ -273,9 +274,10 @@ static int flush_stash(struct fwd_session *s)
 	while (st->first < st->n) {
 		unsigned int i = st->first;
 
-		if (sendto(s->f->lfd, st->data[i], st->len[i],
-			   MSG_DONTWAIT | MSG_NOSIGNAL,
-			   (struct sockaddr *)&s->peer, s->peer_len) < 0) {
+		if (sock__sendto(s->f->lfd, st->data[i], st->len[i],
+				 MSG_DONTWAIT | MSG_NOSIGNAL,
+				 (struct sockaddr *)&s->peer,
+				 s->peer_len) < 0) {
 			if (errno == EAGAIN)
 				return 0;
 			s->f->st.dropped++;
@@ -368,7 +370,8 @@ static void read_replies(struct fwd_session *s)
 	int n;
 
 	prepare(f->dg, &f->dg->out, 0);
-	n = recvmmsg(s->fd[1], f->dg->out.msgs, f->dg->n, MSG_DONTWAIT, NULL);
+	n = sock__recvmmsg(s->fd[1], f->dg->out.msgs, f->dg->n, MSG_DONTWAIT,
+			   NULL);
 	if (n < 0) {
 		/* ECONNREFUSED: nothing listens there (an ICMP answer to
 		 * an earlier datagram); the next datagram tries anew. */
@@ -493,8 +496,8 @@ static int send_group(struct sock_forward *f, struct fwd_session *s,
 		idx[n++] = j;
 	}
 	while (k < n) {
-		int r = sendmmsg(s->fd[1], d->tx + k, n - k,
-				 MSG_DONTWAIT | MSG_NOSIGNAL);
+		int r = sock__sendmmsg(s->fd[1], d->tx + k, n - k,
+				       MSG_DONTWAIT | MSG_NOSIGNAL);
 
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -555,7 +558,7 @@ static void on_clients(struct sock_loop *loop, int fd, uint32_t ev, void *arg)
 	if (d->count)
 		return;
 	prepare(d, &d->in, 1);
-	n = recvmmsg(fd, d->in.msgs, d->n, MSG_DONTWAIT, NULL);
+	n = sock__recvmmsg(fd, d->in.msgs, d->n, MSG_DONTWAIT, NULL);
 	if (n <= 0)
 		return;
 	d->count = (unsigned int)n;

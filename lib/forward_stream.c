@@ -143,8 +143,8 @@ static ssize_t fill(struct fwd_session *s, int i)
 	if (s->splice) {
 		if (h->pipe[0] < 0 && take_pipe(s->f, h->pipe) < 0)
 			return -errno;
-		n = splice(src, NULL, h->pipe[1], NULL, FWD_PIPE,
-			   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		n = sock__splice(src, NULL, h->pipe[1], NULL, FWD_PIPE,
+				 SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 	} else {
 		if (!h->buf && !(h->buf = take_buf(s->f)))
 			return -ENOMEM;
@@ -167,8 +167,8 @@ static int flush(struct fwd_session *s, int i)
 	ssize_t n;
 
 	if (s->splice)
-		n = splice(h->pipe[0], NULL, dst, NULL, h->len,
-			   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		n = sock__splice(h->pipe[0], NULL, dst, NULL, h->len,
+				 SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 	else
 		n = sock__send(dst, h->buf + h->off, h->len - h->off,
 			       MSG_NOSIGNAL);

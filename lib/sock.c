@@ -76,8 +76,8 @@ static int fill_names(int fd, struct sock_conn *c, int want_peer)
 	c->peer_len = 0;
 	if (want_peer) {
 		c->peer_len = sizeof(c->peer);
-		if (getpeername(fd, (struct sockaddr *)&c->peer, &c->peer_len) <
-		    0)
+		if (sock__getpeername(fd, (struct sockaddr *)&c->peer,
+				      &c->peer_len) < 0)
 			c->peer_len = 0;
 	}
 	return 0;
@@ -413,7 +413,8 @@ int sock_accept(int lfd, struct sock_conn *out)
 		return -errno;
 	c.fd = fd;
 	c.local_len = sizeof(c.local);
-	if (getsockname(fd, (struct sockaddr *)&c.local, &c.local_len) < 0)
+	if (sock__getsockname(fd, (struct sockaddr *)&c.local, &c.local_len) <
+	    0)
 		c.local_len = 0;
 	*out = c;
 	return 0;

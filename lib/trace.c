@@ -1,14 +1,17 @@
 /*
- * lib/trace.c - the socket calls of libsock, each made and (when a hook
- * is set) described as "name(decoded arguments) = result".
+ * lib/trace.c - what --trace prints: each socket call lib/sys.c makes,
+ * described as "name(decoded arguments) = result", with bulk data calls
+ * folded into one summary line per run.
  */
 #include <errno.h>
+#include <linux/netlink.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -16,6 +19,7 @@
 #include <sock/sock.h>
 
 #include "sys.h"
+#include "trace_internal.h"
 
 #ifndef SOCK_NO_TRACE
 sock_trace_fn sock__trace_fn;
@@ -66,7 +70,8 @@ static const char *lookup(const struct name *t, int value)
 		x, #x                                                          \
 	}
 static const struct name families[] = {
-	N(AF_INET), N(AF_INET6), N(AF_UNIX), N(AF_UNSPEC), { 0, NULL }
+	N(AF_INET),    N(AF_INET6),  N(AF_UNIX),
+	N(AF_NETLINK), N(AF_UNSPEC), { 0, NULL }
 };
 static const struct name types[] = { N(SOCK_STREAM),
 				     N(SOCK_DGRAM),
@@ -76,6 +81,9 @@ static const struct name types[] = { N(SOCK_STREAM),
 static const struct name protocols[] = { N(IPPROTO_TCP),
 					 N(IPPROTO_UDP),
 					 { 0, NULL } };
+static const struct name netlinks[] = { N(NETLINK_SOCK_DIAG),
+					N(NETLINK_ROUTE),
+					{ 0, NULL } };
 static const struct name levels[] = { N(SOL_SOCKET),
 				      N(IPPROTO_IPV6),
 				      N(IPPROTO_TCP),
@@ -84,7 +92,8 @@ static const struct name levels[] = { N(SOL_SOCKET),
 static const struct name sockopts[] = { N(SO_REUSEADDR), N(SO_REUSEPORT),
 					N(SO_ERROR),	 N(SO_KEEPALIVE),
 					N(SO_RCVBUF),	 N(SO_SNDBUF),
-					N(SO_TYPE),	 { 0, NULL } };
+					N(SO_TYPE),	 N(SO_LINGER),
+					{ 0, NULL } };
 static const struct name ip6opts[] = { N(IPV6_V6ONLY), { 0, NULL } };
 static const struct name tcpopts[] = { N(TCP_NODELAY), { 0, NULL } };
 static const struct name hows[] = {
@@ -129,7 +138,12 @@ static void type_name(int type, char *buf, size_t len)
 static void addr_text(const struct sockaddr *sa, socklen_t len, char *buf,
 		      size_t size)
 {
-	if (!sa || sock_addr_format_sa(sa, len, buf, size) < 0)
+	if (sa && sa->sa_family == AF_NETLINK &&
+	    len >= sizeof(struct sockaddr_nl))
+		/* "netlink:0": the kernel's end is port id 0 */
+		snprintf(buf, size, "netlink:%u",
+			 ((const struct sockaddr_nl *)sa)->nl_pid);
+	else if (!sa || sock_addr_format_sa(sa, len, buf, size) < 0)
 		snprintf(buf, size, "?");
 }
 
@@ -180,12 +194,57 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Decimal digits of v at the end of buf[0..size); returns the start. */
+static char *utoa(unsigned long long v, char *end)
+{
+	*--end = '\0';
+	do
+		*--end = (char)('0' + v % 10);
+	while (v /= 10);
+	return end;
+}
+
+/* Append s to buf[*off..size), leaving room for the NUL. */
+static void append(char *buf, size_t size, size_t *off, const char *s)
+{
+	while (*s && *off + 1 < size)
+		buf[(*off)++] = *s++;
+	buf[*off] = '\0';
+}
+
+/* "recv(4)", or "splice(6 -> pipe)" for an op with a "%d" for the
+ * descriptor: what a summary line names, built without stdio (a signal
+ * handler builds it too). */
+static void fold_label(const struct fold *f, char *buf, size_t size)
+{
+	const char *at = strstr(f->op, "%d");
+	char num[24];
+	size_t off = 0;
+
+	buf[0] = '\0';
+	if (!at) {
+		append(buf, size, &off, f->op);
+		append(buf, size, &off, "(");
+	} else {
+		for (const char *c = f->op; c < at && off + 1 < size; c++)
+			buf[off++] = *c;
+		buf[off] = '\0';
+	}
+	append(buf, size, &off,
+	       utoa((unsigned long long)f->fd, num + sizeof(num)));
+	append(buf, size, &off, at ? at + 2 : ")");
+}
+
 /* The summary of the calls folded so far; the run goes on. */
 static void fold_summary(struct fold *f)
 {
-	if (f->folded)
-		sock__tracef(0, "... %llu more %s(%d) calls folded, %llu bytes",
-			     f->folded, f->op, f->fd, f->bytes);
+	char label[64];
+
+	if (f->folded) {
+		fold_label(f, label, sizeof(label));
+		sock__tracef(0, "... %llu more %s calls folded, %llu bytes",
+			     f->folded, label, f->bytes);
+	}
 	f->folded = 0;
 	f->bytes = 0;
 }
@@ -221,7 +280,8 @@ static struct fold *fold_slot(int fd, const char *op)
  * other than "try again" are always shown, and so is a call that must
  * be (a datagram from a new sender), after the summary of the calls
  * before it, so that the order stays true. */
-static int data_shown(int fd, const char *op, ssize_t ret, int err, int must)
+static int data_shown(int fd, const char *op, ssize_t ret, size_t bytes,
+		      int err, int must)
 {
 	long long now = now_ms();
 	struct fold *f;
@@ -244,8 +304,7 @@ static int data_shown(int fd, const char *op, ssize_t ret, int err, int must)
 		return 1;
 	}
 	f->folded++;
-	if (ret > 0)
-		f->bytes += (unsigned long long)ret;
+	f->bytes += bytes;
 	return 0;
 }
 
@@ -287,13 +346,13 @@ static void forget_senders(int fd)
 			seen[i].fd = -1;
 }
 
-/* The workflow call on fd that follows bulk data comes after the
- * summary of the data, so the order stays true. */
-static void fold_flush_fd(int fd)
+void sock__trace_fd_flush(int fd, int closing)
 {
 	for (int i = 0; i < NFOLDS; i++)
 		if (folds[i].op && folds[i].fd == fd)
 			fold_emit(&folds[i]);
+	if (closing)
+		forget_senders(fd);
 }
 
 void sock_trace_flush(void)
@@ -329,27 +388,9 @@ void sock__trace_quiet(void)
 			fold_emit(&folds[i]);
 }
 
-/* Decimal digits of v at the end of buf[0..size); returns the start. */
-static char *utoa(unsigned long long v, char *end)
-{
-	*--end = '\0';
-	do
-		*--end = (char)('0' + v % 10);
-	while (v /= 10);
-	return end;
-}
-
-/* Append s to buf[*off..size), leaving room for the NUL. */
-static void append(char *buf, size_t size, size_t *off, const char *s)
-{
-	while (*s && *off + 1 < size)
-		buf[(*off)++] = *s++;
-	buf[*off] = '\0';
-}
-
 size_t sock_trace_fold_text(char *buf, size_t size)
 {
-	char num[24];
+	char num[24], label[64];
 	size_t off = 0;
 
 	if (!size)
@@ -363,11 +404,9 @@ size_t sock_trace_fold_text(char *buf, size_t size)
 		append(buf, size, &off, "... ");
 		append(buf, size, &off, utoa(f->folded, num + sizeof(num)));
 		append(buf, size, &off, " more ");
-		append(buf, size, &off, f->op);
-		append(buf, size, &off, "(");
-		append(buf, size, &off,
-		       utoa((unsigned long long)f->fd, num + sizeof(num)));
-		append(buf, size, &off, ") calls folded, ");
+		fold_label(f, label, sizeof(label));
+		append(buf, size, &off, label);
+		append(buf, size, &off, " calls folded, ");
 		append(buf, size, &off, utoa(f->bytes, num + sizeof(num)));
 		append(buf, size, &off, " bytes\n");
 		f->folded = 0;
@@ -376,67 +415,76 @@ size_t sock_trace_fold_text(char *buf, size_t size)
 	return off;
 }
 
-/* ---- the calls ------------------------------------------------------ */
+/* ---- the workflow calls ---------------------------------------------- */
 
-int sock__socket(int domain, int type, int protocol)
+void sock__trace_socket(int domain, int type, int protocol, int ret, int err)
 {
-	char call[160], f[16], t[64], p[16];
-	int fd = socket(domain, type, protocol), err = errno;
+	char call[160], f[16], t[64], p[24];
+	const struct name *protos = domain == AF_NETLINK ? netlinks : protocols;
 
-	if (sock__trace_fn) {
-		type_name(type, t, sizeof(t));
-		snprintf(call, sizeof(call), "socket(%s, %s, %s)",
-			 sym(families, domain, f, sizeof(f)), t,
-			 protocol ? sym(protocols, protocol, p, sizeof(p))
-				  : "0");
-		emit(call, fd, err);
-	}
-	errno = err;
-	return fd;
+	type_name(type, t, sizeof(t));
+	snprintf(call, sizeof(call), "socket(%s, %s, %s)",
+		 sym(families, domain, f, sizeof(f)), t,
+		 protocol || domain == AF_NETLINK
+		     ? sym(protos, protocol, p, sizeof(p))
+		     : "0");
+	emit(call, ret, err);
 }
 
-int sock__setsockopt_int(int fd, int level, int name, int value)
+void sock__trace_setsockopt_int(int fd, int level, int name, int value, int ret,
+				int err)
 {
 	char call[160], l[16], n[16];
-	int ret = setsockopt(fd, level, name, &value, sizeof(value));
-	int err = errno;
 
-	if (sock__trace_fn) {
-		snprintf(call, sizeof(call), "setsockopt(%d, %s, %s, %d)", fd,
-			 sym(levels, level, l, sizeof(l)),
-			 sockopt_name(level, name, n, sizeof(n)), value);
+	snprintf(call, sizeof(call), "setsockopt(%d, %s, %s, %d)", fd,
+		 sym(levels, level, l, sizeof(l)),
+		 sockopt_name(level, name, n, sizeof(n)), value);
+	emit(call, ret, err);
+}
+
+/* "setsockopt(6, SOL_SOCKET, SO_LINGER, {on, 0 s})": the reset to come */
+void sock__trace_setsockopt_linger(int fd, int onoff, int secs, int ret,
+				   int err)
+{
+	char call[96];
+
+	snprintf(call, sizeof(call),
+		 "setsockopt(%d, SOL_SOCKET, SO_LINGER, {%s, %d s})", fd,
+		 onoff ? "on" : "off", secs);
+	emit(call, ret, err);
+}
+
+void sock__trace_getsockopt_int(int fd, int level, int name, int value, int ret,
+				int err)
+{
+	char call[160], l[16], n[16];
+
+	snprintf(call, sizeof(call), "getsockopt(%d, %s, %s)", fd,
+		 sym(levels, level, l, sizeof(l)),
+		 sockopt_name(level, name, n, sizeof(n)));
+	if (ret < 0)
 		emit(call, ret, err);
-	}
-	errno = err;
-	return ret;
+	else if (level == SOL_SOCKET && name == SO_TYPE)
+		sock__tracef(0, "%s = 0 [%s]", call,
+			     sym(types, value, n, sizeof(n)));
+	else
+		sock__tracef(0, "%s = 0 [%d]", call, value);
 }
 
-int sock__getsockopt_int(int fd, int level, int name, int *value)
+void sock__trace_getsockopt_error(int fd, int soerr, int ret, int err)
 {
-	char call[160], l[16], n[16];
-	socklen_t len = sizeof(*value);
-	int ret = getsockopt(fd, level, name, value, &len);
-	int err = errno;
+	const char *name = soerr ? strerrorname_np(soerr) : NULL;
 
-	if (sock__trace_fn) {
-		snprintf(call, sizeof(call), "getsockopt(%d, %s, %s)", fd,
-			 sym(levels, level, l, sizeof(l)),
-			 sockopt_name(level, name, n, sizeof(n)));
-		if (ret < 0)
-			emit(call, ret, err);
-		else if (level == SOL_SOCKET && name == SO_TYPE)
-			sock__tracef(0, "%s = 0 [%s]", call,
-				     sym(types, *value, n, sizeof(n)));
-		else
-			sock__tracef(0, "%s = 0 [%d]", call, *value);
-	}
-	errno = err;
-	return ret;
+	if (ret < 0)
+		emit("getsockopt(SO_ERROR)", ret, err);
+	else
+		sock__tracef(soerr ? -soerr : 0,
+			     "getsockopt(%d, SOL_SOCKET, SO_ERROR) = 0 [%s]",
+			     fd, name ? name : "no error");
 }
 
-/* bind() and connect() are described the same way. */
-static void trace_addr_call(const char *op, int fd, const struct sockaddr *sa,
-			    socklen_t len, int ret, int err)
+void sock__trace_addr_call(const char *op, int fd, const struct sockaddr *sa,
+			   socklen_t len, int ret, int err)
 {
 	char call[SOCK_ADDR_STR_MAX + 64], a[SOCK_ADDR_STR_MAX];
 
@@ -445,129 +493,99 @@ static void trace_addr_call(const char *op, int fd, const struct sockaddr *sa,
 	emit(call, ret, err);
 }
 
-int sock__bind(int fd, const struct sockaddr *sa, socklen_t len)
-{
-	int ret = bind(fd, sa, len), err = errno;
-
-	if (sock__trace_fn)
-		trace_addr_call("bind", fd, sa, len, ret, err);
-	errno = err;
-	return ret;
-}
-
-int sock__connect(int fd, const struct sockaddr *sa, socklen_t len)
-{
-	int ret = connect(fd, sa, len), err = errno;
-
-	if (sock__trace_fn)
-		trace_addr_call("connect", fd, sa, len, ret, err);
-	errno = err;
-	return ret;
-}
-
-int sock__listen(int fd, int backlog)
+void sock__trace_listen(int fd, int backlog, int ret, int err)
 {
 	char call[64];
-	int ret = listen(fd, backlog), err = errno;
 
-	if (sock__trace_fn) {
-		snprintf(call, sizeof(call), "listen(%d, %d)", fd, backlog);
+	snprintf(call, sizeof(call), "listen(%d, %d)", fd, backlog);
+	emit(call, ret, err);
+}
+
+/* "accept4(3) = 4 peer ADDR", "getsockname(3) = ADDR" */
+void sock__trace_name_call(const char *op, int fd, const struct sockaddr *sa,
+			   socklen_t len, int ret, int err)
+{
+	char call[32], a[SOCK_ADDR_STR_MAX];
+	int accepting = !strcmp(op, "accept4");
+
+	snprintf(call, sizeof(call), "%s(%d)", op, fd);
+	if (ret < 0) {
 		emit(call, ret, err);
+		return;
 	}
-	errno = err;
-	return ret;
+	addr_text(sa, len, a, sizeof(a));
+	if (accepting)
+		sock__tracef(0, "%s = %d peer %s", call, ret, a);
+	else
+		sock__tracef(0, "%s = %s", call, a);
 }
 
-int sock__accept4(int fd, struct sockaddr *sa, socklen_t *len, int flags)
+void sock__trace_poll_connect(int fd, int timeout_ms, int ret, int err)
 {
-	char a[SOCK_ADDR_STR_MAX];
-	int ret = accept4(fd, sa, len, flags), err = errno;
-
-	if (sock__trace_fn) {
-		if (ret < 0) {
-			char call[32];
-
-			snprintf(call, sizeof(call), "accept4(%d)", fd);
-			emit(call, ret, err);
-		} else {
-			addr_text(sa, *len, a, sizeof(a));
-			sock__tracef(0, "accept4(%d) = %d peer %s", fd, ret, a);
-		}
-	}
-	errno = err;
-	return ret;
-}
-
-int sock__getsockname(int fd, struct sockaddr *sa, socklen_t *len)
-{
-	char a[SOCK_ADDR_STR_MAX];
-	int ret = getsockname(fd, sa, len), err = errno;
-
-	if (sock__trace_fn) {
-		if (ret < 0) {
-			char call[32];
-
-			snprintf(call, sizeof(call), "getsockname(%d)", fd);
-			emit(call, ret, err);
-		} else {
-			addr_text(sa, *len, a, sizeof(a));
-			sock__tracef(0, "getsockname(%d) = %s", fd, a);
-		}
-	}
-	errno = err;
-	return ret;
-}
-
-int sock__getsockopt_error(int fd, int *soerr)
-{
-	socklen_t len = sizeof(*soerr);
-	int ret = getsockopt(fd, SOL_SOCKET, SO_ERROR, soerr, &len);
-	int err = errno;
-
-	if (sock__trace_fn) {
-		const char *name = *soerr ? strerrorname_np(*soerr) : NULL;
-
-		if (ret < 0)
-			emit("getsockopt(SO_ERROR)", ret, err);
-		else
-			sock__tracef(*soerr ? -*soerr : 0,
-				     "getsockopt(%d, SOL_SOCKET, SO_ERROR) = 0 "
-				     "[%s]",
-				     fd, name ? name : "no error");
-	}
-	errno = err;
-	return ret;
-}
-
-/* Wait for a non-blocking connect() to finish, up to timeout_ms. */
-int sock__poll_connect(int fd, int timeout_ms)
-{
-	struct pollfd p = { .fd = fd, .events = POLLOUT };
 	char call[64];
-	int ret, err;
 
-	do
-		ret = poll(&p, 1, timeout_ms);
-	while (ret < 0 && errno == EINTR);
-	err = errno;
-	if (sock__trace_fn) {
-		snprintf(call, sizeof(call), "poll(%d, POLLOUT, %d ms)", fd,
-			 timeout_ms);
-		emit(call, ret, err);
-	}
-	errno = err;
-	return ret;
+	snprintf(call, sizeof(call), "poll(%d, POLLOUT, %d ms)", fd,
+		 timeout_ms);
+	emit(call, ret, err);
 }
 
-static void trace_data(const char *op, int fd, size_t len, ssize_t ret, int err,
-		       const struct sockaddr *sa, socklen_t salen)
+void sock__trace_shutdown(int fd, int how, int ret, int err)
+{
+	char call[64], h[16];
+
+	snprintf(call, sizeof(call), "shutdown(%d, %s)", fd,
+		 sym(hows, how, h, sizeof(h)));
+	emit(call, ret, err);
+}
+
+void sock__trace_close(int fd, int ret, int err)
+{
+	char call[32];
+
+	snprintf(call, sizeof(call), "close(%d)", fd);
+	emit(call, ret, err);
+}
+
+void sock__trace_unlink(const char *path, int ret, int err)
+{
+	char call[SOCK_ADDR_STR_MAX];
+
+	snprintf(call, sizeof(call), "unlink(\"%s\")", path);
+	emit(call, ret, err);
+}
+
+/* "[::1]:80, 127.0.0.1:80": every address a lookup returned. */
+void sock__trace_getaddrinfo(const char *host, const char *service, int ret,
+			     const struct addrinfo *res)
+{
+	char list[900], a[SOCK_ADDR_STR_MAX];
+	size_t off = 0;
+
+	list[0] = '\0';
+	for (; !ret && res && off < sizeof(list); res = res->ai_next) {
+		addr_text(res->ai_addr, res->ai_addrlen, a, sizeof(a));
+		off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s",
+					off ? ", " : "", a);
+	}
+	if (ret)
+		sock__tracef(-(SOCK_ERR_EAI_BASE - ret),
+			     "getaddrinfo(\"%s\", \"%s\") = %s", host, service,
+			     gai_strerror(ret));
+	else
+		sock__tracef(0, "getaddrinfo(\"%s\", \"%s\") = %s", host,
+			     service, list);
+}
+
+/* ---- the data calls -------------------------------------------------- */
+
+void sock__trace_data(const char *op, int fd, size_t len, ssize_t ret, int err,
+		      const struct sockaddr *sa, socklen_t salen)
 {
 	char call[SOCK_ADDR_STR_MAX + 64], a[SOCK_ADDR_STR_MAX];
-
 	int must = sa && ret >= 0 && !strcmp(op, "recvfrom") &&
 		   new_sender(fd, sa, salen);
 
-	if (!data_shown(fd, op, ret, err, must))
+	if (!data_shown(fd, op, ret, ret > 0 ? (size_t)ret : 0, err, must))
 		return;
 	if (sa && ret >= 0) {
 		addr_text(sa, salen, a, sizeof(a));
@@ -588,131 +606,98 @@ static void trace_data(const char *op, int fd, size_t len, ssize_t ret, int err,
 		emit(call, ret, err);
 }
 
-ssize_t sock__recv(int fd, void *buf, size_t len, int flags)
+/* " from A, B": the senders in v[0..n) fd had not heard from; empty
+ * when there is none.  Returns 1 when there is one. */
+static int new_senders(int fd, const struct mmsghdr *v, int n, char *buf,
+		       size_t size)
 {
-	ssize_t ret = recv(fd, buf, len, flags);
-	int err = errno;
-
-	if (sock__trace_fn)
-		trace_data("recv", fd, len, ret, err, NULL, 0);
-	errno = err;
-	return ret;
-}
-
-ssize_t sock__send(int fd, const void *buf, size_t len, int flags)
-{
-	ssize_t ret = send(fd, buf, len, flags);
-	int err = errno;
-
-	if (sock__trace_fn)
-		trace_data("send", fd, len, ret, err, NULL, 0);
-	errno = err;
-	return ret;
-}
-
-ssize_t sock__recvfrom(int fd, void *buf, size_t len, int flags,
-		       struct sockaddr *sa, socklen_t *salen)
-{
-	ssize_t ret = recvfrom(fd, buf, len, flags, sa, salen);
-	int err = errno;
-
-	if (sock__trace_fn)
-		trace_data("recvfrom", fd, len, ret, err, sa,
-			   ret >= 0 ? *salen : 0);
-	errno = err;
-	return ret;
-}
-
-ssize_t sock__sendto(int fd, const void *buf, size_t len, int flags,
-		     const struct sockaddr *sa, socklen_t salen)
-{
-	ssize_t ret = sendto(fd, buf, len, flags, sa, salen);
-	int err = errno;
-
-	if (sock__trace_fn)
-		trace_data("sendto", fd, len, ret, err, sa, salen);
-	errno = err;
-	return ret;
-}
-
-int sock__shutdown(int fd, int how)
-{
-	char call[64], h[16];
-	int ret, err;
-
-	if (sock__trace_fn)
-		fold_flush_fd(fd);
-	ret = shutdown(fd, how);
-	err = errno;
-	if (sock__trace_fn) {
-		snprintf(call, sizeof(call), "shutdown(%d, %s)", fd,
-			 sym(hows, how, h, sizeof(h)));
-		emit(call, ret, err);
-	}
-	errno = err;
-	return ret;
-}
-
-int sock__close(int fd)
-{
-	char call[32];
-	int ret, err;
-
-	if (sock__trace_fn) {
-		fold_flush_fd(fd);
-		forget_senders(fd);
-	}
-	ret = close(fd);
-	err = errno;
-	if (sock__trace_fn) {
-		snprintf(call, sizeof(call), "close(%d)", fd);
-		emit(call, ret, err);
-	}
-	errno = err;
-	return ret;
-}
-
-int sock__unlink(const char *path)
-{
-	char call[SOCK_ADDR_STR_MAX];
-	int ret = unlink(path), err = errno;
-
-	if (sock__trace_fn) {
-		snprintf(call, sizeof(call), "unlink(\"%s\")", path);
-		emit(call, ret, err);
-	}
-	errno = err;
-	return ret;
-}
-
-/* "[::1]:80, 127.0.0.1:80": every address a lookup returned. */
-static void trace_gai(const char *host, const char *service, int ret,
-		      const struct addrinfo *res)
-{
-	char list[900], a[SOCK_ADDR_STR_MAX];
+	char a[SOCK_ADDR_STR_MAX];
 	size_t off = 0;
 
-	list[0] = '\0';
-	for (; !ret && res && off < sizeof(list); res = res->ai_next) {
-		addr_text(res->ai_addr, res->ai_addrlen, a, sizeof(a));
-		off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s",
-					off ? ", " : "", a);
+	buf[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		const struct msghdr *h = &v[i].msg_hdr;
+
+		if (!h->msg_name || !h->msg_namelen ||
+		    !new_sender(fd, h->msg_name, h->msg_namelen))
+			continue;
+		addr_text(h->msg_name, h->msg_namelen, a, sizeof(a));
+		if (off < size)
+			off += (size_t)snprintf(buf + off, size - off, "%s%s",
+						off ? ", " : " from ", a);
 	}
-	if (ret)
-		sock__tracef(-(SOCK_ERR_EAI_BASE - ret),
-			     "getaddrinfo(\"%s\", \"%s\") = %s", host, service,
-			     gai_strerror(ret));
-	else
-		sock__tracef(0, "getaddrinfo(\"%s\", \"%s\") = %s", host,
-			     service, list);
+	return off > 0;
 }
 
-int sock__getaddrinfo(const char *host, const char *service,
-		      const struct addrinfo *hints, struct addrinfo **res)
+/* "recvmmsg(7, 32 msgs) = 5 from 127.0.0.1:40000": a batch, folded like
+ * single calls; a batch that brings a new sender is shown, naming it. */
+void sock__trace_mmsg(const char *op, int fd, const struct mmsghdr *v,
+		      unsigned int n, int ret, int err)
 {
-	int ret = getaddrinfo(host, service, hints, res);
+	char from[512] = "", call[64];
+	size_t bytes = 0;
+	int must = 0;
 
-	if (sock__trace_fn)
-		trace_gai(host ? host : "", service, ret, ret ? NULL : *res);
-	return ret;
+	for (int i = 0; i < ret; i++)
+		bytes += v[i].msg_len;
+	if (ret > 0 && !strcmp(op, "recvmmsg"))
+		must = new_senders(fd, v, ret, from, sizeof(from));
+	if (!data_shown(fd, op, ret, bytes, err, must))
+		return;
+	snprintf(call, sizeof(call), "%s(%d, %u msg%s)", op, fd, n,
+		 n == 1 ? "" : "s");
+	if (ret < 0)
+		emit(call, ret, err);
+	else
+		sock__tracef(0, "%s = %d%s", call, ret, from);
+}
+
+/* "sendmsg(3, 76, netlink:0) = 76", "recvmsg(3, 32768) = 4096": folded
+ * like send/recv; the size is the whole of the message's buffers. */
+void sock__trace_msg(const char *op, int fd, const struct msghdr *m,
+		     ssize_t ret, int err)
+{
+	char call[SOCK_ADDR_STR_MAX + 64], a[SOCK_ADDR_STR_MAX];
+	size_t len = 0;
+
+	if (!data_shown(fd, op, ret, ret > 0 ? (size_t)ret : 0, err, 0))
+		return;
+	for (size_t i = 0; i < m->msg_iovlen; i++)
+		len += m->msg_iov[i].iov_len;
+	if (m->msg_name && !strcmp(op, "sendmsg")) {
+		addr_text(m->msg_name, m->msg_namelen, a, sizeof(a));
+		snprintf(call, sizeof(call), "%s(%d, %zu, %s)", op, fd, len, a);
+	} else {
+		snprintf(call, sizeof(call), "%s(%d, %zu)", op, fd, len);
+	}
+	emit(call, ret, err);
+}
+
+static int is_pipe(int fd)
+{
+	struct stat st;
+
+	return !fstat(fd, &st) && S_ISFIFO(st.st_mode);
+}
+
+/* "splice(5 -> pipe 9, 262144) = 4096": folded per socket and
+ * direction, so that the summary comes before the socket's shutdown or
+ * close. */
+void sock__trace_splice(int in, int out, size_t len, ssize_t ret, int err)
+{
+	static const char into_pipe[] = "splice(%d -> pipe)";
+	static const char from_pipe[] = "splice(pipe -> %d)";
+	int to_pipe = is_pipe(out);
+	char call[96];
+
+	if (!data_shown(to_pipe ? in : out, to_pipe ? into_pipe : from_pipe,
+			ret, ret > 0 ? (size_t)ret : 0, err, 0))
+		return;
+	if (to_pipe)
+		snprintf(call, sizeof(call), "splice(%d -> pipe %d, %zu)", in,
+			 out, len);
+	else
+		snprintf(call, sizeof(call), "splice(pipe %d -> %d, %zu)", in,
+			 out, len);
+	emit(call, ret, err);
 }

@@ -60,7 +60,7 @@ check "unix_stream_pair (path): socket file shown, then removed" \
 # 11: trace_demo prints the workflow in order, and the refused connect
 out=$(timeout -k 2 5 "$E/trace_demo" 2>&1 | sed -n 's/^trace: \([a-z0-9]*\)(.*/\1/p' | tr '\n' ' ')
 check "trace_demo: the Berkeley workflow in order" test "$out" = \
-	"getaddrinfo socket setsockopt bind listen getsockname getaddrinfo socket connect getsockname accept4 shutdown close close close getaddrinfo socket connect close "
+	"getaddrinfo socket setsockopt bind listen getsockname getaddrinfo socket connect getsockname getpeername accept4 getsockname shutdown close close close getaddrinfo socket connect close "
 # 12: usage errors exit 2, a refused connect exits 1
 rc=""
 "$E/tcp_echo_client" > /dev/null 2>&1; rc+=$?
