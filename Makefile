@@ -35,6 +35,8 @@ TOOL_SRC := $(wildcard tool/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 EXAMPLE_SRC := $(wildcard examples/*.c)
+PO := $(wildcard po/*.po)
+MO := $(PO:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/sock.mo)
 
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 TOOL_OBJ := $(TOOL_SRC:%.c=$(BUILD)/%.o)
@@ -46,7 +48,30 @@ REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/fuzz/replay_%)
 EXAMPLE_BIN := $(EXAMPLE_SRC:%.c=$(BUILD)/%)
 IT_TESTS := $(sort $(wildcard tests/it/[0-9]*.sh))
 
-all: $(BUILD)/sock
+all: $(BUILD)/sock $(MO)
+
+# Message catalogs: po/LANG.po -> $(BUILD)/locale/LANG/LC_MESSAGES/sock.mo
+# (the tests point SOCK_LOCALEDIR there); installed under LOCALEDIR.
+LOCALEDIR ?= $(PREFIX)/share/locale
+$(BUILD)/tool/i18n.o: CPPFLAGS += -DLOCALEDIR='"$(LOCALEDIR)"'
+$(BUILD)/locale/%/LC_MESSAGES/sock.mo: po/%.po
+	@mkdir -p $(dir $@)
+	msgfmt -c -o $@ $<
+
+# po/sock.pot from the tool's sources; `make po-update` merges it into
+# every po/LANG.po, `make po-check` fails on an untranslated or fuzzy entry.
+POT_SRC = $(sort $(wildcard tool/*.c tool/*.h))
+po/sock.pot: $(POT_SRC)
+	xgettext --keyword=_ --keyword=N_ --from-code=UTF-8 --add-comments=TRANSLATORS \
+		--package-name=sock --msgid-bugs-address=none -o $@ $(POT_SRC)
+po-update: po/sock.pot
+	for p in $(PO); do msgmerge -q -U --backup=none $$p po/sock.pot || exit 1; done
+po-check:
+	@for p in $(PO); do \
+		s=$$(LC_ALL=C msgfmt -c --statistics -o /dev/null $$p 2>&1) || { echo "$$s"; exit 1; }; \
+		echo "$$p: $$s"; \
+		case $$s in *untranslated* | *fuzzy*) exit 1 ;; esac; \
+	done
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -90,7 +115,7 @@ $(BUILD)/examples/%: examples/%.c $(BUILD)/libsock.a
 
 examples: $(EXAMPLE_BIN)
 
-tests: $(BUILD)/sock $(UNIT_BIN) $(REPLAY_BIN) $(EXAMPLE_BIN) \
+tests: $(BUILD)/sock $(MO) $(UNIT_BIN) $(REPLAY_BIN) $(EXAMPLE_BIN) \
 	$(BUILD)/bench/relaypeer
 
 # One prove run over the cmocka binaries (TAP output) and the shell tests,
@@ -100,7 +125,7 @@ tests: $(BUILD)/sock $(UNIT_BIN) $(REPLAY_BIN) $(EXAMPLE_BIN) \
 CHECK_SECONDS ?= 900
 check: tests
 	SOCK=$(abspath $(BUILD)/sock) BUILD=$(abspath $(BUILD)) \
-	CMOCKA_MESSAGE_OUTPUT=TAP \
+	SOCK_LOCALEDIR=$(abspath $(BUILD)/locale) CMOCKA_MESSAGE_OUTPUT=TAP \
 	timeout -k 10 $(CHECK_SECONDS) prove --exec '' $(UNIT_BIN) $(IT_TESTS)
 
 asan:
@@ -132,10 +157,13 @@ bench: $(BUILD)/sock $(BUILD)/bench/relaypeer
 
 DEPS = build-essential clang libclang-rt-14-dev libmnl-dev libcmocka-dev \
        pkg-config clang-format socat ncat netcat-openbsd curl iproute2 \
-       net-tools python3 hyperfine procps psmisc man-db
+       net-tools python3 hyperfine procps psmisc man-db gettext locales
+# es_CL.UTF-8 for the Spanish tests (and for users who read sock in Spanish)
+LOCALES = es_CL.UTF-8 es_ES.UTF-8
 deps:
 	apt-get update
 	DEBIAN_FRONTEND=noninteractive apt-get install -y $(DEPS)
+	for l in $(LOCALES); do localedef -i $${l%%.*} -f UTF-8 $$l || exit 1; done
 
 # The relay benchmark's peers.  Apart from `deps`, since Debian's packages
 # start their system services (nginx on port 80) where an init runs.
@@ -155,14 +183,16 @@ format-check:
 lint:
 	bash tests/lint-syscalls.sh lib
 
-install: $(BUILD)/sock
+install: $(BUILD)/sock $(MO)
 	install -D -m 755 $(BUILD)/sock $(DESTDIR)$(PREFIX)/bin/sock
 	install -D -m 644 docs/sock.1 $(DESTDIR)$(PREFIX)/share/man/man1/sock.1
+	for m in $(MO); do l=$${m#$(BUILD)/locale/}; \
+		install -D -m 644 $$m $(DESTDIR)$(LOCALEDIR)/$$l || exit 1; done
 
 clean:
 	rm -rf build build-asan build-fuzz
 
-.PHONY: all check tests asan fuzz fuzz-smoke bench deps bench-deps format format-check \
+.PHONY: all check tests asan fuzz fuzz-smoke bench deps bench-deps po-update po-check format format-check \
 	lint examples install clean
 .SECONDARY:
 

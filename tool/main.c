@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "i18n.h"
 
 #ifndef SOCK_VERSION
 #define SOCK_VERSION "0.1.0"
@@ -135,6 +136,7 @@ int main(int argc, char **argv)
 	const struct tool_cmd *cmd;
 
 	guard_std_fds();
+	tool_i18n_init();
 	/* A peer that goes away must give EPIPE, not kill us mid-report. */
 	signal(SIGPIPE, SIG_IGN);
 	argc = strip_globals(argc, argv, &g);
