@@ -42,8 +42,8 @@ void sock__fwd_event(struct sock_forward *f, enum sock_forward_event_type t,
 		ev.id = s->id;
 		ev.peer = (const struct sockaddr *)&s->peer;
 		ev.peer_len = s->peer_len;
-		ev.bytes_out = s->half[0].bytes;
-		ev.bytes_back = s->half[1].bytes;
+		ev.bytes_out = s->dir[0].bytes;
+		ev.bytes_back = s->dir[1].bytes;
 		ev.duration_ms = sock_loop_now_ms() - s->start_ms;
 	}
 	f->fn(&ev, f->arg);
@@ -137,7 +137,7 @@ struct fwd_session *sock__fwd_session_new(struct sock_forward *f,
 	s->id = ++f->next_id;
 	s->fd[0] = s->fd[1] = -1;
 	for (int i = 0; i < 2; i++)
-		s->half[i].pipe[0] = s->half[i].pipe[1] = -1;
+		sock_copy_init(&s->dir[i], &s->end[i], &s->end[!i]);
 	s->start_ms = s->last_ms = sock_loop_now_ms();
 	if (peer_len > sizeof(s->peer))
 		peer_len = sizeof(s->peer);
@@ -194,8 +194,8 @@ void sock__fwd_session_end(struct fwd_session *s, enum sock_forward_end end,
 	close_side(f, s->fd[0], stream && err);
 	close_side(f, s->fd[1], stream && err);
 	f->st.open--;
-	f->st.bytes_out += s->half[0].bytes;
-	f->st.bytes_back += s->half[1].bytes;
+	f->st.bytes_out += s->dir[0].bytes;
+	f->st.bytes_back += s->dir[1].bytes;
 	if (end == SOCK_FORWARD_END_UNREACHABLE)
 		f->st.unreachable++;
 	else if (err)
@@ -307,7 +307,7 @@ void sock_forward_get_stats(const struct sock_forward *f,
 	*out = f->st;
 	/* Sessions still open have moved bytes too. */
 	for (const struct fwd_session *s = f->head; s; s = s->next) {
-		out->bytes_out += s->half[0].bytes;
-		out->bytes_back += s->half[1].bytes;
+		out->bytes_out += s->dir[0].bytes;
+		out->bytes_back += s->dir[1].bytes;
 	}
 }

@@ -280,7 +280,7 @@ static int flush_stash(struct fwd_session *s)
 				return 0;
 			s->f->st.dropped++;
 		} else {
-			s->half[1].bytes += st->len[i];
+			s->dir[1].bytes += st->len[i];
 			s->f->st.datagrams++;
 		}
 		free(st->data[i]);
@@ -355,7 +355,7 @@ static unsigned int address_replies(struct fwd_session *s, int n)
 				      .msg_iovlen = 1,
 				      .msg_name = &s->peer,
 				      .msg_namelen = s->peer_len };
-		s->half[1].bytes += len;
+		s->dir[1].bytes += len;
 		out++;
 	}
 	return out;
@@ -383,7 +383,7 @@ static void read_replies(struct fwd_session *s)
 	f->st.datagrams += sent;
 	if (sent < out) {
 		for (unsigned int i = sent; i < out; i++)
-			s->half[1].bytes -= f->dg->out.iov[i].iov_len;
+			s->dir[1].bytes -= f->dg->out.iov[i].iov_len;
 		stash(s, sent, out);
 	}
 }
@@ -473,7 +473,7 @@ static void sent_one(struct sock_forward *f, struct fwd_session *s,
 		     unsigned int i)
 {
 	f->dg->sent[i] = 1;
-	s->half[0].bytes += f->dg->in.iov[i].iov_len;
+	s->dir[0].bytes += f->dg->in.iov[i].iov_len;
 	f->st.datagrams++;
 }
 

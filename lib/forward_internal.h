@@ -8,20 +8,8 @@
 
 #include <stddef.h>
 
+#include <sock/copy.h>
 #include <sock/forward.h>
-
-/* One direction of a stream session: half[0] carries client -> target,
- * half[1] target -> client.  Direction i reads side i and writes side !i
- * (side 0 is the client, side 1 the target). */
-struct fwd_half {
-	char *buf;   /* copy: a pool buffer, held while bytes wait */
-	int pipe[2]; /* splice: a pool pipe, held while bytes wait; -1 */
-	size_t len;  /* bytes waiting (copy: buf[off..len)) */
-	size_t off;
-	unsigned char eof;  /* the source has ended */
-	unsigned char done; /* ... and the destination was shut down */
-	unsigned long long bytes;
-};
 
 struct fwd_session {
 	struct sock_forward *f;
@@ -36,7 +24,10 @@ struct fwd_session {
 	unsigned char splice;
 	size_t addr_i; /* the target address being tried */
 	int timer;     /* connect timeout or retry, or a resumed pump */
-	struct fwd_half half[2];
+	/* Stream: the sides as the copy engine sees them, and direction i
+	 * from side i to side !i; datagram: dir[i].bytes only. */
+	struct sock_copy_end end[2];
+	struct sock_copy_dir dir[2];
 	struct fwd_stash
 	    *stash; /* datagram: replies the client's queue refused */
 	struct sockaddr_storage peer;

@@ -15,32 +15,22 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include <sock/copy.h>
 #include <sock/relay.h>
 
 #include "sys.h"
 
-/* Large enough for any UDP datagram (65507 bytes of payload at most). */
-#define RELAY_BUF 65536
-/* Messages read from a datagram or seqpacket socket: a Unix message may
- * be as large as the sender's buffer (212992 bytes by default). */
-#define RELAY_MSG_BUF (256 * 1024)
+/* A byte stream's reads: what the guide's traces show, and plenty for
+ * one session. */
+#define RELAY_STREAM_BUF 65536
 /* After B closes, how long A's input may stay quiet before the session
  * stops waiting for it. */
 #define RELAY_DRAIN_MS 250
 
-struct dir {
-	struct sock_relay *r;
-	const struct sock_relay_end *src, *dst;
-	char *buf;
-	size_t len, off;
-	int eof, done;
-	unsigned long long bytes;
-};
-
 struct sock_relay {
 	struct sock_loop *loop;
-	struct sock_relay_end a, b;
-	struct dir ab, ba;
+	struct sock_copy_end a, b;
+	struct sock_copy_dir ab, ba;
 	unsigned int flags;
 	long idle_ms;
 	int idle_timer;
@@ -58,9 +48,6 @@ struct sock_relay {
 	int drain_timer;
 	long long a_read_ms; /* when A's input last gave data */
 	int err_fd;	     /* where the error that ended it happened */
-	unsigned long long dropped;
-	struct sockaddr_storage peer;
-	socklen_t peer_len;
 	long long start_ms;
 	sock_relay_done_fn done;
 	void *arg;
@@ -83,25 +70,15 @@ static void fail_on(struct sock_relay *r, int fd, int err)
 	end_session(r, err);
 }
 
-/* A direction may read when its buffer is empty and, for a reply to the
- * last peer, once some peer has been heard: data must not be read before
- * it has somewhere to go. */
-static int wants_read(const struct dir *d)
-{
-	if (d->eof || d->len || d->src->rfd < 0)
-		return 0;
-	return !d->dst->reply_to_last || d->r->peer_len;
-}
-
 static uint32_t interest(const struct sock_relay *r, int fd)
 {
-	const struct dir *dirs[2] = { &r->ab, &r->ba };
+	const struct sock_copy_dir *dirs[2] = { &r->ab, &r->ba };
 	uint32_t ev = 0;
 
 	for (int i = 0; i < 2; i++) {
-		if (dirs[i]->src->rfd == fd && wants_read(dirs[i]))
+		if (dirs[i]->src->rfd == fd && sock_copy_wants_read(dirs[i]))
 			ev |= EPOLLIN;
-		if (dirs[i]->dst->wfd == fd && dirs[i]->len)
+		if (dirs[i]->dst->wfd == fd && sock_copy_holds(dirs[i]))
 			ev |= EPOLLOUT;
 	}
 	return ev;
@@ -202,7 +179,8 @@ void sock_relay_idle_any(struct sock_relay *r, long ms)
 {
 	r->any_ms = ms;
 	/* An unconnected datagram end waits for its first peer. */
-	if (!r->a.reply_to_last && !r->b.reply_to_last)
+	if (r->a.ops != &sock_copy_ops_last_peer &&
+	    r->b.ops != &sock_copy_ops_last_peer)
 		touch(r);
 }
 
@@ -240,18 +218,10 @@ static void arm_idle(struct sock_relay *r)
 		r->idle_timer = 0;
 }
 
-/* The direction has read EOF and written everything: pass the EOF on. */
-static void finish_dir(struct dir *d)
+/* The direction is done (its end of data passed on): what that means
+ * for the session. */
+static void dir_done(struct sock_relay *r, struct sock_copy_dir *d)
 {
-	struct sock_relay *r = d->r;
-
-	d->done = 1;
-	/* An end with nothing to send (rfd -1) never says it has ended:
-	 * its peer may keep sending until it is done itself. */
-	if (d->src->rfd >= 0 && d->dst->is_socket && !d->dst->connectionless &&
-	    d->dst->wfd >= 0 && sock__shutdown(d->dst->wfd, SHUT_WR) < 0 &&
-	    errno != ENOTCONN)
-		end_session(r, -errno);
 	if (r->ab.done && r->ba.done)
 		end_session(r, 0);
 	else if (d == &r->ba && (r->flags & SOCK_RELAY_END_WITH_B))
@@ -262,123 +232,38 @@ static void finish_dir(struct dir *d)
 		arm_quit(r);
 }
 
-static ssize_t do_send(struct dir *d)
+/* An error of the engine ends the session, blamed on the descriptor of
+ * the call that failed; EAGAIN and EINTR only mean "later". */
+static int failed(struct sock_relay *r, struct sock_copy_dir *d, ssize_t ret)
 {
-	const struct sock_relay_end *e = d->dst;
-	struct sock_relay *r = d->r;
-	size_t n = d->len - d->off;
-
-	if (!e->is_socket)
-		return write(e->wfd, d->buf + d->off, n);
-	if (e->reply_to_last)
-		return sock__sendto(e->wfd, d->buf + d->off, n, MSG_NOSIGNAL,
-				    (struct sockaddr *)&r->peer, r->peer_len);
-	return sock__send(e->wfd, d->buf + d->off, n, MSG_NOSIGNAL);
-}
-
-static void do_write(struct dir *d)
-{
-	ssize_t n = do_send(d);
-
-	if (n < 0 && errno != EAGAIN && errno != EINTR &&
-	    d->dst->reply_to_last) {
-		/* The peer heard last may be gone (a Unix client that exited,
-		 * say): its datagram is lost, but other peers still count. */
-		d->r->dropped++;
-		n = 0;
-		d->off = d->len;
-	} else if (n < 0) {
-		if (errno != EAGAIN && errno != EINTR)
-			fail_on(d->r, d->dst->wfd, -errno);
-		return;
-	}
-	d->bytes += (size_t)n;
-	d->off += (size_t)n;
-	/* A datagram goes out whole or not at all. */
-	if (d->dst->dgram || d->off == d->len)
-		d->len = d->off = 0;
-	if (!d->len && d->eof)
-		finish_dir(d);
-}
-
-static int from_messages(const struct dir *d)
-{
-	return d->src->is_socket && d->src->dgram;
-}
-
-/* A message socket is read whole; a read bound for a datagram socket
- * must fit in one UDP payload. */
-static size_t read_cap(const struct dir *d)
-{
-	if (from_messages(d))
-		return RELAY_MSG_BUF;
-	return d->dst->dgram ? 65507 : RELAY_BUF;
-}
-
-static ssize_t do_recv(struct dir *d)
-{
-	const struct sock_relay_end *e = d->src;
-	struct sock_relay *r = d->r;
-	size_t cap = read_cap(d);
-	ssize_t n;
-
-	if (!e->is_socket)
-		return read(e->rfd, d->buf, cap);
-	if (e->reply_to_last) {
-		struct sockaddr_storage from;
-		socklen_t fromlen = sizeof(from);
-
-		n = sock__recvfrom(e->rfd, d->buf, cap, MSG_TRUNC,
-				   (struct sockaddr *)&from, &fromlen);
-		/* An unnamed Unix sender cannot be answered. */
-		if (n >= 0 && fromlen > sizeof(sa_family_t)) {
-			memcpy(&r->peer, &from, fromlen);
-			r->peer_len = fromlen;
-		}
-		return n;
-	}
-	return sock__recv(e->rfd, d->buf, cap, e->dgram ? MSG_TRUNC : 0);
-}
-
-/* MSG_TRUNC reports the whole size: a longer message was cut, and the
- * bytes past the buffer were never read.  One peer's oversized datagram
- * is dropped; on a connection the stream of messages is broken. */
-static int oversized(struct dir *d, ssize_t n)
-{
-	if (!from_messages(d) || (size_t)n <= read_cap(d))
-		return 0;
-	if (d->src->connectionless)
-		d->r->dropped++;
-	else
-		fail_on(d->r, d->src->rfd, -EMSGSIZE);
+	if (ret >= 0 || ret == -EAGAIN || ret == -EINTR)
+		return ret < 0;
+	fail_on(r, d->fail == SOCK_COPY_SRC ? d->src->rfd : d->dst->wfd,
+		(int)ret);
 	return 1;
 }
 
-static void do_read(struct dir *d)
+static void do_write(struct sock_relay *r, struct sock_copy_dir *d)
 {
-	ssize_t n = do_recv(d);
+	failed(r, d, sock_copy_write(d));
+}
 
-	if (n < 0) {
-		if (errno != EAGAIN && errno != EINTR)
-			fail_on(d->r, d->src->rfd, -errno);
+static void do_read(struct sock_relay *r, struct sock_copy_dir *d)
+{
+	int was_done = d->done;
+
+	if (failed(r, d, sock_copy_read(d)) || (!sock_copy_holds(d) && !d->eof))
+		return;
+	touch(r);
+	if (d == &r->ab && d->len)
+		r->a_read_ms = sock_loop_now_ms();
+	if (d->done && !was_done) {
+		dir_done(r, d);
 		return;
 	}
-	if (oversized(d, n))
-		return;
-	touch(d->r);
-	if (d == &d->r->ab && n > 0)
-		d->r->a_read_ms = sock_loop_now_ms();
-	/* An empty datagram is a message; only a stream's 0 is EOF. */
-	if (n == 0 && !(d->src->connectionless && d->src->is_socket)) {
-		d->eof = 1;
-		finish_dir(d);
-		return;
-	}
-	d->len = (size_t)n;
-	d->off = 0;
-	if (d == &d->r->ba)
-		arm_idle(d->r);
-	do_write(d);
+	if (d == &r->ba)
+		arm_idle(r);
+	do_write(r, d);
 }
 
 static void on_drain(struct sock_loop *loop, void *arg);
@@ -427,17 +312,17 @@ static void on_drain(struct sock_loop *loop, void *arg)
 static void on_fd(struct sock_loop *loop, int fd, uint32_t events, void *arg)
 {
 	struct sock_relay *r = arg;
-	struct dir *dirs[2] = { &r->ab, &r->ba };
+	struct sock_copy_dir *dirs[2] = { &r->ab, &r->ba };
 
 	(void)loop;
 	for (int i = 0; i < 2 && !r->finished; i++)
-		if (dirs[i]->len && dirs[i]->dst->wfd == fd &&
+		if (sock_copy_holds(dirs[i]) && dirs[i]->dst->wfd == fd &&
 		    (events & (EPOLLOUT | EPOLLERR | EPOLLHUP)))
-			do_write(dirs[i]);
+			do_write(r, dirs[i]);
 	for (int i = 0; i < 2 && !r->finished; i++)
-		if (wants_read(dirs[i]) && dirs[i]->src->rfd == fd &&
+		if (sock_copy_wants_read(dirs[i]) && dirs[i]->src->rfd == fd &&
 		    (events & (EPOLLIN | EPOLLERR | EPOLLHUP)))
-			do_read(dirs[i]);
+			do_read(r, dirs[i]);
 	check_drained(r);
 	update(r);
 	report_if_done(r);
@@ -456,20 +341,47 @@ static void add_fd(struct sock_relay *r, int fd, int is_socket)
 	r->fds[r->nfds++] = fd;
 }
 
-static int init_dir(struct sock_relay *r, struct dir *d,
-		    const struct sock_relay_end *src,
-		    const struct sock_relay_end *dst)
+/* The engine's view of an end: its calls and what its messages are. */
+static void make_end(struct sock_copy_end *e, const struct sock_relay_end *p)
 {
-	d->r = r;
-	d->src = src;
-	d->dst = dst;
+	*e = (struct sock_copy_end){ .ops = &sock_copy_ops_fd,
+				     .rfd = p->rfd,
+				     .wfd = p->wfd };
+	if (!p->is_socket)
+		return;
+	e->ops =
+	    p->reply_to_last ? &sock_copy_ops_last_peer : &sock_copy_ops_socket;
+	if (p->dgram)
+		e->flags |= SOCK_COPY_MESSAGES;
+	if (p->connectionless)
+		e->flags |= SOCK_COPY_CONNECTIONLESS;
+	if (p->reply_to_last)
+		e->flags |= SOCK_COPY_LOSSY;
+}
+
+static int init_dir(struct sock_copy_dir *d, struct sock_copy_end *src,
+		    struct sock_copy_end *dst)
+{
+	sock_copy_init(d, src, dst);
 	if (src->rfd < 0 || dst->wfd < 0) {
 		/* Nothing to copy this way: it is done from the start. */
 		d->eof = 1;
 		return 0;
 	}
-	d->buf = malloc(from_messages(d) ? RELAY_MSG_BUF : RELAY_BUF);
+	/* A message source needs room for its largest message. */
+	d->cap =
+	    src->flags & SOCK_COPY_MESSAGES ? SOCK_COPY_BUF : RELAY_STREAM_BUF;
+	d->buf = malloc(d->cap);
 	return d->buf ? 0 : -ENOMEM;
+}
+
+/* A direction with nothing to copy ends at once. */
+static void finish_early(struct sock_relay *r, struct sock_copy_dir *d)
+{
+	if (!d->eof || r->finished)
+		return;
+	if (!failed(r, d, sock_copy_finish(d)))
+		dir_done(r, d);
 }
 
 struct sock_relay *sock_relay_new(struct sock_loop *loop,
@@ -483,8 +395,6 @@ struct sock_relay *sock_relay_new(struct sock_loop *loop,
 	if (!r)
 		return NULL;
 	*r = (struct sock_relay){ .loop = loop,
-				  .a = *a,
-				  .b = *b,
 				  .flags = flags,
 				  .idle_ms = idle_ms,
 				  .quit_ms = -1,
@@ -495,20 +405,19 @@ struct sock_relay *sock_relay_new(struct sock_loop *loop,
 	 * (a pipe whose writer the scheduler runs late) gets the same
 	 * RELAY_DRAIN_MS as input that paused, not none. */
 	r->a_read_ms = r->start_ms;
-	if (init_dir(r, &r->ab, &r->a, &r->b) ||
-	    init_dir(r, &r->ba, &r->b, &r->a)) {
+	make_end(&r->a, a);
+	make_end(&r->b, b);
+	if (init_dir(&r->ab, &r->a, &r->b) || init_dir(&r->ba, &r->b, &r->a)) {
 		sock_relay_free(r);
 		errno = ENOMEM;
 		return NULL;
 	}
-	add_fd(r, r->a.rfd, r->a.is_socket);
-	add_fd(r, r->a.wfd, r->a.is_socket);
-	add_fd(r, r->b.rfd, r->b.is_socket);
-	add_fd(r, r->b.wfd, r->b.is_socket);
-	if (r->ab.eof)
-		finish_dir(&r->ab);
-	if (r->ba.eof && !r->finished)
-		finish_dir(&r->ba);
+	add_fd(r, a->rfd, a->is_socket);
+	add_fd(r, a->wfd, a->is_socket);
+	add_fd(r, b->rfd, b->is_socket);
+	add_fd(r, b->wfd, b->is_socket);
+	finish_early(r, &r->ab);
+	finish_early(r, &r->ba);
 	check_drained(r);
 	update(r);
 	/* Report from the loop, never from inside the constructor. */
@@ -543,7 +452,7 @@ void sock_relay_get_stats(const struct sock_relay *r,
 	out->bytes_ab = r->ab.bytes;
 	out->bytes_ba = r->ba.bytes;
 	out->start_ms = r->start_ms;
-	out->dropped = r->dropped;
+	out->dropped = r->ab.dropped + r->ba.dropped;
 	out->err_fd = r->finished && r->err ? r->err_fd : -1;
 	out->a_cut = r->finished && !r->err && r->draining && !r->ab.done;
 	out->timed_out = r->timed_out;
@@ -552,7 +461,7 @@ void sock_relay_get_stats(const struct sock_relay *r,
 void sock_relay_get_peer(const struct sock_relay *r,
 			 struct sockaddr_storage *peer, socklen_t *peer_len)
 {
-	*peer_len = r->peer_len;
-	if (r->peer_len)
-		memcpy(peer, &r->peer, r->peer_len);
+	*peer_len = r->b.peer_len;
+	if (r->b.peer_len)
+		memcpy(peer, &r->b.peer, r->b.peer_len);
 }
