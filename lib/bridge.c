@@ -1,5 +1,6 @@
 /*
- * lib/relay.c - two-way copy between two ends, one buffer per direction.
+ * lib/bridge.c - the bridge of connect and listen: two-way copy between
+ * two ends, one buffer per direction, scheduled level-triggered.
  *
  * A direction alternates between reading (its buffer is empty) and
  * writing (its buffer holds data), so a slow reader pushes back on its
@@ -16,18 +17,18 @@
 #include <unistd.h>
 
 #include <sock/copy.h>
-#include <sock/relay.h>
+#include <sock/bridge.h>
 
 #include "sys.h"
 
 /* A byte stream's reads: what the guide's traces show, and plenty for
  * one session. */
-#define RELAY_STREAM_BUF 65536
+#define BRIDGE_STREAM_BUF 65536
 /* After B closes, how long A's input may stay quiet before the session
  * stops waiting for it. */
-#define RELAY_DRAIN_MS 250
+#define BRIDGE_DRAIN_MS 250
 
-struct sock_relay {
+struct sock_bridge {
 	struct sock_loop *loop;
 	struct sock_copy_end a, b;
 	struct sock_copy_dir ab, ba;
@@ -49,11 +50,11 @@ struct sock_relay {
 	long long a_read_ms; /* when A's input last gave data */
 	int err_fd;	     /* where the error that ended it happened */
 	long long start_ms;
-	sock_relay_done_fn done;
+	sock_bridge_done_fn done;
 	void *arg;
 };
 
-static void end_session(struct sock_relay *r, int err)
+static void end_session(struct sock_bridge *r, int err)
 {
 	if (!r->finished) {
 		r->finished = 1;
@@ -63,14 +64,14 @@ static void end_session(struct sock_relay *r, int err)
 
 /* End on an error of a descriptor, remembering which one, so that a
  * full disk is not blamed on the peer. */
-static void fail_on(struct sock_relay *r, int fd, int err)
+static void fail_on(struct sock_bridge *r, int fd, int err)
 {
 	if (!r->finished)
 		r->err_fd = fd;
 	end_session(r, err);
 }
 
-static uint32_t interest(const struct sock_relay *r, int fd)
+static uint32_t interest(const struct sock_bridge *r, int fd)
 {
 	const struct sock_copy_dir *dirs[2] = { &r->ab, &r->ba };
 	uint32_t ev = 0;
@@ -87,7 +88,7 @@ static uint32_t interest(const struct sock_relay *r, int fd)
 static void on_fd(struct sock_loop *loop, int fd, uint32_t events, void *arg);
 
 /* Watch each descriptor for exactly what the directions want now. */
-static void update(struct sock_relay *r)
+static void update(struct sock_bridge *r)
 {
 	for (int i = 0; i < r->nfds; i++) {
 		uint32_t ev = r->finished ? 0 : interest(r, r->fds[i]);
@@ -111,7 +112,7 @@ static void update(struct sock_relay *r)
 
 /* Tell the owner once that the session is over.  The callback may free
  * r: callers return right after. */
-static void report_if_done(struct sock_relay *r)
+static void report_if_done(struct sock_bridge *r)
 {
 	if (r->finished && !r->reported) {
 		r->reported = 1;
@@ -121,7 +122,7 @@ static void report_if_done(struct sock_relay *r)
 
 static void on_idle(struct sock_loop *loop, void *arg)
 {
-	struct sock_relay *r = arg;
+	struct sock_bridge *r = arg;
 
 	(void)loop;
 	r->idle_timer = 0;
@@ -130,9 +131,9 @@ static void on_idle(struct sock_loop *loop, void *arg)
 	report_if_done(r);
 }
 
-/* A time limit (sock_relay_idle_any, sock_relay_quit_after_eof) ends
+/* A time limit (sock_bridge_idle_any, sock_bridge_quit_after_eof) ends
  * the session. */
-static void time_up(struct sock_relay *r)
+static void time_up(struct sock_bridge *r)
 {
 	if (!r->finished)
 		r->timed_out = 1;
@@ -141,11 +142,11 @@ static void time_up(struct sock_relay *r)
 	report_if_done(r);
 }
 
-static void arm_any(struct sock_relay *r, long ms);
+static void arm_any(struct sock_bridge *r, long ms);
 
 static void on_any(struct sock_loop *loop, void *arg)
 {
-	struct sock_relay *r = arg;
+	struct sock_bridge *r = arg;
 	long long quiet = sock_loop_now_ms() - r->active_ms;
 
 	(void)loop;
@@ -158,15 +159,15 @@ static void on_any(struct sock_loop *loop, void *arg)
 		time_up(r);
 }
 
-static void arm_any(struct sock_relay *r, long ms)
+static void arm_any(struct sock_bridge *r, long ms)
 {
 	r->any_timer = sock_loop_timer(r->loop, ms, on_any, r);
 	if (r->any_timer < 0)
 		r->any_timer = 0;
 }
 
-/* Something moved: the idle count of sock_relay_idle_any() restarts. */
-static void touch(struct sock_relay *r)
+/* Something moved: the idle count of sock_bridge_idle_any() restarts. */
+static void touch(struct sock_bridge *r)
 {
 	if (r->any_ms <= 0 || r->finished)
 		return;
@@ -175,7 +176,7 @@ static void touch(struct sock_relay *r)
 		arm_any(r, r->any_ms);
 }
 
-void sock_relay_idle_any(struct sock_relay *r, long ms)
+void sock_bridge_idle_any(struct sock_bridge *r, long ms)
 {
 	r->any_ms = ms;
 	/* An unconnected datagram end waits for its first peer. */
@@ -186,19 +187,19 @@ void sock_relay_idle_any(struct sock_relay *r, long ms)
 
 static void on_quit(struct sock_loop *loop, void *arg)
 {
-	struct sock_relay *r = arg;
+	struct sock_bridge *r = arg;
 
 	(void)loop;
 	r->quit_timer = 0;
 	time_up(r);
 }
 
-void sock_relay_quit_after_eof(struct sock_relay *r, long ms)
+void sock_bridge_quit_after_eof(struct sock_bridge *r, long ms)
 {
 	r->quit_ms = ms;
 }
 
-static void arm_quit(struct sock_relay *r)
+static void arm_quit(struct sock_bridge *r)
 {
 	if (r->quit_ms < 0 || r->quit_timer || r->ab.src->rfd < 0)
 		return;
@@ -207,7 +208,7 @@ static void arm_quit(struct sock_relay *r)
 		r->quit_timer = 0;
 }
 
-static void arm_idle(struct sock_relay *r)
+static void arm_idle(struct sock_bridge *r)
 {
 	if (r->idle_ms <= 0 || !r->ab.done)
 		return;
@@ -220,11 +221,11 @@ static void arm_idle(struct sock_relay *r)
 
 /* The direction is done (its end of data passed on): what that means
  * for the session. */
-static void dir_done(struct sock_relay *r, struct sock_copy_dir *d)
+static void dir_done(struct sock_bridge *r, struct sock_copy_dir *d)
 {
 	if (r->ab.done && r->ba.done)
 		end_session(r, 0);
-	else if (d == &r->ba && (r->flags & SOCK_RELAY_END_WITH_B))
+	else if (d == &r->ba && (r->flags & SOCK_BRIDGE_END_WITH_B))
 		r->draining = 1;
 	else if (d == &r->ab)
 		arm_idle(r);
@@ -234,7 +235,7 @@ static void dir_done(struct sock_relay *r, struct sock_copy_dir *d)
 
 /* An error of the engine ends the session, blamed on the descriptor of
  * the call that failed; EAGAIN and EINTR only mean "later". */
-static int failed(struct sock_relay *r, struct sock_copy_dir *d, ssize_t ret)
+static int failed(struct sock_bridge *r, struct sock_copy_dir *d, ssize_t ret)
 {
 	if (ret >= 0 || ret == -EAGAIN || ret == -EINTR)
 		return ret < 0;
@@ -243,12 +244,12 @@ static int failed(struct sock_relay *r, struct sock_copy_dir *d, ssize_t ret)
 	return 1;
 }
 
-static void do_write(struct sock_relay *r, struct sock_copy_dir *d)
+static void do_write(struct sock_bridge *r, struct sock_copy_dir *d)
 {
 	failed(r, d, sock_copy_write(d));
 }
 
-static void do_read(struct sock_relay *r, struct sock_copy_dir *d)
+static void do_read(struct sock_bridge *r, struct sock_copy_dir *d)
 {
 	int was_done = d->done;
 
@@ -272,10 +273,10 @@ static void on_drain(struct sock_loop *loop, void *arg);
  * B has closed (END_WITH_B): A's input still goes out while it keeps
  * coming, since B may have only half-closed and still read (both sides
  * sending at once, say); the session ends once A's input has been quiet
- * for RELAY_DRAIN_MS.  Ending at once lost the tail of uploads whose
+ * for BRIDGE_DRAIN_MS.  Ending at once lost the tail of uploads whose
  * pipe was momentarily empty.
  */
-static void check_drained(struct sock_relay *r)
+static void check_drained(struct sock_bridge *r)
 {
 	struct pollfd p = { .fd = r->ab.src->rfd, .events = POLLIN };
 	long long quiet;
@@ -286,12 +287,12 @@ static void check_drained(struct sock_relay *r)
 	if (poll(&p, 1, 0) == 1)
 		return;
 	quiet = sock_loop_now_ms() - r->a_read_ms;
-	if (quiet >= RELAY_DRAIN_MS) {
+	if (quiet >= BRIDGE_DRAIN_MS) {
 		end_session(r, 0);
 		return;
 	}
 	r->drain_timer =
-	    sock_loop_timer(r->loop, RELAY_DRAIN_MS - quiet, on_drain, r);
+	    sock_loop_timer(r->loop, BRIDGE_DRAIN_MS - quiet, on_drain, r);
 	if (r->drain_timer < 0) {
 		r->drain_timer = 0;
 		end_session(r, 0);
@@ -300,7 +301,7 @@ static void check_drained(struct sock_relay *r)
 
 static void on_drain(struct sock_loop *loop, void *arg)
 {
-	struct sock_relay *r = arg;
+	struct sock_bridge *r = arg;
 
 	(void)loop;
 	r->drain_timer = 0;
@@ -311,7 +312,7 @@ static void on_drain(struct sock_loop *loop, void *arg)
 
 static void on_fd(struct sock_loop *loop, int fd, uint32_t events, void *arg)
 {
-	struct sock_relay *r = arg;
+	struct sock_bridge *r = arg;
 	struct sock_copy_dir *dirs[2] = { &r->ab, &r->ba };
 
 	(void)loop;
@@ -328,7 +329,7 @@ static void on_fd(struct sock_loop *loop, int fd, uint32_t events, void *arg)
 	report_if_done(r);
 }
 
-static void add_fd(struct sock_relay *r, int fd, int is_socket)
+static void add_fd(struct sock_bridge *r, int fd, int is_socket)
 {
 	if (fd < 0)
 		return;
@@ -342,7 +343,7 @@ static void add_fd(struct sock_relay *r, int fd, int is_socket)
 }
 
 /* The engine's view of an end: its calls and what its messages are. */
-static void make_end(struct sock_copy_end *e, const struct sock_relay_end *p)
+static void make_end(struct sock_copy_end *e, const struct sock_bridge_end *p)
 {
 	*e = (struct sock_copy_end){ .ops = &sock_copy_ops_fd,
 				     .rfd = p->rfd,
@@ -351,7 +352,7 @@ static void make_end(struct sock_copy_end *e, const struct sock_relay_end *p)
 		return;
 	e->ops =
 	    p->reply_to_last ? &sock_copy_ops_last_peer : &sock_copy_ops_socket;
-	if (p->dgram)
+	if (p->messages)
 		e->flags |= SOCK_COPY_MESSAGES;
 	if (p->connectionless)
 		e->flags |= SOCK_COPY_CONNECTIONLESS;
@@ -370,13 +371,13 @@ static int init_dir(struct sock_copy_dir *d, struct sock_copy_end *src,
 	}
 	/* A message source needs room for its largest message. */
 	d->cap =
-	    src->flags & SOCK_COPY_MESSAGES ? SOCK_COPY_BUF : RELAY_STREAM_BUF;
+	    src->flags & SOCK_COPY_MESSAGES ? SOCK_COPY_BUF : BRIDGE_STREAM_BUF;
 	d->buf = malloc(d->cap);
 	return d->buf ? 0 : -ENOMEM;
 }
 
 /* A direction with nothing to copy ends at once. */
-static void finish_early(struct sock_relay *r, struct sock_copy_dir *d)
+static void finish_early(struct sock_bridge *r, struct sock_copy_dir *d)
 {
 	if (!d->eof || r->finished)
 		return;
@@ -384,31 +385,31 @@ static void finish_early(struct sock_relay *r, struct sock_copy_dir *d)
 		dir_done(r, d);
 }
 
-struct sock_relay *sock_relay_new(struct sock_loop *loop,
-				  const struct sock_relay_end *a,
-				  const struct sock_relay_end *b,
-				  unsigned int flags, long idle_ms,
-				  sock_relay_done_fn done, void *arg)
+struct sock_bridge *sock_bridge_new(struct sock_loop *loop,
+				    const struct sock_bridge_end *a,
+				    const struct sock_bridge_end *b,
+				    unsigned int flags, long idle_ms,
+				    sock_bridge_done_fn done, void *arg)
 {
-	struct sock_relay *r = calloc(1, sizeof(*r));
+	struct sock_bridge *r = calloc(1, sizeof(*r));
 
 	if (!r)
 		return NULL;
-	*r = (struct sock_relay){ .loop = loop,
-				  .flags = flags,
-				  .idle_ms = idle_ms,
-				  .quit_ms = -1,
-				  .done = done,
-				  .arg = arg,
-				  .start_ms = sock_loop_now_ms() };
+	*r = (struct sock_bridge){ .loop = loop,
+				   .flags = flags,
+				   .idle_ms = idle_ms,
+				   .quit_ms = -1,
+				   .done = done,
+				   .arg = arg,
+				   .start_ms = sock_loop_now_ms() };
 	/* A's quiet counts from the start: input that has not come yet
 	 * (a pipe whose writer the scheduler runs late) gets the same
-	 * RELAY_DRAIN_MS as input that paused, not none. */
+	 * BRIDGE_DRAIN_MS as input that paused, not none. */
 	r->a_read_ms = r->start_ms;
 	make_end(&r->a, a);
 	make_end(&r->b, b);
 	if (init_dir(&r->ab, &r->a, &r->b) || init_dir(&r->ba, &r->b, &r->a)) {
-		sock_relay_free(r);
+		sock_bridge_free(r);
 		errno = ENOMEM;
 		return NULL;
 	}
@@ -426,7 +427,7 @@ struct sock_relay *sock_relay_new(struct sock_loop *loop,
 	return r;
 }
 
-void sock_relay_free(struct sock_relay *r)
+void sock_bridge_free(struct sock_bridge *r)
 {
 	if (!r)
 		return;
@@ -446,8 +447,8 @@ void sock_relay_free(struct sock_relay *r)
 	free(r);
 }
 
-void sock_relay_get_stats(const struct sock_relay *r,
-			  struct sock_relay_stats *out)
+void sock_bridge_get_stats(const struct sock_bridge *r,
+			   struct sock_bridge_stats *out)
 {
 	out->bytes_ab = r->ab.bytes;
 	out->bytes_ba = r->ba.bytes;
@@ -456,12 +457,4 @@ void sock_relay_get_stats(const struct sock_relay *r,
 	out->err_fd = r->finished && r->err ? r->err_fd : -1;
 	out->a_cut = r->finished && !r->err && r->draining && !r->ab.done;
 	out->timed_out = r->timed_out;
-}
-
-void sock_relay_get_peer(const struct sock_relay *r,
-			 struct sockaddr_storage *peer, socklen_t *peer_len)
-{
-	*peer_len = r->b.peer_len;
-	if (r->b.peer_len)
-		memcpy(peer, &r->b.peer, r->b.peer_len);
 }
