@@ -18,88 +18,19 @@
 #include "forward_internal.h"
 #include "sys.h"
 
-/* The copy path's buffer: large reads and writes are what make a
- * user-space copy fast on loopback; a message source needs this much. */
-#define FWD_BUF SOCK_COPY_BUF
-/* The splice path's pipe: 16 pages by default; more per splice() call
- * means fewer calls. */
-#define FWD_PIPE (256 * 1024)
 /* Reads and writes per session per wake-up: one busy flow must not keep
  * the others waiting. */
 #define FWD_ROUNDS 16
-/* Free buffers and pipes kept for the next burst. */
-#define FWD_POOL_MAX 16
 /* A Unix target whose backlog is full (EAGAIN) is tried again after: */
 #define FWD_RETRY_MS 20
 
 #define WATCH (EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET)
 
-/* ---- the pools ------------------------------------------------------ */
-
-static char *take_buf(struct sock_forward *f)
-{
-	if (f->nbufs)
-		return f->bufs[--f->nbufs];
-	return malloc(FWD_BUF);
-}
-
-static void give_buf(struct sock_forward *f, char *buf)
-{
-	if (f->nbufs < FWD_POOL_MAX) {
-		char **v = f->bufs;
-
-		if (!f->nbufs && !v)
-			v = malloc(FWD_POOL_MAX * sizeof(*v));
-		if (v) {
-			f->bufs = v;
-			f->bufs[f->nbufs++] = buf;
-			return;
-		}
-	}
-	free(buf);
-}
-
-static int take_pipe(struct sock_forward *f, int p[2])
-{
-	if (f->npipes) {
-		f->npipes--;
-		p[0] = f->pipes[f->npipes][0];
-		p[1] = f->pipes[f->npipes][1];
-		return 0;
-	}
-	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0)
-		return -errno;
-	/* A larger pipe is an optimisation only: keep the default size
-	 * when the kernel refuses (a user over its pipe page quota). */
-	fcntl(p[0], F_SETPIPE_SZ, FWD_PIPE);
-	return 0;
-}
-
-/* Only an empty pipe goes back to the pool: bytes left in it would leak
- * into another session. */
-static void give_pipe(struct sock_forward *f, int p[2])
-{
-	if (f->npipes < FWD_POOL_MAX) {
-		if (!f->pipes)
-			f->pipes = malloc(FWD_POOL_MAX * sizeof(*f->pipes));
-		if (f->pipes) {
-			f->pipes[f->npipes][0] = p[0];
-			f->pipes[f->npipes][1] = p[1];
-			f->npipes++;
-			p[0] = p[1] = -1;
-			return;
-		}
-	}
-	close(p[0]);
-	close(p[1]);
-	p[0] = p[1] = -1;
-}
-
 /* Give back what a direction holds once nothing waits in it. */
 static void release_half(struct sock_forward *f, struct sock_copy_dir *h)
 {
 	if (h->buf) {
-		give_buf(f, h->buf);
+		sock__fwd_give_buf(f, h->buf);
 		h->buf = NULL;
 	}
 	if (h->pipe[0] >= 0) {
@@ -108,12 +39,12 @@ static void release_half(struct sock_forward *f, struct sock_copy_dir *h)
 			close(h->pipe[1]);
 			h->pipe[0] = h->pipe[1] = -1;
 		} else {
-			give_pipe(f, h->pipe);
+			sock__fwd_give_pipe(f, h->pipe);
 		}
 	}
 }
 
-void sock__fwd_stream_release(struct fwd_session *s)
+static void release(struct fwd_session *s)
 {
 	release_half(s->f, &s->dir[0]);
 	release_half(s->f, &s->dir[1]);
@@ -138,8 +69,8 @@ static void make_end(struct sock_copy_end *e, int fd, enum sock_kind kind)
 static int lend(struct sock_forward *f, struct sock_copy_dir *d)
 {
 	if (d->splice)
-		return d->pipe[0] >= 0 ? 0 : take_pipe(f, d->pipe);
-	if (!d->buf && !(d->buf = take_buf(f)))
+		return d->pipe[0] >= 0 ? 0 : sock__fwd_take_pipe(f, d->pipe);
+	if (!d->buf && !(d->buf = sock__fwd_take_buf(f)))
 		return -ENOMEM;
 	return 0;
 }
@@ -367,8 +298,8 @@ static void on_side(struct sock_loop *loop, int fd, uint32_t ev, void *arg)
 		run(s);
 }
 
-void sock__fwd_stream_accept(struct sock_forward *f, int fd,
-			     const struct sockaddr *peer, socklen_t peer_len)
+static void accept_client(struct sock_forward *f, int fd,
+			  const struct sockaddr *peer, socklen_t peer_len)
 {
 	struct fwd_session *s = sock__fwd_session_new(f, peer, peer_len);
 
@@ -393,3 +324,7 @@ void sock__fwd_stream_accept(struct sock_forward *f, int fd,
 	}
 	start_connect(s);
 }
+
+const struct fwd_variant sock__fwd_stream = { .accept = accept_client,
+					      .release = release,
+					      .stream = 1 };
