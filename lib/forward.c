@@ -42,11 +42,79 @@ void sock__fwd_event(struct sock_forward *f, enum sock_forward_event_type t,
 		ev.id = s->id;
 		ev.peer = (const struct sockaddr *)&s->peer;
 		ev.peer_len = s->peer_len;
-		ev.bytes_out = s->half[0].bytes;
-		ev.bytes_back = s->half[1].bytes;
+		ev.bytes_out = s->dir[0].bytes;
+		ev.bytes_back = s->dir[1].bytes;
 		ev.duration_ms = sock_loop_now_ms() - s->start_ms;
 	}
 	f->fn(&ev, f->arg);
+}
+
+/* ---- the pools ------------------------------------------------------ */
+
+char *sock__fwd_take_buf(struct sock_forward *f)
+{
+	if (f->nbufs)
+		return f->bufs[--f->nbufs];
+	return malloc(FWD_BUF);
+}
+
+void sock__fwd_give_buf(struct sock_forward *f, char *buf)
+{
+	if (f->nbufs < FWD_POOL_MAX) {
+		char **v = f->bufs;
+
+		if (!f->nbufs && !v)
+			v = malloc(FWD_POOL_MAX * sizeof(*v));
+		if (v) {
+			f->bufs = v;
+			f->bufs[f->nbufs++] = buf;
+			return;
+		}
+	}
+	free(buf);
+}
+
+int sock__fwd_take_pipe(struct sock_forward *f, int p[2])
+{
+	if (f->npipes) {
+		f->npipes--;
+		p[0] = f->pipes[f->npipes][0];
+		p[1] = f->pipes[f->npipes][1];
+		return 0;
+	}
+	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0)
+		return -errno;
+	/* A larger pipe is an optimisation only: keep the default size
+	 * when the kernel refuses (a user over its pipe page quota). */
+	fcntl(p[0], F_SETPIPE_SZ, FWD_PIPE);
+	return 0;
+}
+
+/* Only an empty pipe goes back to the pool: bytes left in it would leak
+ * into another session. */
+void sock__fwd_give_pipe(struct sock_forward *f, int p[2])
+{
+	if (f->npipes < FWD_POOL_MAX) {
+		if (!f->pipes)
+			f->pipes = malloc(FWD_POOL_MAX * sizeof(*f->pipes));
+		if (f->pipes) {
+			f->pipes[f->npipes][0] = p[0];
+			f->pipes[f->npipes][1] = p[1];
+			f->npipes++;
+			p[0] = p[1] = -1;
+			return;
+		}
+	}
+	close(p[0]);
+	close(p[1]);
+	p[0] = p[1] = -1;
+}
+
+void sock__fwd_count(struct sock_forward *f, unsigned long long datagrams,
+		     unsigned long long dropped)
+{
+	f->st.datagrams += datagrams;
+	f->st.dropped += dropped;
 }
 
 /* ---- the listener --------------------------------------------------- */
@@ -114,8 +182,7 @@ static void on_listener(struct sock_loop *loop, int fd, uint32_t events,
 		c = sock__accept4(fd, (struct sockaddr *)&peer, &len,
 				  SOCK_CLOEXEC | SOCK_NONBLOCK);
 		if (c >= 0)
-			sock__fwd_stream_accept(f, c, (struct sockaddr *)&peer,
-						len);
+			f->v->accept(f, c, (struct sockaddr *)&peer, len);
 		else if (errno == EAGAIN || errno == EINTR)
 			return;
 		else if (!client_gone(errno))
@@ -137,7 +204,7 @@ struct fwd_session *sock__fwd_session_new(struct sock_forward *f,
 	s->id = ++f->next_id;
 	s->fd[0] = s->fd[1] = -1;
 	for (int i = 0; i < 2; i++)
-		s->half[i].pipe[0] = s->half[i].pipe[1] = -1;
+		sock_copy_init(&s->dir[i], &s->end[i], &s->end[!i]);
 	s->start_ms = s->last_ms = sock_loop_now_ms();
 	if (peer_len > sizeof(s->peer))
 		peer_len = sizeof(s->peer);
@@ -181,19 +248,16 @@ void sock__fwd_session_end(struct fwd_session *s, enum sock_forward_end end,
 			   int err)
 {
 	struct sock_forward *f = s->f;
-	int stream = !sock_addr_is_dgram(f->from);
+	int stream = f->v->stream;
 
 	if (s->timer)
 		sock_loop_timer_cancel(f->loop, s->timer);
-	if (stream)
-		sock__fwd_stream_release(s);
-	else
-		sock__fwd_dgram_forget(s);
+	f->v->release(s);
 	close_side(f, s->fd[0], stream && err);
 	close_side(f, s->fd[1], stream && err);
 	f->st.open--;
-	f->st.bytes_out += s->half[0].bytes;
-	f->st.bytes_back += s->half[1].bytes;
+	f->st.bytes_out += s->dir[0].bytes;
+	f->st.bytes_back += s->dir[1].bytes;
 	if (end == SOCK_FORWARD_END_UNREACHABLE)
 		f->st.unreachable++;
 	else if (err)
@@ -206,6 +270,12 @@ void sock__fwd_session_end(struct fwd_session *s, enum sock_forward_end end,
 }
 
 /* ---- the forwarder -------------------------------------------------- */
+
+static void free_variant(struct sock_forward *f)
+{
+	if (f->v && f->v->free)
+		f->v->free(f);
+}
 
 static int kinds_agree(enum sock_kind from, enum sock_kind to)
 {
@@ -255,12 +325,15 @@ struct sock_forward *sock_forward_new(struct sock_loop *loop, int lfd,
 				    .watching = 1 };
 	f->splice = pick_splice(o->io, from, target->kind);
 	fcntl(lfd, F_SETFL, fcntl(lfd, F_GETFL) | O_NONBLOCK);
-	if (sock_addr_is_dgram(from))
-		ret = sock__fwd_dgram_start(f);
+	/* The variant is chosen here, once; a stream one is fed by the
+	 * core's accept loop. */
+	f->v = sock_addr_is_dgram(from) ? &sock__fwd_dgram : &sock__fwd_stream;
+	if (f->v->start)
+		ret = f->v->start(f);
 	else
 		ret = sock_loop_add(loop, lfd, EPOLLIN, on_listener, f);
 	if (ret) {
-		sock__fwd_dgram_free(f);
+		free_variant(f);
 		free(f);
 		errno = -ret;
 		return NULL;
@@ -279,7 +352,7 @@ void sock_forward_stop(struct sock_forward *f)
 	f->accept_timer = 0;
 	while (f->head)
 		sock__fwd_session_end(f->head, SOCK_FORWARD_END_STOPPED, 0);
-	sock__fwd_dgram_free(f);
+	free_variant(f);
 }
 
 void sock_forward_free(struct sock_forward *f)
@@ -287,7 +360,7 @@ void sock_forward_free(struct sock_forward *f)
 	if (!f)
 		return;
 	sock_forward_stop(f);
-	sock__fwd_dgram_free(f);
+	free_variant(f);
 	for (size_t i = 0; i < f->nbufs; i++)
 		free(f->bufs[i]);
 	for (size_t i = 0; i < f->npipes; i++) {
@@ -305,7 +378,7 @@ void sock_forward_get_stats(const struct sock_forward *f,
 	*out = f->st;
 	/* Sessions still open have moved bytes too. */
 	for (const struct fwd_session *s = f->head; s; s = s->next) {
-		out->bytes_out += s->half[0].bytes;
-		out->bytes_back += s->half[1].bytes;
+		out->bytes_out += s->dir[0].bytes;
+		out->bytes_back += s->dir[1].bytes;
 	}
 }

@@ -136,14 +136,14 @@ static void free_stash(struct fwd_session *s)
 		return;
 	for (unsigned int i = st->first; i < st->n; i++)
 		free(st->data[i]);
-	s->f->st.dropped += st->n - st->first;
+	sock__fwd_count(s->f, 0, st->n - st->first);
 	free(st);
 	s->stash = NULL;
 }
 
 static void on_resume(struct sock_loop *loop, void *arg);
 
-void sock__fwd_dgram_forget(struct fwd_session *s)
+static void forget(struct fwd_session *s)
 {
 	struct sock_forward *f = s->f;
 	struct fwd_dgram *d = f->dg;
@@ -153,7 +153,7 @@ void sock__fwd_dgram_forget(struct fwd_session *s)
 	for (unsigned int i = d ? d->next : 0; d && i < d->count; i++) {
 		if (d->sess[i] == s && !d->sent[i]) {
 			d->sent[i] = 1;
-			f->st.dropped++;
+			sock__fwd_count(f, 0, 1);
 		}
 		if (d->sess[i] == s)
 			d->sess[i] = NULL;
@@ -255,7 +255,7 @@ static unsigned int send_batch(struct sock_forward *f, int fd, unsigned int n)
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k <= 0) {
-			f->st.dropped++;
+			sock__fwd_count(f, 0, 1);
 			done++;
 			continue;
 		}
@@ -280,10 +280,10 @@ static int flush_stash(struct fwd_session *s)
 				 s->peer_len) < 0) {
 			if (errno == EAGAIN)
 				return 0;
-			s->f->st.dropped++;
+			sock__fwd_count(s->f, 0, 1);
 		} else {
-			s->half[1].bytes += st->len[i];
-			s->f->st.datagrams++;
+			s->dir[1].bytes += st->len[i];
+			sock__fwd_count(s->f, 1, 0);
 		}
 		free(st->data[i]);
 		st->first++;
@@ -328,7 +328,7 @@ static void stash(struct fwd_session *s, unsigned int from, unsigned int n)
 		memcpy(st->data[st->n], b->iov[i].iov_base, len);
 		st->len[st->n++] = len;
 	}
-	s->f->st.dropped += n - from - (st ? st->n : 0);
+	sock__fwd_count(s->f, 0, n - from - (st ? st->n : 0));
 	s->stash = st;
 	if (!st)
 		return;
@@ -348,7 +348,7 @@ static unsigned int address_replies(struct fwd_session *s, int n)
 		size_t len = b->msgs[i].msg_len;
 
 		if (!whole(b, (unsigned int)i)) {
-			s->f->st.dropped++;
+			sock__fwd_count(s->f, 0, 1);
 			continue;
 		}
 		b->iov[out].iov_base = b->iov[i].iov_base;
@@ -357,7 +357,7 @@ static unsigned int address_replies(struct fwd_session *s, int n)
 				      .msg_iovlen = 1,
 				      .msg_name = &s->peer,
 				      .msg_namelen = s->peer_len };
-		s->half[1].bytes += len;
+		s->dir[1].bytes += len;
 		out++;
 	}
 	return out;
@@ -383,10 +383,10 @@ static void read_replies(struct fwd_session *s)
 	out = address_replies(s, n);
 	s->last_ms = sock_loop_now_ms();
 	sent = send_batch(f, f->lfd, out);
-	f->st.datagrams += sent;
+	sock__fwd_count(f, sent, 0);
 	if (sent < out) {
 		for (unsigned int i = sent; i < out; i++)
-			s->half[1].bytes -= f->dg->out.iov[i].iov_len;
+			s->dir[1].bytes -= f->dg->out.iov[i].iov_len;
 		stash(s, sent, out);
 	}
 }
@@ -463,7 +463,7 @@ static void assign(struct sock_forward *f)
 		if (whole(b, i) && !(s = find(f, &b->addrs[i], len)))
 			s = open_session(f, &b->addrs[i], len);
 		if (!s) {
-			f->st.dropped++;
+			sock__fwd_count(f, 0, 1);
 			continue;
 		}
 		s->last_ms = now;
@@ -476,8 +476,8 @@ static void sent_one(struct sock_forward *f, struct fwd_session *s,
 		     unsigned int i)
 {
 	f->dg->sent[i] = 1;
-	s->half[0].bytes += f->dg->in.iov[i].iov_len;
-	f->st.datagrams++;
+	s->dir[0].bytes += f->dg->in.iov[i].iov_len;
+	sock__fwd_count(f, 1, 0);
 }
 
 /* Send every datagram of in[from..count) that belongs to s, in order, in
@@ -510,7 +510,7 @@ static int send_group(struct sock_forward *f, struct fwd_session *s,
 			/* Refused (ECONNREFUSED from an earlier ICMP...):
 			 * this one is lost, the rest still go. */
 			d->sent[idx[k++]] = 1;
-			f->st.dropped++;
+			sock__fwd_count(f, 0, 1);
 			continue;
 		}
 		for (int q = 0; q < r; q++)
@@ -567,7 +567,7 @@ static void on_clients(struct sock_loop *loop, int fd, uint32_t ev, void *arg)
 	pass_on(f);
 }
 
-int sock__fwd_dgram_start(struct sock_forward *f)
+static int start(struct sock_forward *f)
 {
 	int unix_kind = f->from == SOCK_KIND_UNIX_DGRAM ||
 			f->target->kind == SOCK_KIND_UNIX_DGRAM;
@@ -587,7 +587,7 @@ int sock__fwd_dgram_start(struct sock_forward *f)
 	return sock_loop_add(f->loop, f->lfd, EPOLLIN, on_clients, f);
 }
 
-void sock__fwd_dgram_free(struct sock_forward *f)
+static void free_all(struct sock_forward *f)
 {
 	if (f->sweep_timer)
 		sock_loop_timer_cancel(f->loop, f->sweep_timer);
@@ -603,3 +603,7 @@ void sock__fwd_dgram_free(struct sock_forward *f)
 	free(f->table);
 	f->table = NULL;
 }
+
+const struct fwd_variant sock__fwd_dgram = { .start = start,
+					     .release = forget,
+					     .free = free_all };

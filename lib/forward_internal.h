@@ -1,27 +1,29 @@
 /*
- * lib/forward_internal.h - what the relay server's files share: the
- * session, the forwarder, and the pools that lend buffers and pipes to
- * sessions only while their data is moving.
+ * lib/forward_internal.h - the relay server's core (lib/forward.c: the
+ * listener, the sessions, the totals, the events, and the pools that lend
+ * buffers and pipes to sessions only while their data is moving), and
+ * what its two variants (forward_stream.c, forward_dgram.c) offer it.
+ *
+ * Calls go down only: the variants call the core's functions below; the
+ * core calls a variant only through its struct fwd_variant, chosen once
+ * in sock_forward_new().
  */
 #ifndef SOCK_LIB_FORWARD_INTERNAL_H
 #define SOCK_LIB_FORWARD_INTERNAL_H
 
 #include <stddef.h>
 
+#include <sock/copy.h>
 #include <sock/forward.h>
 
-/* One direction of a stream session: half[0] carries client -> target,
- * half[1] target -> client.  Direction i reads side i and writes side !i
- * (side 0 is the client, side 1 the target). */
-struct fwd_half {
-	char *buf;   /* copy: a pool buffer, held while bytes wait */
-	int pipe[2]; /* splice: a pool pipe, held while bytes wait; -1 */
-	size_t len;  /* bytes waiting (copy: buf[off..len)) */
-	size_t off;
-	unsigned char eof;  /* the source has ended */
-	unsigned char done; /* ... and the destination was shut down */
-	unsigned long long bytes;
-};
+/* The copy path's buffer: large reads and writes are what make a
+ * user-space copy fast on loopback; a message source needs this much. */
+#define FWD_BUF SOCK_COPY_BUF
+/* The splice path's pipe: 16 pages by default; more per splice() call
+ * means fewer calls. */
+#define FWD_PIPE (256 * 1024)
+/* Free buffers and pipes kept for the next burst. */
+#define FWD_POOL_MAX 16
 
 struct fwd_session {
 	struct sock_forward *f;
@@ -36,7 +38,10 @@ struct fwd_session {
 	unsigned char splice;
 	size_t addr_i; /* the target address being tried */
 	int timer;     /* connect timeout or retry, or a resumed pump */
-	struct fwd_half half[2];
+	/* Stream: the sides as the copy engine sees them, and direction i
+	 * from side i to side !i; datagram: dir[i].bytes only. */
+	struct sock_copy_end end[2];
+	struct sock_copy_dir dir[2];
 	struct fwd_stash
 	    *stash; /* datagram: replies the client's queue refused */
 	struct sockaddr_storage peer;
@@ -47,12 +52,33 @@ struct fwd_session {
 struct fwd_dgram;
 struct fwd_stash;
 
+/* What the core asks of a variant. */
+struct fwd_variant {
+	/* Start serving lfd; NULL: the core accepts clients on it and
+	 * hands each to accept. */
+	int (*start)(struct sock_forward *f);
+	void (*accept)(struct sock_forward *f, int fd,
+		       const struct sockaddr *peer, socklen_t peer_len);
+	/* A session ends: give back what it holds (before its sockets
+	 * close). */
+	void (*release)(struct fwd_session *s);
+	/* Free the variant's own state; may be called twice; NULL: none. */
+	void (*free)(struct sock_forward *f);
+	/* 1: connections (an error resets the other side, and a session
+	 * that ends makes room on the listener). */
+	unsigned char stream;
+};
+
+extern const struct fwd_variant sock__fwd_stream;
+extern const struct fwd_variant sock__fwd_dgram;
+
 struct sock_forward {
 	struct sock_loop *loop;
 	int lfd;
 	enum sock_kind from;
 	const struct sock_target *target;
 	struct sock_forward_opts o;
+	const struct fwd_variant *v;
 	int splice; /* stream -> stream bytes go through splice() */
 	sock_forward_event_fn fn;
 	void *arg;
@@ -92,14 +118,16 @@ void sock__fwd_event(struct sock_forward *f, enum sock_forward_event_type t,
 		     const struct fwd_session *s, enum sock_forward_end end,
 		     int err);
 
-/* Datagram relay (lib/forward_dgram.c). */
-int sock__fwd_dgram_start(struct sock_forward *f);
-void sock__fwd_dgram_forget(struct fwd_session *s);
-void sock__fwd_dgram_free(struct sock_forward *f);
+/* Count datagrams relayed and dropped in the totals. */
+void sock__fwd_count(struct sock_forward *f, unsigned long long datagrams,
+		     unsigned long long dropped);
 
-/* Stream sessions (lib/forward_stream.c). */
-void sock__fwd_stream_accept(struct sock_forward *f, int fd,
-			     const struct sockaddr *peer, socklen_t peer_len);
-void sock__fwd_stream_release(struct fwd_session *s);
+/* The pools: a FWD_BUF buffer (NULL when out of memory), a pipe of
+ * FWD_PIPE bytes if the kernel allows (0 or -errno); giving back an empty
+ * pipe only (its fds are set to -1). */
+char *sock__fwd_take_buf(struct sock_forward *f);
+void sock__fwd_give_buf(struct sock_forward *f, char *buf);
+int sock__fwd_take_pipe(struct sock_forward *f, int p[2]);
+void sock__fwd_give_pipe(struct sock_forward *f, int p[2]);
 
 #endif

@@ -18,91 +18,19 @@
 #include "forward_internal.h"
 #include "sys.h"
 
-/* The copy path's buffer: large reads and writes are what make a
- * user-space copy fast on loopback. */
-#define FWD_BUF (256 * 1024)
-/* A seqpacket socket takes each send as one message, which must fit its
- * send buffer (about 208 KiB by default). */
-#define FWD_MSG_MAX (64 * 1024)
-/* The splice path's pipe: 16 pages by default; more per splice() call
- * means fewer calls. */
-#define FWD_PIPE (256 * 1024)
 /* Reads and writes per session per wake-up: one busy flow must not keep
  * the others waiting. */
 #define FWD_ROUNDS 16
-/* Free buffers and pipes kept for the next burst. */
-#define FWD_POOL_MAX 16
 /* A Unix target whose backlog is full (EAGAIN) is tried again after: */
 #define FWD_RETRY_MS 20
 
 #define WATCH (EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET)
 
-/* ---- the pools ------------------------------------------------------ */
-
-static char *take_buf(struct sock_forward *f)
-{
-	if (f->nbufs)
-		return f->bufs[--f->nbufs];
-	return malloc(FWD_BUF);
-}
-
-static void give_buf(struct sock_forward *f, char *buf)
-{
-	if (f->nbufs < FWD_POOL_MAX) {
-		char **v = f->bufs;
-
-		if (!f->nbufs && !v)
-			v = malloc(FWD_POOL_MAX * sizeof(*v));
-		if (v) {
-			f->bufs = v;
-			f->bufs[f->nbufs++] = buf;
-			return;
-		}
-	}
-	free(buf);
-}
-
-static int take_pipe(struct sock_forward *f, int p[2])
-{
-	if (f->npipes) {
-		f->npipes--;
-		p[0] = f->pipes[f->npipes][0];
-		p[1] = f->pipes[f->npipes][1];
-		return 0;
-	}
-	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0)
-		return -errno;
-	/* A larger pipe is an optimisation only: keep the default size
-	 * when the kernel refuses (a user over its pipe page quota). */
-	fcntl(p[0], F_SETPIPE_SZ, FWD_PIPE);
-	return 0;
-}
-
-/* Only an empty pipe goes back to the pool: bytes left in it would leak
- * into another session. */
-static void give_pipe(struct sock_forward *f, int p[2])
-{
-	if (f->npipes < FWD_POOL_MAX) {
-		if (!f->pipes)
-			f->pipes = malloc(FWD_POOL_MAX * sizeof(*f->pipes));
-		if (f->pipes) {
-			f->pipes[f->npipes][0] = p[0];
-			f->pipes[f->npipes][1] = p[1];
-			f->npipes++;
-			p[0] = p[1] = -1;
-			return;
-		}
-	}
-	close(p[0]);
-	close(p[1]);
-	p[0] = p[1] = -1;
-}
-
 /* Give back what a direction holds once nothing waits in it. */
-static void release_half(struct sock_forward *f, struct fwd_half *h)
+static void release_half(struct sock_forward *f, struct sock_copy_dir *h)
 {
 	if (h->buf) {
-		give_buf(f, h->buf);
+		sock__fwd_give_buf(f, h->buf);
 		h->buf = NULL;
 	}
 	if (h->pipe[0] >= 0) {
@@ -111,140 +39,74 @@ static void release_half(struct sock_forward *f, struct fwd_half *h)
 			close(h->pipe[1]);
 			h->pipe[0] = h->pipe[1] = -1;
 		} else {
-			give_pipe(f, h->pipe);
+			sock__fwd_give_pipe(f, h->pipe);
 		}
 	}
 }
 
-void sock__fwd_stream_release(struct fwd_session *s)
+static void release(struct fwd_session *s)
 {
-	release_half(s->f, &s->half[0]);
-	release_half(s->f, &s->half[1]);
+	release_half(s->f, &s->dir[0]);
+	release_half(s->f, &s->dir[1]);
 }
 
 /* ---- moving bytes --------------------------------------------------- */
 
-static int seqpacket(const struct fwd_session *s, int side)
+/* A side as the copy engine sees it: a connected stream socket, which
+ * keeps message boundaries when it is a seqpacket one. */
+static void make_end(struct sock_copy_end *e, int fd, enum sock_kind kind)
 {
-	enum sock_kind k = side ? s->f->target->kind : s->f->from;
-
-	return k == SOCK_KIND_UNIX_SEQPACKET;
-}
-
-/* Read what side src has into direction i's buffer or pipe.  Returns the
- * byte count (0: end of data) or -errno. */
-static ssize_t fill(struct fwd_session *s, int i)
-{
-	struct fwd_half *h = &s->half[i];
-	int src = s->fd[i];
-	size_t cap = FWD_BUF;
-	ssize_t n;
-
-	if (s->splice) {
-		if (h->pipe[0] < 0 && take_pipe(s->f, h->pipe) < 0)
-			return -errno;
-		n = sock__splice(src, NULL, h->pipe[1], NULL, FWD_PIPE,
-				 SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-	} else {
-		if (!h->buf && !(h->buf = take_buf(s->f)))
-			return -ENOMEM;
-		if (seqpacket(s, !i) && !seqpacket(s, i))
-			cap = FWD_MSG_MAX;
-		n = sock__recv(src, h->buf, cap, 0);
-		h->off = 0;
-	}
-	if (n < 0)
-		return -errno;
-	h->len = (size_t)n;
-	return n;
-}
-
-/* Write what direction i holds to side !i.  Returns 0 or -errno. */
-static int flush(struct fwd_session *s, int i)
-{
-	struct fwd_half *h = &s->half[i];
-	int dst = s->fd[!i];
-	ssize_t n;
-
-	if (s->splice)
-		n = sock__splice(h->pipe[0], NULL, dst, NULL, h->len,
-				 SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+	*e = (struct sock_copy_end){ .ops = &sock_copy_ops_socket,
+				     .rfd = fd,
+				     .wfd = fd };
+	if (kind == SOCK_KIND_UNIX_SEQPACKET)
+		e->flags = SOCK_COPY_MESSAGES;
 	else
-		n = sock__send(dst, h->buf + h->off, h->len - h->off,
-			       MSG_NOSIGNAL);
-	if (n < 0)
-		return -errno;
-	/* A pipe that holds bytes yet gives none would spin the loop. */
-	if (n == 0)
-		return -EIO;
-	h->bytes += (size_t)n;
-	if (s->splice) {
-		h->len -= (size_t)n;
-	} else {
-		h->off += (size_t)n;
-		if (h->off == h->len)
-			h->len = h->off = 0;
-	}
-	return 0;
+		e->flags = SOCK_COPY_SPLICE;
 }
 
-/* The source has ended and everything is written: pass the end on. */
-static int finish(struct fwd_session *s, int i)
+/* Lend direction d what its next read goes into. */
+static int lend(struct sock_forward *f, struct sock_copy_dir *d)
 {
-	struct fwd_half *h = &s->half[i];
-
-	h->done = 1;
-	release_half(s->f, h);
-	if (sock__shutdown(s->fd[!i], SHUT_WR) < 0 && errno != ENOTCONN)
-		return -errno;
+	if (d->splice)
+		return d->pipe[0] >= 0 ? 0 : sock__fwd_take_pipe(f, d->pipe);
+	if (!d->buf && !(d->buf = sock__fwd_take_buf(f)))
+		return -ENOMEM;
 	return 0;
 }
-
-/* Which side an error in direction i came from, by the call that failed. */
-enum { ERR_NONE, ERR_SRC, ERR_DST };
 
 /*
  * Move what is ready in direction i, for at most FWD_ROUNDS calls.
  * Returns 1 when there is more to do at once, 0 when the direction
- * waits for an event, or -errno with *where set.
+ * waits for an event, or -errno (d->fail says which side's call).
  */
-static int pump(struct fwd_session *s, int i, int *where)
+static int pump(struct fwd_session *s, int i)
 {
-	struct fwd_half *h = &s->half[i];
-	int ret;
+	struct sock_copy_dir *d = &s->dir[i];
+	int ret = 0;
 
-	for (int round = 0; round < FWD_ROUNDS && !h->done; round++) {
-		if (h->len) {
-			if (!s->wr[!i])
-				return 0;
-			ret = flush(s, i);
-			*where = ERR_DST;
-		} else if (h->eof) {
-			ret = finish(s, i);
-			*where = ERR_DST;
-		} else if (!s->rd[i]) {
+	for (int round = 0; round < FWD_ROUNDS && !d->done; round++) {
+		if (sock_copy_wants_read(d) && s->rd[i] && lend(s->f, d) < 0)
+			return -ENOMEM;
+		ret = sock_copy_step(d, s->rd[i], s->wr[!i]);
+		if (ret == 0)
 			return 0;
-		} else {
-			ret = (int)fill(s, i);
-			*where = ERR_SRC;
-			if (ret == 0)
-				h->eof = 1;
-			ret = ret > 0 ? 0 : ret;
-		}
-		if (ret == -EAGAIN && *where == ERR_DST) {
+		if (ret == -EAGAIN && d->fail == SOCK_COPY_DST) {
 			s->wr[!i] = 0;
 			return 0;
 		}
 		if (ret == -EAGAIN) {
 			/* Idle: a buffer or empty pipe goes back now. */
 			s->rd[i] = 0;
-			release_half(s->f, h);
+			release_half(s->f, d);
 			return 0;
 		}
 		if (ret < 0 && ret != -EINTR)
 			return ret;
 	}
-	return !h->done;
+	if (d->done)
+		release_half(s->f, d);
+	return !d->done;
 }
 
 static void on_resume(struct sock_loop *loop, void *arg);
@@ -256,11 +118,10 @@ static void run(struct fwd_session *s)
 	int more = 0;
 
 	for (int i = 0; i < 2; i++) {
-		int where = ERR_NONE;
-		int ret = pump(s, i, &where);
+		int ret = pump(s, i);
 
 		if (ret < 0) {
-			int side = where == ERR_SRC ? i : !i;
+			int side = s->dir[i].fail == SOCK_COPY_SRC ? i : !i;
 
 			sock__fwd_session_end(s,
 					      side ? SOCK_FORWARD_END_TARGET
@@ -270,7 +131,7 @@ static void run(struct fwd_session *s)
 		}
 		more |= ret;
 	}
-	if (s->half[0].done && s->half[1].done) {
+	if (s->dir[0].done && s->dir[1].done) {
 		sock__fwd_session_end(s, SOCK_FORWARD_END_DONE, 0);
 		return;
 	}
@@ -386,6 +247,7 @@ static void start_connect(struct fwd_session *s)
 	if (fd < 0)
 		return next_address(s, fd);
 	s->fd[1] = fd;
+	make_end(&s->end[1], fd, f->target->kind);
 	ret = sock_loop_add(f->loop, fd, WATCH, on_side, s);
 	if (ret)
 		return next_address(s, ret);
@@ -421,7 +283,7 @@ static void on_side(struct sock_loop *loop, int fd, uint32_t ev, void *arg)
 		s->wr[side] = 1;
 	/* Nothing reads this side any more, so nothing would meet its
 	 * error: a reset after a half-close must still reach the other. */
-	if ((ev & EPOLLERR) && s->half[side].eof && !s->connecting) {
+	if ((ev & EPOLLERR) && s->dir[side].eof && !s->connecting) {
 		int err = so_error(fd);
 
 		if (err) {
@@ -436,8 +298,8 @@ static void on_side(struct sock_loop *loop, int fd, uint32_t ev, void *arg)
 		run(s);
 }
 
-void sock__fwd_stream_accept(struct sock_forward *f, int fd,
-			     const struct sockaddr *peer, socklen_t peer_len)
+static void accept_client(struct sock_forward *f, int fd,
+			  const struct sockaddr *peer, socklen_t peer_len)
 {
 	struct fwd_session *s = sock__fwd_session_new(f, peer, peer_len);
 
@@ -446,7 +308,11 @@ void sock__fwd_stream_accept(struct sock_forward *f, int fd,
 		return;
 	}
 	s->fd[0] = fd;
-	s->splice = (unsigned char)f->splice;
+	make_end(&s->end[0], fd, f->from);
+	for (int i = 0; i < 2; i++) {
+		s->dir[i].splice = (unsigned char)f->splice;
+		s->dir[i].cap = f->splice ? FWD_PIPE : FWD_BUF;
+	}
 	s->connecting = 1;
 	/* The client may send before the target answers: its first bytes
 	 * wait in its socket, and the edge is not lost (rd starts set). */
@@ -458,3 +324,7 @@ void sock__fwd_stream_accept(struct sock_forward *f, int fd,
 	}
 	start_connect(s);
 }
+
+const struct fwd_variant sock__fwd_stream = { .accept = accept_client,
+					      .release = release,
+					      .stream = 1 };

@@ -8,17 +8,17 @@
 #include <unistd.h>
 
 #include <sock/loop.h>
-#include <sock/relay.h>
+#include <sock/bridge.h>
 
 #include "session.h"
 
 struct outcome {
 	struct sock_loop *loop;
 	int err;
-	struct sock_relay_stats stats;
+	struct sock_bridge_stats stats;
 };
 
-static void on_done(struct sock_relay *r, int err, void *arg)
+static void on_done(struct sock_bridge *r, int err, void *arg)
 {
 	struct outcome *o = arg;
 
@@ -56,38 +56,39 @@ static int stdio_failed(int fd, int err)
 int session_run(const struct sock_global *g, int fd,
 		const struct session_opts *o)
 {
-	int dgram = sock_addr_is_dgram(o->kind);
-	struct sock_relay_end a = { .rfd = o->no_stdin ? -1 : STDIN_FILENO,
-				    .wfd = STDOUT_FILENO };
-	struct sock_relay_end b = {
+	int connectionless = sock_addr_is_dgram(o->kind);
+	struct sock_bridge_end a = { .rfd = o->no_stdin ? -1 : STDIN_FILENO,
+				     .wfd = STDOUT_FILENO };
+	struct sock_bridge_end b = {
 		.rfd = fd,
 		.wfd = fd,
 		.is_socket = 1,
-		.dgram = dgram || o->kind == SOCK_KIND_UNIX_SEQPACKET,
-		.connectionless = dgram,
+		.messages =
+		    connectionless || o->kind == SOCK_KIND_UNIX_SEQPACKET,
+		.connectionless = connectionless,
 		.reply_to_last = o->reply_to_last,
 	};
 	struct outcome out = { 0 };
-	struct sock_relay *r;
+	struct sock_bridge *r;
 	int ret;
 
 	out.loop = sock_loop_new();
 	if (!out.loop)
 		return -errno;
-	r = sock_relay_new(out.loop, &a, &b,
-			   o->end_with_peer ? SOCK_RELAY_END_WITH_B : 0,
-			   o->idle_ms, on_done, &out);
+	r = sock_bridge_new(out.loop, &a, &b,
+			    o->end_with_peer ? SOCK_BRIDGE_END_WITH_B : 0,
+			    o->idle_ms, on_done, &out);
 	if (!r) {
 		ret = -errno;
 		sock_loop_free(out.loop);
 		return ret;
 	}
-	sock_relay_idle_any(r, o->any_ms);
-	sock_relay_quit_after_eof(r, o->quit_ms);
+	sock_bridge_idle_any(r, o->any_ms);
+	sock_bridge_quit_after_eof(r, o->quit_ms);
 	ret = sock_loop_run(out.loop);
 	if (!ret)
 		ret = out.err;
-	sock_relay_get_stats(r, &out.stats);
+	sock_bridge_get_stats(r, &out.stats);
 	/* A terminal has nothing pending; a file or pipe that still had
 	 * data deserves a word, or a script would think it was all sent. */
 	if (out.stats.a_cut && !isatty(STDIN_FILENO)) {
@@ -99,7 +100,7 @@ int session_run(const struct sock_global *g, int fd,
 	if (out.stats.timed_out)
 		tool_verbosef(g, "time limit reached (-w or -q): closing");
 	report(g, o, &out);
-	sock_relay_free(r);
+	sock_bridge_free(r);
 	sock_loop_free(out.loop);
 	if (ret && (out.stats.err_fd == STDIN_FILENO ||
 		    out.stats.err_fd == STDOUT_FILENO))
