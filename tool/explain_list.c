@@ -122,8 +122,11 @@ static void queues(char *buf, size_t len, const struct sock_diag_entry *e)
 	if (e->state == SOCK_DIAG_LISTEN) {
 		if (e->rqueue)
 			snprintf(buf, len,
-				 _("; %u connections wait to be accepted "
-				   "(backlog %u)"),
+				 ngettext("; %u connection waits to be "
+					  "accepted (backlog %u)",
+					  "; %u connections wait to be "
+					  "accepted (backlog %u)",
+					  e->rqueue),
 				 e->rqueue, e->wqueue);
 		return;
 	}
