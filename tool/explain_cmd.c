@@ -8,7 +8,9 @@
 #include <netdb.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/stat.h>
+#include <wchar.h>
 
 #include <sock/addr.h>
 #include <sock/diag.h>
@@ -29,10 +31,15 @@ static void usage(FILE *f)
 		  "unix:/run/x.sock\n"));
 }
 
-/* "label:" padded to one column, then the text. */
+/* "label:" padded to one column, then the text; a translated label
+ * is measured in columns, not bytes ("dirección:"). */
 static void field(const char *label, const char *text)
 {
-	int pad = 12 - (int)strlen(label);
+	wchar_t w[64];
+	size_t n = mbstowcs(w, label, 64);
+	int cols =
+	    n == (size_t)-1 || n >= 64 ? (int)strlen(label) : wcswidth(w, n);
+	int pad = 12 - (cols < 0 ? (int)strlen(label) : cols);
 
 	printf("%s%*s%s\n", label, pad > 1 ? pad : 1, "", text);
 }
