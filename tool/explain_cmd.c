@@ -193,7 +193,8 @@ static void inet_holders(const struct sock_addr *a, int port)
 	struct sock_diag_filter *f = NULL;
 	struct sock_diag *d = NULL;
 	int tcp = a->kind == SOCK_KIND_TCP, bad, shown = 0;
-	const char *label = _("listening:");
+	/* UDP has no listeners: a socket bound to the port receives. */
+	const char *label = tcp ? _("listening:") : _("bound:");
 
 	snprintf(num, sizeof(num), "%d", port);
 	q.protocols = tcp ? SOCK_DIAG_TCP : SOCK_DIAG_UDP;

@@ -7,7 +7,7 @@ if [ -z "$SOCK_EXPLAIN_NETNS" ]; then
 	unshare -rn true 2>/dev/null || skip_all "unshare -rn not permitted"
 	exec timeout -k 2 60 unshare -rn env SOCK_EXPLAIN_NETNS=1 bash "$0"
 fi
-plan 20
+plan 21
 ip link set lo up
 
 has() { # DESCRIPTION FILE TEXT
@@ -58,12 +58,19 @@ has "a regular file in the way" "$T/e6" "exists but is not a socket"
 "$SOCK" explain unix:@sock-explain-none > "$T/e7"
 has "an abstract name has no file" "$T/e7" "an abstract name: no file exists"
 
-# 15-16: a bad endpoint is a usage error with the caret
+# 15: UDP has no listener: the socket bound to the port, and its owner
+bg "$SOCK" listen -v udp://127.0.0.1:0 > /dev/null 2> "$T/u.err"
+udpid=$!
+uport=$(wait_port "$T/u.err") || { echo "Bail out! no UDP socket"; exit 1; }
+"$SOCK" explain "udp://127.0.0.1:$uport" > "$T/e8"
+has "UDP: the bound socket and its owner" "$T/e8" "bound:      127.0.0.1:$uport, held by $udpid/sock"
+
+# 16-17: a bad endpoint is a usage error with the caret
 "$SOCK" explain 127.0.0.1:9x9 > /dev/null 2> "$T/bad"; rc=$?
 check "a bad endpoint exits 2" test "$rc" = 2
 check "and points at the bad character" grep -q '^ *\^$' "$T/bad"
 
-# 17-20: errors with --explain keep their hint and add next steps
+# 18-21: errors with --explain keep their hint and add next steps
 "$SOCK" --explain connect "127.0.0.1:$free" < /dev/null > /dev/null 2> "$T/x1"
 has "refused: the hint stays" "$T/x1" "nothing is listening at that address and port"
 has "refused: next, who listens on the port" "$T/x1" \
