@@ -25,6 +25,7 @@ struct sock_global {
 	int verbose; /* -v: human-readable events on stderr */
 	int trace;   /* --trace: every socket call on stderr */
 	int family;  /* AF_UNSPEC, or AF_INET/AF_INET6 from -4/-6 */
+	int explain; /* --explain: plain sentences for learners */
 };
 
 /* A subcommand: argv[0] is its name, global options already removed. */
@@ -38,6 +39,7 @@ int cmd_connect(int argc, char **argv, struct sock_global *g);
 int cmd_listen(int argc, char **argv, struct sock_global *g);
 int cmd_relay(int argc, char **argv, struct sock_global *g);
 int cmd_list(int argc, char **argv, struct sock_global *g);
+int cmd_explain(int argc, char **argv, struct sock_global *g);
 
 /* "sock: " + message on stderr, one line. */
 void tool_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

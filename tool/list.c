@@ -33,6 +33,7 @@ static void usage(FILE *f)
 	       "  -e, --extend     User and Inode columns\n"
 	       "  -4, -6           IPv4 or IPv6 sockets only\n"
 	       "  --json           an array of objects (see sock(1))\n"
+	       "  --explain        a sentence under each row: what it means\n"
 	       "  --dump FILE      also write the kernel's replies to FILE;\n"
 	       "                   SOCK_DIAG_FILE=FILE replays them\n\n"
 	       "FILTER: state NAME | port N | sport N | dport N | src ADDR | "
@@ -277,6 +278,7 @@ static int parse_args(int argc, char **argv, struct sock_global *g,
 	int all = 0, listening = 0, i;
 
 	o->family = g->family;
+	o->explain = g->explain;
 	i = parse_flags(argc, argv, o, &all, &listening);
 	if (i < 0)
 		return i == -1 ? -1 : EXIT_USAGE;

@@ -18,6 +18,7 @@ struct list_opts {
 	int programs;		/* -p */
 	int extend;		/* -e */
 	int json;		/* --json */
+	int explain;		/* --explain: a sentence per row */
 	const char *dump;	/* --dump FILE */
 	struct sock_diag_filter *filter;
 };

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "explain.h"
 #include "list.h"
 
 #define ADDR_WIDTH 23 /* netstat's minimum */
@@ -282,6 +283,18 @@ struct list_row_ctx {
 	int w[2];
 };
 
+/* --explain: the row's meaning on the line under it. */
+static void explain_line(const struct list_row_ctx *c,
+			 const struct sock_diag_entry *e)
+{
+	char text[1024];
+
+	tool_explain_socket(text, sizeof(text), c->d, e);
+	ob_put(c->b, "      ", 6);
+	ob_str(c->b, text);
+	ob_put(c->b, "\n", 1);
+}
+
 static void inet_row(const struct list_row_ctx *c,
 		     const struct sock_diag_entry *e)
 {
@@ -308,6 +321,8 @@ static void inet_row(const struct list_row_ctx *c,
 		owners_column(b, c->d, e);
 	}
 	ob_put(b, "\n", 1);
+	if (c->o->explain)
+		explain_line(c, e);
 }
 
 static void inet_header(const struct list_row_ctx *c)
@@ -407,6 +422,8 @@ static void unix_row(const struct list_row_ctx *c,
 	}
 	unix_path(b, c->d, e);
 	ob_put(b, "\n", 1);
+	if (c->o->explain)
+		explain_line(c, e);
 }
 
 static void unix_table(const struct list_row_ctx *c)

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "explain.h"
 #include "list.h"
 
 /* Length of a valid UTF-8 sequence at s (at most n bytes), 0 if not. */
@@ -124,6 +125,18 @@ static void unix_fields(FILE *out, const struct sock_diag *d,
 		e->un.refcnt);
 }
 
+/* --json --explain: the row's sentence, in the user's language (the
+ * one value that follows the locale; the keys never do). */
+static void explain_key(FILE *out, const struct sock_diag *d,
+			const struct sock_diag_entry *e)
+{
+	char text[1024];
+
+	tool_explain_socket(text, sizeof(text), d, e);
+	fputs(",\"explain\":", out);
+	tool_json_string(out, text, strlen(text));
+}
+
 static void object(FILE *out, const struct sock_diag *d,
 		   const struct sock_diag_entry *e, const struct list_opts *o)
 {
@@ -144,6 +157,8 @@ static void object(FILE *out, const struct sock_diag *d,
 	else
 		fprintf(out, ",\"uid\":%u", e->uid);
 	owners(out, d, e, o);
+	if (o->explain)
+		explain_key(out, d, e);
 	putc('}', out);
 }
 

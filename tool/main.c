@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "explain.h"
 #include "i18n.h"
 
 #ifndef SOCK_VERSION
@@ -24,14 +25,18 @@ static const struct tool_cmd commands[] = {
 	{ "relay", cmd_relay,
 	  "forward clients of FROM to TO, every session in one process" },
 	{ "list", cmd_list, "the machine's sockets, like netstat -tulpn" },
+	{ "explain", cmd_explain,
+	  "what ENDPOINT means, what it resolves to, who listens there" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: sock [-v] [--trace] [-4|-6] COMMAND [ARGS...]\n\n"
-		   "commands:\n");
+	fprintf(
+	    f,
+	    "usage: sock [-v] [--trace] [--explain] [-4|-6] COMMAND [ARGS...]\n\n"
+	    "commands:\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "  %-8s %s\n", commands[i].name,
 			commands[i].summary);
@@ -39,6 +44,8 @@ static void usage(FILE *f)
 		   "  -v, --verbose  say what happens (bound port, peers, "
 		   "bytes) on stderr\n"
 		   "  --trace        print every socket call as it is made\n"
+		   "  --explain      say what things mean and what to check "
+		   "next\n"
 		   "  -4, -6         use IPv4 or IPv6 only\n"
 		   "  -h, --help     this help; sock help COMMAND (or sock "
 		   "COMMAND --help)\n"
@@ -60,6 +67,8 @@ static int take_global(const char *arg, struct sock_global *g)
 		g->verbose++;
 	else if (!strcmp(arg, "--trace"))
 		g->trace = 1;
+	else if (!strcmp(arg, "--explain"))
+		g->explain = 1;
 	else if (!strcmp(arg, "-4"))
 		g->family = AF_INET;
 	else if (!strcmp(arg, "-6"))
@@ -165,5 +174,7 @@ int main(int argc, char **argv)
 	}
 	if (g.trace)
 		tool_trace_enable();
+	if (g.explain)
+		tool_explain_enable();
 	return cmd->run(argc - 1, argv + 1, &g);
 }

@@ -18,6 +18,7 @@
 #include <sock/trace.h>
 
 #include "cmd.h"
+#include "explain.h"
 
 void tool_errorf(const char *fmt, ...)
 {
@@ -141,6 +142,7 @@ int tool_fail_detail(const char *action, const char *endpoint, int err,
 		    brief ? brief : sock_strerror(err), why ? ": " : "",
 		    why ? why : "", detail ? " (" : "", detail ? detail : "",
 		    detail ? ")" : "");
+	tool_explain_next(action, endpoint, err);
 	return EXIT_RUNTIME;
 }
 
