@@ -24,6 +24,8 @@ static const struct tool_cmd commands[] = {
 	{ "relay", cmd_relay,
 	  "forward clients of FROM to TO, every session in one process" },
 	{ "list", cmd_list, "the machine's sockets, like netstat -tulpn" },
+	{ "demo", cmd_demo,
+	  "a client and a server on loopback, every call on one timeline" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
