@@ -14,8 +14,8 @@
 #include "i18n.h"
 
 #define W_TIME 8
-#define W_CALL 32
-#define W_STATE 12
+#define W_CALL 31
+#define W_STATE 13
 #define W_NOTE 88
 
 /* Display cells of the first n bytes of s. */
@@ -91,10 +91,12 @@ static void row_note(FILE *f, const struct demo_event *e)
 	int first = 1;
 
 	while (*s) {
-		size_t n = chunk(s, W_NOTE);
+		size_t n = chunk(s, W_NOTE), shown = n;
 
+		while (shown > 1 && s[shown - 1] == ' ')
+			shown--;
 		fprintf(f, "%*s  %s %.*s\n", W_TIME, "", first ? "*" : " ",
-			(int)n, s);
+			(int)shown, s);
 		first = 0;
 		s += n;
 		s += skip_space(s);

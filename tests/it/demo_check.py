@@ -11,7 +11,7 @@ import re
 import sys
 
 # the columns of the text timeline (tool/demo_text.c)
-T, CALL, STATE = 8, 32, 12
+T, CALL, STATE = 8, 31, 13
 C0 = T + 1
 S1 = C0 + CALL + 1
 S2 = S1 + STATE + 1
