@@ -70,5 +70,7 @@ int sock__diag_inet_parse(struct diag_req *r, const struct nlmsghdr *h)
 	alen = e.family == AF_INET ? 4 : 16;
 	memcpy(e.in.local, m->id.idiag_src, alen);
 	memcpy(e.in.remote, m->id.idiag_dst, alen);
+	e.in.timer = m->idiag_timer;
+	e.in.expires_ms = m->idiag_expires;
 	return sock__diag_add(r->d, &e);
 }

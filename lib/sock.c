@@ -291,7 +291,8 @@ static int listen_one(const struct sockaddr *sa, socklen_t len, int type,
 	if (!ret && sock__bind(fd, sa, len) < 0)
 		ret = -errno;
 	if (!ret && is_stream(type) &&
-	    sock__listen(fd, SOCK_LISTEN_BACKLOG) < 0)
+	    sock__listen(fd, o && o->backlog > 0 ? o->backlog
+						 : SOCK_LISTEN_BACKLOG) < 0)
 		ret = -errno;
 	if (!ret)
 		ret = fill_names(fd, out, 0);

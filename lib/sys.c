@@ -5,6 +5,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <unistd.h>
 
@@ -64,6 +66,21 @@ int sock__getsockopt_error(int fd, int *soerr)
 
 	if (sock__trace_fn)
 		sock__trace_getsockopt_error(fd, *soerr, ret, err);
+	errno = err;
+	return ret;
+}
+
+int sock__getsockopt_tcp_state(int fd, int *state)
+{
+	struct tcp_info ti = { 0 };
+	socklen_t len = sizeof(ti);
+	int ret = getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len);
+	int err = errno;
+
+	*state = ti.tcpi_state;
+	if (sock__trace_fn)
+		sock__trace_getsockopt_int(fd, IPPROTO_TCP, TCP_INFO, *state,
+					   ret, err);
 	errno = err;
 	return ret;
 }

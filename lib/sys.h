@@ -35,6 +35,8 @@ int sock__accept4(int fd, struct sockaddr *sa, socklen_t *len, int flags);
 int sock__getsockname(int fd, struct sockaddr *sa, socklen_t *len);
 int sock__getpeername(int fd, struct sockaddr *sa, socklen_t *len);
 int sock__getsockopt_error(int fd, int *soerr);
+/* getsockopt(TCP_INFO), keeping only tcpi_state. */
+int sock__getsockopt_tcp_state(int fd, int *state);
 int sock__poll_connect(int fd, int timeout_ms);
 ssize_t sock__recv(int fd, void *buf, size_t len, int flags);
 ssize_t sock__send(int fd, const void *buf, size_t len, int flags);

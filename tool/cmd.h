@@ -40,6 +40,7 @@ int cmd_listen(int argc, char **argv, struct sock_global *g);
 int cmd_relay(int argc, char **argv, struct sock_global *g);
 int cmd_list(int argc, char **argv, struct sock_global *g);
 int cmd_explain(int argc, char **argv, struct sock_global *g);
+int cmd_demo(int argc, char **argv, struct sock_global *g);
 
 /* "sock: " + message on stderr, one line. */
 void tool_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -27,6 +27,8 @@ static const struct tool_cmd commands[] = {
 	{ "list", cmd_list, "the machine's sockets, like netstat -tulpn" },
 	{ "explain", cmd_explain,
 	  "what ENDPOINT means, what it resolves to, who listens there" },
+	{ "demo", cmd_demo,
+	  "a client and a server on loopback, every call on one timeline" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

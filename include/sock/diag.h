@@ -112,6 +112,11 @@ struct sock_diag_entry {
 			/* 4 bytes used for AF_INET, network order */
 			uint8_t local[16];
 			uint8_t remote[16];
+			/* sock_diag's timer: 0 none, 1 retransmit, 2
+			 * keepalive, 3 TIME_WAIT, 4 zero-window probe;
+			 * 0 from /proc/net */
+			uint8_t timer;
+			uint32_t expires_ms; /* until the timer fires */
 		} in;
 		struct {
 			uint32_t peer;	   /* peer's inode, 0 if none */

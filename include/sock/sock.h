@@ -35,6 +35,7 @@ struct sock_conn {
 struct sock_opts {
 	int family;	/* AF_UNSPEC, or AF_INET/AF_INET6 forced by -4/-6 */
 	int timeout_ms; /* connect timeout per address; <= 0: none */
+	int backlog;	/* listen() backlog; <= 0: SOCK_LISTEN_BACKLOG */
 };
 
 /*
