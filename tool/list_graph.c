@@ -692,11 +692,14 @@ int list_graph_svg(const struct sock_diag *d, const struct list_opts *o)
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return EXIT_RUNTIME;
-	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
-		tool_errorf(_("list: --graph svg: dot failed (%s %d)"),
-			    WIFEXITED(status) ? _("exit status") : _("signal"),
-			    WIFEXITED(status) ? WEXITSTATUS(status)
-					      : WTERMSIG(status));
+	if (WIFSIGNALED(status)) {
+		tool_errorf(_("list: --graph svg: dot was killed by signal %d"),
+			    WTERMSIG(status));
+		return EXIT_RUNTIME;
+	}
+	if (WEXITSTATUS(status)) {
+		tool_errorf(_("list: --graph svg: dot failed (exit status %d)"),
+			    WEXITSTATUS(status));
 		return EXIT_RUNTIME;
 	}
 	if (ret) {
