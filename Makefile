@@ -158,7 +158,7 @@ bench: $(BUILD)/sock $(BUILD)/bench/relaypeer
 DEPS = build-essential clang libclang-rt-14-dev libmnl-dev libcmocka-dev \
        pkg-config clang-format socat ncat netcat-openbsd curl iproute2 \
        net-tools python3 hyperfine procps psmisc man-db gettext locales \
-       libxml2-utils
+       libxml2-utils graphviz
 # es_CL.UTF-8 for the Spanish tests (and for users who read sock in Spanish)
 LOCALES = es_CL.UTF-8 es_ES.UTF-8
 deps:

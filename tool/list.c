@@ -34,6 +34,7 @@ static void usage(FILE *f)
 	       "  -4, -6           IPv4 or IPv6 sockets only\n"
 	       "  --json           an array of objects (see sock(1))\n"
 	       "  --explain        a sentence under each row: what it means\n"
+	       "  --graph dot|svg  who talks to whom, as Graphviz text or SVG\n"
 	       "  --dump FILE      also write the kernel's replies to FILE;\n"
 	       "                   SOCK_DIAG_FILE=FILE replays them\n\n"
 	       "FILTER: state NAME | port N | sport N | dport N | src ADDR | "
@@ -118,6 +119,11 @@ static int parse_flags(int argc, char **argv, struct list_opts *o, int *all,
 						 "value");
 				return -2;
 			}
+		} else if (!strcmp(a, "--graph") ||
+			   !strncmp(a, "--graph=", 8)) {
+			if (list_graph_option(
+				a, a[7] || i + 1 >= argc ? NULL : argv[++i], o))
+				return -2;
 		} else if (l) {
 			letter(l, o, all, listening);
 		} else if (a[1] == '-') {
@@ -322,10 +328,17 @@ static int show(struct sock_diag *d, const struct list_opts *o,
 
 	tool_verbosef(g, "list: %zu sockets from %s", sock_diag_count(d),
 		      source_name(sock_diag_source(d)));
-	ret = o->json ? list_print_json(stdout, d, o)
-		      : list_print_table(stdout, d, o);
-	if (ret)
-		return write_failed(ret);
+	if (o->graph == LIST_GRAPH_SVG) {
+		ret = list_graph_svg(d, o);
+		if (ret)
+			return ret;
+	} else {
+		ret = o->graph	? list_print_graph(stdout, d, o)
+		      : o->json ? list_print_json(stdout, d, o)
+				: list_print_table(stdout, d, o);
+		if (ret)
+			return write_failed(ret);
+	}
 	if (o->programs && sock_diag_hidden(d))
 		tool_errorf("list: %u processes of other users could not be "
 			    "read, their sockets show no owner (run as root "

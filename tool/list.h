@@ -20,6 +20,7 @@ struct list_opts {
 	int json;		/* --json */
 	int explain;		/* --explain: a sentence per row */
 	const char *dump;	/* --dump FILE */
+	int graph;		/* --graph: 0, LIST_GRAPH_DOT or _SVG */
 	struct sock_diag_filter *filter;
 };
 
@@ -56,6 +57,26 @@ int list_print_json(FILE *out, const struct sock_diag *d,
 /* s (n bytes) as a JSON string on out, bytes that are not UTF-8 as
  * U+FFFD.  Internal to list_json.c; visible for its unit test. */
 void tool_json_string(FILE *out, const char *s, size_t n);
+
+/* --graph FORMAT (tool/list_graph.c) */
+#define LIST_GRAPH_DOT 1
+#define LIST_GRAPH_SVG 2
+
+/* LIST_GRAPH_DOT or _SVG for a --graph word, -1 if unknown. */
+int list_graph_format(const char *name);
+
+/* --graph FORMAT (next: the word after a bare --graph, or NULL) into o;
+ * 0, or -1 after a usage error (reported). */
+int list_graph_option(const char *a, const char *next, struct list_opts *o);
+
+/* Who talks to whom as Graphviz DOT text on out (sorted: the same
+ * snapshot gives the same text); returns 0 or -errno of a write. */
+int list_print_graph(FILE *out, const struct sock_diag *d,
+		     const struct list_opts *o);
+
+/* The graph rendered as SVG on stdout by Graphviz's dot, run as a
+ * child; reports failures (dot missing...) and returns an exit status. */
+int list_graph_svg(const struct sock_diag *d, const struct list_opts *o);
 
 struct sock_diag_query;
 

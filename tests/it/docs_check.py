@@ -275,7 +275,7 @@ SECTIONS = {"GLOBAL OPTIONS": None, "CONNECT": "connect", "LISTEN": "listen",
             "RELAY": "relay", "LIST": "list"}
 VALUES = {"SECONDS": "1", "SECS": "1", "N": "1", "MODE": "auto",
           "FILE": "/dev/null", "COMMAND": "true", "'PROGRAM": "true",
-          "PORT": "0"}
+          "PORT": "0", "FORMAT": "dot"}
 
 
 def man_options(path):
@@ -419,7 +419,11 @@ def check_list_examples(tap, sock, path):
         if not re.match(r"sock list( |$)", line) or "[" in line:
             continue
         count += 1
-        r = subprocess.run([sock] + shlex.split(line)[1:],
+        # (a pipe or a redirection ends the sock list part of the line)
+        words = shlex.split(line, comments=True)
+        cut = [i for i, w in enumerate(words) if w in ("|", ">", ">>")]
+        words = words[:cut[0]] if cut else words
+        r = subprocess.run([sock] + words[1:],
                            stdin=subprocess.DEVNULL, capture_output=True,
                            timeout=20)
         if r.returncode != 0:
