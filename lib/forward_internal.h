@@ -1,12 +1,13 @@
 /*
- * lib/forward_internal.h - the relay server's core (lib/forward.c: the
- * listener, the sessions, the totals, the events, and the pools that lend
- * buffers and pipes to sessions only while their data is moving), and
- * what its two variants (forward_stream.c, forward_dgram.c) offer it.
+ * lib/forward_internal.h - the relay server's core (lib/forward_core.c:
+ * the listener, the sessions, the totals, the events, and the pools that
+ * lend buffers and pipes to sessions only while their data is moving),
+ * and what its two variants (forward_stream.c, forward_dgram.c) offer it.
  *
- * Calls go down only: the variants call the core's functions below; the
- * core calls a variant only through its struct fwd_variant, chosen once
- * in sock_forward_new().
+ * Calls go down only, in three layers: forward.c (the public API) chooses
+ * a variant once and hands it to the core; the variants call the core's
+ * functions below; the core calls a variant only through its struct
+ * fwd_variant.
  */
 #ifndef SOCK_LIB_FORWARD_INTERNAL_H
 #define SOCK_LIB_FORWARD_INTERNAL_H
@@ -99,6 +100,21 @@ struct sock_forward {
 	struct fwd_dgram *dg;
 	int sweep_timer;
 };
+
+/* The forwarder, serving lfd with variant v (see sock_forward_new());
+ * NULL with errno set on failure. */
+struct sock_forward *sock__fwd_create(struct sock_loop *loop, int lfd,
+				      enum sock_kind from,
+				      const struct sock_target *target,
+				      const struct sock_forward_opts *o,
+				      const struct fwd_variant *v, int splice,
+				      sock_forward_event_fn fn, void *arg);
+/* sock_forward_stop(), sock_forward_free() (f not NULL) and
+ * sock_forward_get_stats(). */
+void sock__fwd_stop(struct sock_forward *f);
+void sock__fwd_destroy(struct sock_forward *f);
+void sock__fwd_stats(const struct sock_forward *f,
+		     struct sock_forward_stats *out);
 
 /* A new session, counted and linked in (fd[] = -1); NULL when out of
  * memory.  peer is the client's address. */
