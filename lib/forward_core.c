@@ -30,15 +30,17 @@ void sock__fwd_event(struct sock_forward *f, enum sock_forward_event_type t,
 		     int err)
 {
 	struct sock_forward_event ev = { .type = t, .end = end, .err = err };
+	unsigned long long b[2];
 
 	if (!f->fn)
 		return;
 	if (s) {
+		f->v->bytes(s, b);
 		ev.id = s->id;
 		ev.peer = (const struct sockaddr *)&s->peer;
 		ev.peer_len = s->peer_len;
-		ev.bytes_out = s->dir[0].bytes;
-		ev.bytes_back = s->dir[1].bytes;
+		ev.bytes_out = b[0];
+		ev.bytes_back = b[1];
 		ev.duration_ms = sock_loop_now_ms() - s->start_ms;
 	}
 	f->fn(&ev, f->arg);
@@ -191,15 +193,13 @@ struct fwd_session *sock__fwd_session_new(struct sock_forward *f,
 					  const struct sockaddr *peer,
 					  socklen_t peer_len)
 {
-	struct fwd_session *s = calloc(1, sizeof(*s));
+	struct fwd_session *s = calloc(1, f->v->session_size);
 
 	if (!s)
 		return NULL;
 	s->f = f;
 	s->id = ++f->next_id;
 	s->fd[0] = s->fd[1] = -1;
-	for (int i = 0; i < 2; i++)
-		sock_copy_init(&s->dir[i], &s->end[i], &s->end[!i]);
 	s->start_ms = s->last_ms = sock_loop_now_ms();
 	if (peer_len > sizeof(s->peer))
 		peer_len = sizeof(s->peer);
@@ -244,15 +244,17 @@ void sock__fwd_session_end(struct fwd_session *s, enum sock_forward_end end,
 {
 	struct sock_forward *f = s->f;
 	int stream = f->v->stream;
+	unsigned long long b[2];
 
 	if (s->timer)
 		sock_loop_timer_cancel(f->loop, s->timer);
 	f->v->release(s);
 	close_side(f, s->fd[0], stream && err);
 	close_side(f, s->fd[1], stream && err);
+	f->v->bytes(s, b);
 	f->st.open--;
-	f->st.bytes_out += s->dir[0].bytes;
-	f->st.bytes_back += s->dir[1].bytes;
+	f->st.bytes_out += b[0];
+	f->st.bytes_back += b[1];
 	if (end == SOCK_FORWARD_END_UNREACHABLE)
 		f->st.unreachable++;
 	else if (err)
@@ -268,8 +270,9 @@ void sock__fwd_session_end(struct fwd_session *s, enum sock_forward_end end,
 
 static void free_variant(struct sock_forward *f)
 {
-	if (f->v && f->v->free)
-		f->v->free(f);
+	if (f->v->free && f->vstate)
+		f->v->free(f, f->vstate);
+	f->vstate = NULL;
 }
 
 struct sock_forward *sock__fwd_create(struct sock_loop *loop, int lfd,
@@ -297,7 +300,7 @@ struct sock_forward *sock__fwd_create(struct sock_loop *loop, int lfd,
 	fcntl(lfd, F_SETFL, fcntl(lfd, F_GETFL) | O_NONBLOCK);
 	/* A stream variant is fed by the accept loop here. */
 	if (v->start)
-		ret = v->start(f);
+		ret = v->start(f, &f->vstate);
 	else
 		ret = sock_loop_add(loop, lfd, EPOLLIN, on_listener, f);
 	if (ret) {
@@ -344,7 +347,10 @@ void sock__fwd_stats(const struct sock_forward *f,
 	*out = f->st;
 	/* Sessions still open have moved bytes too. */
 	for (const struct fwd_session *s = f->head; s; s = s->next) {
-		out->bytes_out += s->dir[0].bytes;
-		out->bytes_back += s->dir[1].bytes;
+		unsigned long long b[2];
+
+		f->v->bytes(s, b);
+		out->bytes_out += b[0];
+		out->bytes_back += b[1];
 	}
 }
