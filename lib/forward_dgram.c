@@ -43,17 +43,21 @@ struct dg_batch {
 };
 
 struct fwd_dgram {
+	/* Sessions by client address. */
+	struct fwd_dgram_session **table;
+	size_t table_size;
+	int sweep_timer;
 	size_t slot;
 	unsigned int n; /* datagrams per batch */
 	struct dg_batch in, out;
 	/* in[next..count) were read from clients and not yet passed on;
 	 * blocked is the session whose target refused in[next]. */
 	unsigned int next, count;
-	struct fwd_session *blocked;
+	struct fwd_dgram_session *blocked;
 	int resume_timer;
 	/* Per datagram of in: its session (NULL: dropped) and whether it
 	 * has gone out; tx sends one session's datagrams in one call. */
-	struct fwd_session *sess[DG_BATCH];
+	struct fwd_dgram_session *sess[DG_BATCH];
 	unsigned char sent[DG_BATCH];
 	struct mmsghdr tx[DG_BATCH];
 };
@@ -64,6 +68,27 @@ struct fwd_stash {
 	size_t len[DG_BATCH];
 	char *data[DG_BATCH];
 };
+
+/* A client address and its socket towards the target. */
+struct fwd_dgram_session {
+	struct fwd_session head; /* first: the core allocates and frees */
+	struct fwd_dgram_session *hnext; /* the address table's chain */
+	struct fwd_stash *stash;     /* replies the client's queue refused */
+	unsigned long long bytes[2]; /* client -> target, back */
+};
+_Static_assert(offsetof(struct fwd_dgram_session, head) == 0,
+	       "the head comes first");
+
+static struct fwd_dgram_session *dgram_of(const struct fwd_session *h)
+{
+	return fwd_container_of(h, struct fwd_dgram_session);
+}
+
+/* The variant's state, which the core holds for it. */
+static struct fwd_dgram *dg_of(const struct sock_forward *f)
+{
+	return f->vstate;
+}
 
 /* ---- sessions by client address ------------------------------------ */
 
@@ -77,18 +102,20 @@ static size_t hash_addr(const struct sockaddr_storage *a, socklen_t len)
 	return h;
 }
 
-static struct fwd_session **
+static struct fwd_dgram_session **
 bucket(struct sock_forward *f, const struct sockaddr_storage *a, socklen_t len)
 {
-	return &f->table[hash_addr(a, len) & (f->table_size - 1)];
+	struct fwd_dgram *d = dg_of(f);
+
+	return &d->table[hash_addr(a, len) & (d->table_size - 1)];
 }
 
-static struct fwd_session *find(struct sock_forward *f,
-				const struct sockaddr_storage *a, socklen_t len)
+static struct fwd_dgram_session *
+find(struct sock_forward *f, const struct sockaddr_storage *a, socklen_t len)
 {
-	struct fwd_session *s = *bucket(f, a, len);
+	struct fwd_dgram_session *s = *bucket(f, a, len);
 
-	while (s && (s->peer_len != len || memcmp(&s->peer, a, len)))
+	while (s && (s->head.peer_len != len || memcmp(&s->head.peer, a, len)))
 		s = s->hnext;
 	return s;
 }
@@ -96,18 +123,19 @@ static struct fwd_session *find(struct sock_forward *f,
 /* Keep chains short: twice the buckets once sessions outnumber them. */
 static void grow_table(struct sock_forward *f)
 {
-	size_t old = f->table_size, size = old * 2;
-	struct fwd_session **t, **was = f->table;
+	struct fwd_dgram *d = dg_of(f);
+	size_t old = d->table_size, size = old * 2;
+	struct fwd_dgram_session **t, **was = d->table;
 
 	if (f->st.open <= old || !(t = calloc(size, sizeof(*t))))
 		return;
-	f->table = t;
-	f->table_size = size;
+	d->table = t;
+	d->table_size = size;
 	for (size_t i = 0; i < old; i++) {
 		while (was[i]) {
-			struct fwd_session *s = was[i];
-			struct fwd_session **b =
-			    bucket(f, &s->peer, s->peer_len);
+			struct fwd_dgram_session *s = was[i];
+			struct fwd_dgram_session **b =
+			    bucket(f, &s->head.peer, s->head.peer_len);
 
 			was[i] = s->hnext;
 			s->hnext = *b;
@@ -119,16 +147,16 @@ static void grow_table(struct sock_forward *f)
 
 /* What a session's socket is watched for: the target's replies unless
  * some wait for the client, and room when the target's queue was full. */
-static void watch_session(struct fwd_session *s)
+static void watch_session(struct fwd_dgram_session *s)
 {
 	uint32_t ev = s->stash ? 0 : EPOLLIN;
 
-	if (s->f->dg->blocked == s)
+	if (dg_of(s->head.f)->blocked == s)
 		ev |= EPOLLOUT;
-	sock_loop_mod(s->f->loop, s->fd[1], ev);
+	sock_loop_mod(s->head.f->loop, s->head.fd[1], ev);
 }
 
-static void free_stash(struct fwd_session *s)
+static void free_stash(struct fwd_dgram_session *s)
 {
 	struct fwd_stash *st = s->stash;
 
@@ -136,18 +164,19 @@ static void free_stash(struct fwd_session *s)
 		return;
 	for (unsigned int i = st->first; i < st->n; i++)
 		free(st->data[i]);
-	sock__fwd_count(s->f, 0, st->n - st->first);
+	sock__fwd_count(s->head.f, 0, st->n - st->first);
 	free(st);
 	s->stash = NULL;
 }
 
 static void on_resume(struct sock_loop *loop, void *arg);
 
-static void forget(struct fwd_session *s)
+static void forget(struct fwd_session *h)
 {
-	struct sock_forward *f = s->f;
-	struct fwd_dgram *d = f->dg;
-	struct fwd_session **p;
+	struct fwd_dgram_session *s = dgram_of(h);
+	struct sock_forward *f = h->f;
+	struct fwd_dgram *d = dg_of(f);
+	struct fwd_dgram_session **p;
 
 	free_stash(s);
 	for (unsigned int i = d ? d->next : 0; d && i < d->count; i++) {
@@ -168,9 +197,9 @@ static void forget(struct fwd_session *s)
 		if (d->resume_timer < 0)
 			d->resume_timer = 0;
 	}
-	if (!f->table)
+	if (!d || !d->table)
 		return;
-	p = bucket(f, &s->peer, s->peer_len);
+	p = bucket(f, &s->head.peer, s->head.peer_len);
 	while (*p && *p != s)
 		p = &(*p)->hnext;
 	if (*p)
@@ -190,11 +219,13 @@ static void on_sweep(struct sock_loop *loop, void *arg);
 
 static void arm_sweep(struct sock_forward *f)
 {
-	if (f->sweep_timer || f->o.udp_idle_ms <= 0 || !f->head)
+	struct fwd_dgram *d = dg_of(f);
+
+	if (d->sweep_timer || f->o.udp_idle_ms <= 0 || !f->head)
 		return;
-	f->sweep_timer = sock_loop_timer(f->loop, sweep_every(f), on_sweep, f);
-	if (f->sweep_timer < 0)
-		f->sweep_timer = 0;
+	d->sweep_timer = sock_loop_timer(f->loop, sweep_every(f), on_sweep, f);
+	if (d->sweep_timer < 0)
+		d->sweep_timer = 0;
 }
 
 static void on_sweep(struct sock_loop *loop, void *arg)
@@ -204,7 +235,7 @@ static void on_sweep(struct sock_loop *loop, void *arg)
 	struct fwd_session *s = f->head, *next;
 
 	(void)loop;
-	f->sweep_timer = 0;
+	dg_of(f)->sweep_timer = 0;
 	for (; s; s = next) {
 		next = s->next;
 		if (now - s->last_ms >= f->o.udp_idle_ms)
@@ -243,7 +274,7 @@ static int whole(const struct dg_batch *b, unsigned int i)
  * one datagram and not the rest of the batch. */
 static unsigned int send_batch(struct sock_forward *f, int fd, unsigned int n)
 {
-	struct dg_batch *b = &f->dg->out;
+	struct dg_batch *b = &dg_of(f)->out;
 	unsigned int done = 0;
 
 	while (done < n) {
@@ -267,23 +298,23 @@ static unsigned int send_batch(struct sock_forward *f, int fd, unsigned int n)
 static void on_stash_retry(struct sock_loop *loop, void *arg);
 
 /* Offer the stash to the client again; returns 1 when it is empty. */
-static int flush_stash(struct fwd_session *s)
+static int flush_stash(struct fwd_dgram_session *s)
 {
 	struct fwd_stash *st = s->stash;
 
 	while (st->first < st->n) {
 		unsigned int i = st->first;
 
-		if (sock__sendto(s->f->lfd, st->data[i], st->len[i],
+		if (sock__sendto(s->head.f->lfd, st->data[i], st->len[i],
 				 MSG_DONTWAIT | MSG_NOSIGNAL,
-				 (struct sockaddr *)&s->peer,
-				 s->peer_len) < 0) {
+				 (struct sockaddr *)&s->head.peer,
+				 s->head.peer_len) < 0) {
 			if (errno == EAGAIN)
 				return 0;
-			sock__fwd_count(s->f, 0, 1);
+			sock__fwd_count(s->head.f, 0, 1);
 		} else {
-			s->dir[1].bytes += st->len[i];
-			sock__fwd_count(s->f, 1, 0);
+			s->bytes[1] += st->len[i];
+			sock__fwd_count(s->head.f, 1, 0);
 		}
 		free(st->data[i]);
 		st->first++;
@@ -293,19 +324,20 @@ static int flush_stash(struct fwd_session *s)
 	return 1;
 }
 
-static void retry_later(struct fwd_session *s)
+static void retry_later(struct fwd_dgram_session *s)
 {
-	s->timer = sock_loop_timer(s->f->loop, DG_RETRY_MS, on_stash_retry, s);
-	if (s->timer < 0)
-		s->timer = 0;
+	s->head.timer =
+	    sock_loop_timer(s->head.f->loop, DG_RETRY_MS, on_stash_retry, s);
+	if (s->head.timer < 0)
+		s->head.timer = 0;
 }
 
 static void on_stash_retry(struct sock_loop *loop, void *arg)
 {
-	struct fwd_session *s = arg;
+	struct fwd_dgram_session *s = arg;
 
 	(void)loop;
-	s->timer = 0;
+	s->head.timer = 0;
 	if (flush_stash(s))
 		watch_session(s);
 	else
@@ -314,9 +346,10 @@ static void on_stash_retry(struct sock_loop *loop, void *arg)
 
 /* The client's queue is full: keep out[from..n) for it.  An unconnected
  * socket cannot be polled for one peer's room, so a timer asks again. */
-static void stash(struct fwd_session *s, unsigned int from, unsigned int n)
+static void stash(struct fwd_dgram_session *s, unsigned int from,
+		  unsigned int n)
 {
-	struct dg_batch *b = &s->f->dg->out;
+	struct dg_batch *b = &dg_of(s->head.f)->out;
 	struct fwd_stash *st = calloc(1, sizeof(*st));
 
 	for (unsigned int i = from; st && i < n; i++) {
@@ -328,7 +361,7 @@ static void stash(struct fwd_session *s, unsigned int from, unsigned int n)
 		memcpy(st->data[st->n], b->iov[i].iov_base, len);
 		st->len[st->n++] = len;
 	}
-	sock__fwd_count(s->f, 0, n - from - (st ? st->n : 0));
+	sock__fwd_count(s->head.f, 0, n - from - (st ? st->n : 0));
 	s->stash = st;
 	if (!st)
 		return;
@@ -338,9 +371,9 @@ static void stash(struct fwd_session *s, unsigned int from, unsigned int n)
 
 /* Name what arrived from the target with the client's address, dropping
  * cut datagrams; returns how many are ready to send. */
-static unsigned int address_replies(struct fwd_session *s, int n)
+static unsigned int address_replies(struct fwd_dgram_session *s, int n)
 {
-	struct dg_batch *b = &s->f->dg->out;
+	struct dg_batch *b = &dg_of(s->head.f)->out;
 	unsigned int out = 0;
 
 	for (int i = 0; i < n; i++) {
@@ -348,45 +381,46 @@ static unsigned int address_replies(struct fwd_session *s, int n)
 		size_t len = b->msgs[i].msg_len;
 
 		if (!whole(b, (unsigned int)i)) {
-			sock__fwd_count(s->f, 0, 1);
+			sock__fwd_count(s->head.f, 0, 1);
 			continue;
 		}
 		b->iov[out].iov_base = b->iov[i].iov_base;
 		b->iov[out].iov_len = len;
 		*h = (struct msghdr){ .msg_iov = &b->iov[out],
 				      .msg_iovlen = 1,
-				      .msg_name = &s->peer,
-				      .msg_namelen = s->peer_len };
-		s->dir[1].bytes += len;
+				      .msg_name = &s->head.peer,
+				      .msg_namelen = s->head.peer_len };
+		s->bytes[1] += len;
 		out++;
 	}
 	return out;
 }
 
-static void read_replies(struct fwd_session *s)
+static void read_replies(struct fwd_dgram_session *s)
 {
-	struct sock_forward *f = s->f;
+	struct sock_forward *f = s->head.f;
+	struct fwd_dgram *d = dg_of(f);
 	unsigned int out, sent;
 	int n;
 
-	prepare(f->dg, &f->dg->out, 0);
-	n = sock__recvmmsg(s->fd[1], f->dg->out.msgs, f->dg->n, MSG_DONTWAIT,
+	prepare(d, &d->out, 0);
+	n = sock__recvmmsg(s->head.fd[1], d->out.msgs, d->n, MSG_DONTWAIT,
 			   NULL);
 	if (n < 0) {
 		/* ECONNREFUSED: nothing listens there (an ICMP answer to
 		 * an earlier datagram); the next datagram tries anew. */
 		if (errno != EAGAIN && errno != EINTR)
-			sock__fwd_session_end(s, SOCK_FORWARD_END_UNREACHABLE,
-					      -errno);
+			sock__fwd_session_end(
+			    &s->head, SOCK_FORWARD_END_UNREACHABLE, -errno);
 		return;
 	}
 	out = address_replies(s, n);
-	s->last_ms = sock_loop_now_ms();
+	s->head.last_ms = sock_loop_now_ms();
 	sent = send_batch(f, f->lfd, out);
 	sock__fwd_count(f, sent, 0);
 	if (sent < out) {
 		for (unsigned int i = sent; i < out; i++)
-			s->dir[1].bytes -= f->dg->out.iov[i].iov_len;
+			s->bytes[1] -= d->out.iov[i].iov_len;
 		stash(s, sent, out);
 	}
 }
@@ -397,13 +431,14 @@ static void pass_on(struct sock_forward *f);
 
 static void on_session(struct sock_loop *loop, int fd, uint32_t ev, void *arg)
 {
-	struct fwd_session *s = arg;
-	struct sock_forward *f = s->f;
+	struct fwd_dgram_session *s = arg;
+	struct sock_forward *f = s->head.f;
+	struct fwd_dgram *d = dg_of(f);
 
 	(void)loop;
 	(void)fd;
-	if ((ev & (EPOLLOUT | EPOLLERR)) && f->dg->blocked == s) {
-		f->dg->blocked = NULL;
+	if ((ev & (EPOLLOUT | EPOLLERR)) && d->blocked == s) {
+		d->blocked = NULL;
 		watch_session(s);
 		pass_on(f);
 	}
@@ -413,27 +448,30 @@ static void on_session(struct sock_loop *loop, int fd, uint32_t ev, void *arg)
 
 /* A new client: a socket of its own towards the target, the first of
  * the target's addresses that takes a connect(). */
-static struct fwd_session *open_session(struct sock_forward *f,
-					const struct sockaddr_storage *a,
-					socklen_t len)
+static struct fwd_dgram_session *open_session(struct sock_forward *f,
+					      const struct sockaddr_storage *a,
+					      socklen_t len)
 {
-	struct fwd_session *s;
+	struct fwd_dgram_session *s;
+	struct fwd_session *h;
 	int fd = -EHOSTUNREACH, pending;
 
 	if (f->o.max_sessions && f->st.open >= f->o.max_sessions)
 		return NULL;
-	s = sock__fwd_session_new(f, (const struct sockaddr *)a, len);
-	if (!s)
+	h = sock__fwd_session_new(f, (const struct sockaddr *)a, len);
+	if (!h)
 		return NULL;
+	s = dgram_of(h);
 	for (size_t i = 0; i < f->target->n && fd < 0; i++)
 		fd = sock_connect_start(f->target, i, &pending);
 	if (fd >= 0) {
-		s->fd[1] = fd;
+		s->head.fd[1] = fd;
 		if (sock_loop_add(f->loop, fd, EPOLLIN, on_session, s))
 			fd = -ENOMEM;
 	}
 	if (fd < 0) {
-		sock__fwd_session_end(s, SOCK_FORWARD_END_UNREACHABLE, fd);
+		sock__fwd_session_end(&s->head, SOCK_FORWARD_END_UNREACHABLE,
+				      fd);
 		return NULL;
 	}
 	s->hnext = *bucket(f, a, len);
@@ -449,14 +487,14 @@ enum { DG_DONE, DG_BLOCKED };
  * short or without a session are dropped. */
 static void assign(struct sock_forward *f)
 {
-	struct fwd_dgram *d = f->dg;
+	struct fwd_dgram *d = dg_of(f);
 	struct dg_batch *b = &d->in;
 	long long now = sock_loop_now_ms();
 
 	memset(d->sess, 0, sizeof(d->sess));
 	for (unsigned int i = 0; i < d->count; i++) {
 		socklen_t len = b->msgs[i].msg_hdr.msg_namelen;
-		struct fwd_session *s = NULL;
+		struct fwd_dgram_session *s = NULL;
 
 		d->sent[i] = 1;
 		b->iov[i].iov_len = b->msgs[i].msg_len;
@@ -466,26 +504,28 @@ static void assign(struct sock_forward *f)
 			sock__fwd_count(f, 0, 1);
 			continue;
 		}
-		s->last_ms = now;
+		s->head.last_ms = now;
 		d->sess[i] = s;
 		d->sent[i] = 0;
 	}
 }
 
-static void sent_one(struct sock_forward *f, struct fwd_session *s,
+static void sent_one(struct sock_forward *f, struct fwd_dgram_session *s,
 		     unsigned int i)
 {
-	f->dg->sent[i] = 1;
-	s->dir[0].bytes += f->dg->in.iov[i].iov_len;
+	struct fwd_dgram *d = dg_of(f);
+
+	d->sent[i] = 1;
+	s->bytes[0] += d->in.iov[i].iov_len;
 	sock__fwd_count(f, 1, 0);
 }
 
 /* Send every datagram of in[from..count) that belongs to s, in order, in
  * one sendmmsg: with one busy client, the whole batch is one call. */
-static int send_group(struct sock_forward *f, struct fwd_session *s,
+static int send_group(struct sock_forward *f, struct fwd_dgram_session *s,
 		      unsigned int from)
 {
-	struct fwd_dgram *d = f->dg;
+	struct fwd_dgram *d = dg_of(f);
 	unsigned int idx[DG_BATCH], n = 0, k = 0;
 
 	for (unsigned int j = from; j < d->count; j++) {
@@ -496,7 +536,7 @@ static int send_group(struct sock_forward *f, struct fwd_session *s,
 		idx[n++] = j;
 	}
 	while (k < n) {
-		int r = sock__sendmmsg(s->fd[1], d->tx + k, n - k,
+		int r = sock__sendmmsg(s->head.fd[1], d->tx + k, n - k,
 				       MSG_DONTWAIT | MSG_NOSIGNAL);
 
 		if (r < 0 && errno == EINTR)
@@ -523,7 +563,7 @@ static int send_group(struct sock_forward *f, struct fwd_session *s,
  * full, no more is read from clients. */
 static void pass_on(struct sock_forward *f)
 {
-	struct fwd_dgram *d = f->dg;
+	struct fwd_dgram *d = dg_of(f);
 
 	while (d->next < d->count && !f->stopped) {
 		if (!d->sent[d->next] &&
@@ -540,17 +580,18 @@ static void pass_on(struct sock_forward *f)
 static void on_resume(struct sock_loop *loop, void *arg)
 {
 	struct sock_forward *f = arg;
+	struct fwd_dgram *d = dg_of(f);
 
 	(void)loop;
-	f->dg->resume_timer = 0;
-	if (!f->dg->blocked)
+	d->resume_timer = 0;
+	if (!d->blocked)
 		pass_on(f);
 }
 
 static void on_clients(struct sock_loop *loop, int fd, uint32_t ev, void *arg)
 {
 	struct sock_forward *f = arg;
-	struct fwd_dgram *d = f->dg;
+	struct fwd_dgram *d = dg_of(f);
 	int n;
 
 	(void)loop;
@@ -567,7 +608,7 @@ static void on_clients(struct sock_loop *loop, int fd, uint32_t ev, void *arg)
 	pass_on(f);
 }
 
-static int start(struct sock_forward *f)
+static int start(struct sock_forward *f, void **state)
 {
 	int unix_kind = f->from == SOCK_KIND_UNIX_DGRAM ||
 			f->target->kind == SOCK_KIND_UNIX_DGRAM;
@@ -575,35 +616,43 @@ static int start(struct sock_forward *f)
 
 	if (!d)
 		return -ENOMEM;
-	f->dg = d;
+	*state = d;
 	d->slot = unix_kind ? DG_UNIX_SLOT : DG_UDP_SLOT;
 	d->n = unix_kind ? DG_UNIX_BATCH : DG_BATCH;
 	d->in.bufs = malloc(d->slot * d->n);
 	d->out.bufs = malloc(d->slot * d->n);
-	f->table_size = DG_TABLE_MIN;
-	f->table = calloc(f->table_size, sizeof(*f->table));
-	if (!d->in.bufs || !d->out.bufs || !f->table)
+	d->table_size = DG_TABLE_MIN;
+	d->table = calloc(d->table_size, sizeof(*d->table));
+	if (!d->in.bufs || !d->out.bufs || !d->table)
 		return -ENOMEM;
 	return sock_loop_add(f->loop, f->lfd, EPOLLIN, on_clients, f);
 }
 
-static void free_all(struct sock_forward *f)
+static void free_all(struct sock_forward *f, void *state)
 {
-	if (f->sweep_timer)
-		sock_loop_timer_cancel(f->loop, f->sweep_timer);
-	f->sweep_timer = 0;
-	if (f->dg) {
-		if (f->dg->resume_timer)
-			sock_loop_timer_cancel(f->loop, f->dg->resume_timer);
-		free(f->dg->in.bufs);
-		free(f->dg->out.bufs);
-		free(f->dg);
-		f->dg = NULL;
-	}
-	free(f->table);
-	f->table = NULL;
+	struct fwd_dgram *d = state;
+
+	if (d->sweep_timer)
+		sock_loop_timer_cancel(f->loop, d->sweep_timer);
+	if (d->resume_timer)
+		sock_loop_timer_cancel(f->loop, d->resume_timer);
+	free(d->in.bufs);
+	free(d->out.bufs);
+	free(d->table);
+	free(d);
 }
 
-const struct fwd_variant sock__fwd_dgram = { .start = start,
+static void bytes(const struct fwd_session *h, unsigned long long b[2])
+{
+	const struct fwd_dgram_session *s = dgram_of(h);
+
+	b[0] = s->bytes[0];
+	b[1] = s->bytes[1];
+}
+
+const struct fwd_variant sock__fwd_dgram = { .session_size = sizeof(
+						 struct fwd_dgram_session),
+					     .start = start,
 					     .release = forget,
+					     .bytes = bytes,
 					     .free = free_all };

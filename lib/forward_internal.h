@@ -1,12 +1,13 @@
 /*
- * lib/forward_internal.h - the relay server's core (lib/forward.c: the
- * listener, the sessions, the totals, the events, and the pools that lend
- * buffers and pipes to sessions only while their data is moving), and
- * what its two variants (forward_stream.c, forward_dgram.c) offer it.
+ * lib/forward_internal.h - the relay server's core (lib/forward_core.c:
+ * the listener, the sessions, the totals, the events, and the pools that
+ * lend buffers and pipes to sessions only while their data is moving),
+ * and what its two variants (forward_stream.c, forward_dgram.c) offer it.
  *
- * Calls go down only: the variants call the core's functions below; the
- * core calls a variant only through its struct fwd_variant, chosen once
- * in sock_forward_new().
+ * Calls go down only, in three layers: forward.c (the public API) chooses
+ * a variant once and hands it to the core; the variants call the core's
+ * functions below; the core calls a variant only through its struct
+ * fwd_variant.
  */
 #ifndef SOCK_LIB_FORWARD_INTERNAL_H
 #define SOCK_LIB_FORWARD_INTERNAL_H
@@ -25,45 +26,47 @@
 /* Free buffers and pipes kept for the next burst. */
 #define FWD_POOL_MAX 16
 
+/* The variant's struct that holds head p (its member named head). */
+#define fwd_container_of(p, type)                                              \
+	((type *)(void *)((char *)(p)-offsetof(type, head)))
+
+/*
+ * What every session has, whatever its variant: the head of the variant's
+ * own struct (struct fwd_stream_session, struct fwd_dgram_session), its
+ * first member, so that the core's allocation and free() are the
+ * variant's struct's.  The core owns the links, the id and the times; the
+ * variant fills in fd[] and timer (the core closes and cancels them when
+ * the session ends) and last_ms.
+ */
 struct fwd_session {
 	struct sock_forward *f;
 	struct fwd_session *prev, *next; /* every session */
-	struct fwd_session *hnext;	 /* datagram: the address table */
 	unsigned long long id;
 	long long start_ms, last_ms;
-	int fd[2];	     /* client, target; -1 when none */
-	unsigned char rd[2]; /* the side may have input (edge-triggered) */
-	unsigned char wr[2]; /* the side may take output */
-	unsigned char connecting;
-	unsigned char splice;
-	size_t addr_i; /* the target address being tried */
-	int timer;     /* connect timeout or retry, or a resumed pump */
-	/* Stream: the sides as the copy engine sees them, and direction i
-	 * from side i to side !i; datagram: dir[i].bytes only. */
-	struct sock_copy_end end[2];
-	struct sock_copy_dir dir[2];
-	struct fwd_stash
-	    *stash; /* datagram: replies the client's queue refused */
-	struct sockaddr_storage peer;
+	int fd[2]; /* client, target; -1 when none */
+	int timer; /* the variant's: a retry, a resumed pump... */
+	struct sockaddr_storage peer; /* the client's address */
 	socklen_t peer_len;
 };
 
-/* The datagram relay's state (lib/forward_dgram.c). */
-struct fwd_dgram;
-struct fwd_stash;
-
 /* What the core asks of a variant. */
 struct fwd_variant {
-	/* Start serving lfd; NULL: the core accepts clients on it and
-	 * hands each to accept. */
-	int (*start)(struct sock_forward *f);
+	/* The size of the variant's session struct (head first). */
+	size_t session_size;
+	/* Start serving lfd, setting *state to the variant's own state
+	 * (freed by free() even when start() fails); NULL: the core
+	 * accepts clients on lfd and hands each to accept. */
+	int (*start)(struct sock_forward *f, void **state);
 	void (*accept)(struct sock_forward *f, int fd,
 		       const struct sockaddr *peer, socklen_t peer_len);
 	/* A session ends: give back what it holds (before its sockets
 	 * close). */
 	void (*release)(struct fwd_session *s);
-	/* Free the variant's own state; may be called twice; NULL: none. */
-	void (*free)(struct sock_forward *f);
+	/* The bytes a session has moved: b[0] client -> target, b[1]
+	 * back. */
+	void (*bytes)(const struct fwd_session *s, unsigned long long b[2]);
+	/* Free the variant's state (not NULL); NULL: it has none. */
+	void (*free)(struct sock_forward *f, void *state);
 	/* 1: connections (an error resets the other side, and a session
 	 * that ends makes room on the listener). */
 	unsigned char stream;
@@ -72,6 +75,8 @@ struct fwd_variant {
 extern const struct fwd_variant sock__fwd_stream;
 extern const struct fwd_variant sock__fwd_dgram;
 
+/* The forwarder: the core's; the variants read it and write none of
+ * it (they change it through the functions below). */
 struct sock_forward {
 	struct sock_loop *loop;
 	int lfd;
@@ -79,7 +84,8 @@ struct sock_forward {
 	const struct sock_target *target;
 	struct sock_forward_opts o;
 	const struct fwd_variant *v;
-	int splice; /* stream -> stream bytes go through splice() */
+	void *vstate; /* the variant's own state (see start()) */
+	int splice;   /* stream -> stream bytes go through splice() */
 	sock_forward_event_fn fn;
 	void *arg;
 	struct fwd_session *head;
@@ -93,15 +99,26 @@ struct sock_forward {
 	size_t nbufs;
 	int (*pipes)[2];
 	size_t npipes;
-	/* Datagrams: sessions by client address, and the receive batch. */
-	struct fwd_session **table;
-	size_t table_size;
-	struct fwd_dgram *dg;
-	int sweep_timer;
 };
 
-/* A new session, counted and linked in (fd[] = -1); NULL when out of
- * memory.  peer is the client's address. */
+/* The forwarder, serving lfd with variant v (see sock_forward_new());
+ * NULL with errno set on failure. */
+struct sock_forward *sock__fwd_create(struct sock_loop *loop, int lfd,
+				      enum sock_kind from,
+				      const struct sock_target *target,
+				      const struct sock_forward_opts *o,
+				      const struct fwd_variant *v, int splice,
+				      sock_forward_event_fn fn, void *arg);
+/* sock_forward_stop(), sock_forward_free() (f not NULL) and
+ * sock_forward_get_stats(). */
+void sock__fwd_stop(struct sock_forward *f);
+void sock__fwd_destroy(struct sock_forward *f);
+void sock__fwd_stats(const struct sock_forward *f,
+		     struct sock_forward_stats *out);
+
+/* A new session of the variant's size, zeroed but for its head, counted
+ * and linked in (fd[] = -1); NULL when out of memory.  peer is the
+ * client's address. */
 struct fwd_session *sock__fwd_session_new(struct sock_forward *f,
 					  const struct sockaddr *peer,
 					  socklen_t peer_len);

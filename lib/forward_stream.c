@@ -26,6 +26,26 @@
 
 #define WATCH (EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET)
 
+/* A connection from a client to the target. */
+struct fwd_stream_session {
+	struct fwd_session head; /* first: the core allocates and frees */
+	unsigned char rd[2];	 /* the side may have input (edge-triggered) */
+	unsigned char wr[2];	 /* the side may take output */
+	unsigned char connecting;
+	size_t addr_i; /* the target address being tried */
+	/* The sides as the copy engine sees them, and direction i from
+	 * side i to side !i. */
+	struct sock_copy_end end[2];
+	struct sock_copy_dir dir[2];
+};
+_Static_assert(offsetof(struct fwd_stream_session, head) == 0,
+	       "the head comes first");
+
+static struct fwd_stream_session *stream_of(const struct fwd_session *h)
+{
+	return fwd_container_of(h, struct fwd_stream_session);
+}
+
 /* Give back what a direction holds once nothing waits in it. */
 static void release_half(struct sock_forward *f, struct sock_copy_dir *h)
 {
@@ -44,10 +64,12 @@ static void release_half(struct sock_forward *f, struct sock_copy_dir *h)
 	}
 }
 
-static void release(struct fwd_session *s)
+static void release(struct fwd_session *h)
 {
-	release_half(s->f, &s->dir[0]);
-	release_half(s->f, &s->dir[1]);
+	struct fwd_stream_session *s = stream_of(h);
+
+	release_half(s->head.f, &s->dir[0]);
+	release_half(s->head.f, &s->dir[1]);
 }
 
 /* ---- moving bytes --------------------------------------------------- */
@@ -80,13 +102,14 @@ static int lend(struct sock_forward *f, struct sock_copy_dir *d)
  * Returns 1 when there is more to do at once, 0 when the direction
  * waits for an event, or -errno (d->fail says which side's call).
  */
-static int pump(struct fwd_session *s, int i)
+static int pump(struct fwd_stream_session *s, int i)
 {
 	struct sock_copy_dir *d = &s->dir[i];
 	int ret = 0;
 
 	for (int round = 0; round < FWD_ROUNDS && !d->done; round++) {
-		if (sock_copy_wants_read(d) && s->rd[i] && lend(s->f, d) < 0)
+		if (sock_copy_wants_read(d) && s->rd[i] &&
+		    lend(s->head.f, d) < 0)
 			return -ENOMEM;
 		ret = sock_copy_step(d, s->rd[i], s->wr[!i]);
 		if (ret == 0)
@@ -98,14 +121,14 @@ static int pump(struct fwd_session *s, int i)
 		if (ret == -EAGAIN) {
 			/* Idle: a buffer or empty pipe goes back now. */
 			s->rd[i] = 0;
-			release_half(s->f, d);
+			release_half(s->head.f, d);
 			return 0;
 		}
 		if (ret < 0 && ret != -EINTR)
 			return ret;
 	}
 	if (d->done)
-		release_half(s->f, d);
+		release_half(s->head.f, d);
 	return !d->done;
 }
 
@@ -113,7 +136,7 @@ static void on_resume(struct sock_loop *loop, void *arg);
 
 /* Move bytes both ways until both wait; end the session when both
  * directions are done or one fails. */
-static void run(struct fwd_session *s)
+static void run(struct fwd_stream_session *s)
 {
 	int more = 0;
 
@@ -123,7 +146,7 @@ static void run(struct fwd_session *s)
 		if (ret < 0) {
 			int side = s->dir[i].fail == SOCK_COPY_SRC ? i : !i;
 
-			sock__fwd_session_end(s,
+			sock__fwd_session_end(&s->head,
 					      side ? SOCK_FORWARD_END_TARGET
 						   : SOCK_FORWARD_END_CLIENT,
 					      ret);
@@ -132,22 +155,23 @@ static void run(struct fwd_session *s)
 		more |= ret;
 	}
 	if (s->dir[0].done && s->dir[1].done) {
-		sock__fwd_session_end(s, SOCK_FORWARD_END_DONE, 0);
+		sock__fwd_session_end(&s->head, SOCK_FORWARD_END_DONE, 0);
 		return;
 	}
-	if (more && !s->timer) {
-		s->timer = sock_loop_timer(s->f->loop, 0, on_resume, s);
-		if (s->timer < 0)
-			s->timer = 0;
+	if (more && !s->head.timer) {
+		s->head.timer =
+		    sock_loop_timer(s->head.f->loop, 0, on_resume, s);
+		if (s->head.timer < 0)
+			s->head.timer = 0;
 	}
 }
 
 static void on_resume(struct sock_loop *loop, void *arg)
 {
-	struct fwd_session *s = arg;
+	struct fwd_stream_session *s = arg;
 
 	(void)loop;
-	s->timer = 0;
+	s->head.timer = 0;
 	run(s);
 }
 
@@ -162,43 +186,43 @@ static int so_error(int fd)
 
 /* ---- connecting ----------------------------------------------------- */
 
-static void start_connect(struct fwd_session *s);
+static void start_connect(struct fwd_stream_session *s);
 
 /* The target did not answer at this address: try the next one, or give
  * the client up with a reset. */
-static void next_address(struct fwd_session *s, int err)
+static void next_address(struct fwd_stream_session *s, int err)
 {
-	struct sock_forward *f = s->f;
+	struct sock_forward *f = s->head.f;
 
-	if (s->timer)
-		sock_loop_timer_cancel(f->loop, s->timer);
-	s->timer = 0;
-	if (s->fd[1] >= 0) {
-		sock_loop_del(f->loop, s->fd[1]);
-		sock__close(s->fd[1]);
-		s->fd[1] = -1;
+	if (s->head.timer)
+		sock_loop_timer_cancel(f->loop, s->head.timer);
+	s->head.timer = 0;
+	if (s->head.fd[1] >= 0) {
+		sock_loop_del(f->loop, s->head.fd[1]);
+		sock__close(s->head.fd[1]);
+		s->head.fd[1] = -1;
 	}
 	if (++s->addr_i < f->target->n) {
 		start_connect(s);
 		return;
 	}
-	sock__fwd_session_end(s, SOCK_FORWARD_END_UNREACHABLE, err);
+	sock__fwd_session_end(&s->head, SOCK_FORWARD_END_UNREACHABLE, err);
 }
 
 static void on_connect_timeout(struct sock_loop *loop, void *arg)
 {
-	struct fwd_session *s = arg;
+	struct fwd_stream_session *s = arg;
 
 	(void)loop;
-	s->timer = 0;
+	s->head.timer = 0;
 	next_address(s, -ETIMEDOUT);
 }
 
-static void connected(struct fwd_session *s)
+static void connected(struct fwd_stream_session *s)
 {
-	if (s->timer)
-		sock_loop_timer_cancel(s->f->loop, s->timer);
-	s->timer = 0;
+	if (s->head.timer)
+		sock_loop_timer_cancel(s->head.f->loop, s->head.timer);
+	s->head.timer = 0;
 	s->connecting = 0;
 	s->wr[1] = 1;
 	s->rd[1] = 1;
@@ -211,30 +235,31 @@ static void on_side(struct sock_loop *loop, int fd, uint32_t ev, void *arg);
  * little and ask again, within the connect timeout. */
 static void on_retry(struct sock_loop *loop, void *arg)
 {
-	struct fwd_session *s = arg;
+	struct fwd_stream_session *s = arg;
 
 	(void)loop;
-	s->timer = 0;
+	s->head.timer = 0;
 	start_connect(s);
 }
 
-static int retry_later(struct fwd_session *s)
+static int retry_later(struct fwd_stream_session *s)
 {
-	long limit = s->f->o.connect_timeout_ms;
+	long limit = s->head.f->o.connect_timeout_ms;
 
-	if (limit > 0 && sock_loop_now_ms() - s->start_ms >= limit)
+	if (limit > 0 && sock_loop_now_ms() - s->head.start_ms >= limit)
 		return 0;
-	s->timer = sock_loop_timer(s->f->loop, FWD_RETRY_MS, on_retry, s);
-	if (s->timer < 0) {
-		s->timer = 0;
+	s->head.timer =
+	    sock_loop_timer(s->head.f->loop, FWD_RETRY_MS, on_retry, s);
+	if (s->head.timer < 0) {
+		s->head.timer = 0;
 		return 0;
 	}
 	return 1;
 }
 
-static void start_connect(struct fwd_session *s)
+static void start_connect(struct fwd_stream_session *s)
 {
-	struct sock_forward *f = s->f;
+	struct sock_forward *f = s->head.f;
 	int pending, fd, ret;
 
 	fd = sock_connect_start(f->target, s->addr_i, &pending);
@@ -246,7 +271,7 @@ static void start_connect(struct fwd_session *s)
 	}
 	if (fd < 0)
 		return next_address(s, fd);
-	s->fd[1] = fd;
+	s->head.fd[1] = fd;
 	make_end(&s->end[1], fd, f->target->kind);
 	ret = sock_loop_add(f->loop, fd, WATCH, on_side, s);
 	if (ret)
@@ -254,18 +279,18 @@ static void start_connect(struct fwd_session *s)
 	if (!pending)
 		return connected(s);
 	if (f->o.connect_timeout_ms > 0)
-		s->timer = sock_loop_timer(f->loop, f->o.connect_timeout_ms,
-					   on_connect_timeout, s);
-	if (s->timer < 0)
-		s->timer = 0;
+		s->head.timer = sock_loop_timer(
+		    f->loop, f->o.connect_timeout_ms, on_connect_timeout, s);
+	if (s->head.timer < 0)
+		s->head.timer = 0;
 }
 
 /* ---- events --------------------------------------------------------- */
 
 static void on_side(struct sock_loop *loop, int fd, uint32_t ev, void *arg)
 {
-	struct fwd_session *s = arg;
-	int side = fd == s->fd[1];
+	struct fwd_stream_session *s = arg;
+	int side = fd == s->head.fd[1];
 
 	(void)loop;
 	if (s->connecting && side == 1) {
@@ -287,7 +312,7 @@ static void on_side(struct sock_loop *loop, int fd, uint32_t ev, void *arg)
 		int err = so_error(fd);
 
 		if (err) {
-			sock__fwd_session_end(s,
+			sock__fwd_session_end(&s->head,
 					      side ? SOCK_FORWARD_END_TARGET
 						   : SOCK_FORWARD_END_CLIENT,
 					      err);
@@ -301,13 +326,17 @@ static void on_side(struct sock_loop *loop, int fd, uint32_t ev, void *arg)
 static void accept_client(struct sock_forward *f, int fd,
 			  const struct sockaddr *peer, socklen_t peer_len)
 {
-	struct fwd_session *s = sock__fwd_session_new(f, peer, peer_len);
+	struct fwd_session *h = sock__fwd_session_new(f, peer, peer_len);
+	struct fwd_stream_session *s;
 
-	if (!s) {
+	if (!h) {
 		sock__close(fd);
 		return;
 	}
-	s->fd[0] = fd;
+	s = stream_of(h);
+	for (int i = 0; i < 2; i++)
+		sock_copy_init(&s->dir[i], &s->end[i], &s->end[!i]);
+	s->head.fd[0] = fd;
 	make_end(&s->end[0], fd, f->from);
 	for (int i = 0; i < 2; i++) {
 		s->dir[i].splice = (unsigned char)f->splice;
@@ -319,12 +348,24 @@ static void accept_client(struct sock_forward *f, int fd,
 	s->rd[0] = 1;
 	s->wr[0] = 1;
 	if (sock_loop_add(f->loop, fd, WATCH, on_side, s)) {
-		sock__fwd_session_end(s, SOCK_FORWARD_END_CLIENT, -ENOMEM);
+		sock__fwd_session_end(&s->head, SOCK_FORWARD_END_CLIENT,
+				      -ENOMEM);
 		return;
 	}
 	start_connect(s);
 }
 
-const struct fwd_variant sock__fwd_stream = { .accept = accept_client,
+static void bytes(const struct fwd_session *h, unsigned long long b[2])
+{
+	const struct fwd_stream_session *s = stream_of(h);
+
+	b[0] = s->dir[0].bytes;
+	b[1] = s->dir[1].bytes;
+}
+
+const struct fwd_variant sock__fwd_stream = { .session_size = sizeof(
+						  struct fwd_stream_session),
+					      .accept = accept_client,
 					      .release = release,
+					      .bytes = bytes,
 					      .stream = 1 };

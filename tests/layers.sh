@@ -4,7 +4,10 @@
 # is defined there), and a failure when the graph has a cycle: calls go
 # down the layers only (docs/architecture.md).
 #
-#   tests/layers.sh [-g] [OBJ...]   default OBJ: ${BUILD:-build}/lib/*.o
+#   tests/layers.sh [-g] [OBJ...]
+#   default OBJ: ${BUILD:-build}/lib/X.o for each lib/X.c there is (an
+#   object left over from a file since renamed or removed is not read;
+#   build/ is the one beside lib/ when BUILD is not set)
 #   -g  print the edges ("caller callee", one a line) as well
 #
 # Exits 0 when acyclic, 1 with the files of each cycle on stderr, 2 when
@@ -15,7 +18,12 @@ if [ "${1:-}" = -g ]; then
 	graph=1
 	shift
 fi
-[ $# -gt 0 ] || set -- "${BUILD:-build}"/lib/*.o
+if [ $# -eq 0 ]; then
+	root=$(cd "$(dirname "$0")/.." && pwd)
+	for c in "$root"/lib/*.c; do
+		set -- "$@" "${BUILD:-$root/build}/lib/$(basename "$c" .c).o"
+	done
+fi
 for o in "$@"; do
 	[ -f "$o" ] || { echo "layers: no object file $o (build first)" >&2; exit 2; }
 done

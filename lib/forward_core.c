@@ -1,0 +1,356 @@
+/*
+ * lib/forward_core.c - the relay server's core, the bottom layer of the
+ * forward files: the forwarder's state, the listener, the list of
+ * sessions, the totals, the events and the pools.  Moving the bytes is
+ * forward_stream.c's and forward_dgram.c's job: they call down into this
+ * file, and it calls them only through the struct fwd_variant it is
+ * given (lib/forward.c chooses it).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include <sock/forward.h>
+
+#include "forward_internal.h"
+#include "sys.h"
+
+/* Clients taken per wake-up of the listener, so that a flood of new
+ * clients cannot starve the sessions already open. */
+#define ACCEPT_BATCH 64
+/* After accept() fails for want of descriptors or memory, try again this
+ * much later (the listener would report ready again at once). */
+#define ACCEPT_RETRY_MS 100
+
+void sock__fwd_event(struct sock_forward *f, enum sock_forward_event_type t,
+		     const struct fwd_session *s, enum sock_forward_end end,
+		     int err)
+{
+	struct sock_forward_event ev = { .type = t, .end = end, .err = err };
+	unsigned long long b[2];
+
+	if (!f->fn)
+		return;
+	if (s) {
+		f->v->bytes(s, b);
+		ev.id = s->id;
+		ev.peer = (const struct sockaddr *)&s->peer;
+		ev.peer_len = s->peer_len;
+		ev.bytes_out = b[0];
+		ev.bytes_back = b[1];
+		ev.duration_ms = sock_loop_now_ms() - s->start_ms;
+	}
+	f->fn(&ev, f->arg);
+}
+
+/* ---- the pools ------------------------------------------------------ */
+
+char *sock__fwd_take_buf(struct sock_forward *f)
+{
+	if (f->nbufs)
+		return f->bufs[--f->nbufs];
+	return malloc(FWD_BUF);
+}
+
+void sock__fwd_give_buf(struct sock_forward *f, char *buf)
+{
+	if (f->nbufs < FWD_POOL_MAX) {
+		char **v = f->bufs;
+
+		if (!f->nbufs && !v)
+			v = malloc(FWD_POOL_MAX * sizeof(*v));
+		if (v) {
+			f->bufs = v;
+			f->bufs[f->nbufs++] = buf;
+			return;
+		}
+	}
+	free(buf);
+}
+
+int sock__fwd_take_pipe(struct sock_forward *f, int p[2])
+{
+	if (f->npipes) {
+		f->npipes--;
+		p[0] = f->pipes[f->npipes][0];
+		p[1] = f->pipes[f->npipes][1];
+		return 0;
+	}
+	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0)
+		return -errno;
+	/* A larger pipe is an optimisation only: keep the default size
+	 * when the kernel refuses (a user over its pipe page quota). */
+	fcntl(p[0], F_SETPIPE_SZ, FWD_PIPE);
+	return 0;
+}
+
+/* Only an empty pipe goes back to the pool: bytes left in it would leak
+ * into another session. */
+void sock__fwd_give_pipe(struct sock_forward *f, int p[2])
+{
+	if (f->npipes < FWD_POOL_MAX) {
+		if (!f->pipes)
+			f->pipes = malloc(FWD_POOL_MAX * sizeof(*f->pipes));
+		if (f->pipes) {
+			f->pipes[f->npipes][0] = p[0];
+			f->pipes[f->npipes][1] = p[1];
+			f->npipes++;
+			p[0] = p[1] = -1;
+			return;
+		}
+	}
+	close(p[0]);
+	close(p[1]);
+	p[0] = p[1] = -1;
+}
+
+void sock__fwd_count(struct sock_forward *f, unsigned long long datagrams,
+		     unsigned long long dropped)
+{
+	f->st.datagrams += datagrams;
+	f->st.dropped += dropped;
+}
+
+/* ---- the listener --------------------------------------------------- */
+
+void sock__fwd_watch_listener(struct sock_forward *f, int on)
+{
+	if (f->watching != on && !f->stopped)
+		sock_loop_mod(f->loop, f->lfd, on ? EPOLLIN : 0);
+	f->watching = on;
+}
+
+static int full(const struct sock_forward *f)
+{
+	return f->o.max_sessions && f->st.open >= f->o.max_sessions;
+}
+
+static void on_accept_retry(struct sock_loop *loop, void *arg)
+{
+	struct sock_forward *f = arg;
+
+	(void)loop;
+	f->accept_timer = 0;
+	if (!full(f))
+		sock__fwd_watch_listener(f, 1);
+}
+
+/* Out of descriptors or memory: say so once per pause, and let sessions
+ * end before trying again. */
+static void pause_accepting(struct sock_forward *f, int err)
+{
+	sock__fwd_event(f, SOCK_FORWARD_ACCEPT_FAILED, NULL, 0, err);
+	sock__fwd_watch_listener(f, 0);
+	f->accept_timer =
+	    sock_loop_timer(f->loop, ACCEPT_RETRY_MS, on_accept_retry, f);
+	if (f->accept_timer < 0) {
+		f->accept_timer = 0;
+		sock__fwd_watch_listener(f, 1);
+	}
+}
+
+/* Errors that belong to one client, which has gone: take the next. */
+static int client_gone(int err)
+{
+	return err == ECONNABORTED || err == EPROTO || err == EPERM ||
+	       err == ENETDOWN || err == ENETUNREACH || err == EHOSTUNREACH ||
+	       err == EHOSTDOWN || err == ENONET || err == EOPNOTSUPP;
+}
+
+static void on_listener(struct sock_loop *loop, int fd, uint32_t events,
+			void *arg)
+{
+	struct sock_forward *f = arg;
+
+	(void)loop;
+	(void)events;
+	for (int i = 0; i < ACCEPT_BATCH && !f->stopped; i++) {
+		struct sockaddr_storage peer;
+		socklen_t len = sizeof(peer);
+		int c;
+
+		if (full(f)) {
+			sock__fwd_watch_listener(f, 0);
+			return;
+		}
+		c = sock__accept4(fd, (struct sockaddr *)&peer, &len,
+				  SOCK_CLOEXEC | SOCK_NONBLOCK);
+		if (c >= 0)
+			f->v->accept(f, c, (struct sockaddr *)&peer, len);
+		else if (errno == EAGAIN || errno == EINTR)
+			return;
+		else if (!client_gone(errno))
+			return pause_accepting(f, -errno);
+	}
+}
+
+/* ---- sessions ------------------------------------------------------- */
+
+struct fwd_session *sock__fwd_session_new(struct sock_forward *f,
+					  const struct sockaddr *peer,
+					  socklen_t peer_len)
+{
+	struct fwd_session *s = calloc(1, f->v->session_size);
+
+	if (!s)
+		return NULL;
+	s->f = f;
+	s->id = ++f->next_id;
+	s->fd[0] = s->fd[1] = -1;
+	s->start_ms = s->last_ms = sock_loop_now_ms();
+	if (peer_len > sizeof(s->peer))
+		peer_len = sizeof(s->peer);
+	memcpy(&s->peer, peer, peer_len);
+	s->peer_len = peer_len;
+	s->next = f->head;
+	if (f->head)
+		f->head->prev = s;
+	f->head = s;
+	f->st.sessions++;
+	f->st.open++;
+	sock__fwd_event(f, SOCK_FORWARD_OPENED, s, 0, 0);
+	return s;
+}
+
+static void unlink_session(struct fwd_session *s)
+{
+	struct sock_forward *f = s->f;
+
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		f->head = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+}
+
+/* An abortive close: SO_LINGER 0 turns close() into a TCP reset, the
+ * one way to tell a peer that the far end failed (not merely finished). */
+static void close_side(struct sock_forward *f, int fd, int reset)
+{
+	if (fd < 0)
+		return;
+	sock_loop_del(f->loop, fd);
+	if (reset)
+		sock__setsockopt_linger(fd, 1, 0);
+	sock__close(fd);
+}
+
+void sock__fwd_session_end(struct fwd_session *s, enum sock_forward_end end,
+			   int err)
+{
+	struct sock_forward *f = s->f;
+	int stream = f->v->stream;
+	unsigned long long b[2];
+
+	if (s->timer)
+		sock_loop_timer_cancel(f->loop, s->timer);
+	f->v->release(s);
+	close_side(f, s->fd[0], stream && err);
+	close_side(f, s->fd[1], stream && err);
+	f->v->bytes(s, b);
+	f->st.open--;
+	f->st.bytes_out += b[0];
+	f->st.bytes_back += b[1];
+	if (end == SOCK_FORWARD_END_UNREACHABLE)
+		f->st.unreachable++;
+	else if (err)
+		f->st.errors++;
+	sock__fwd_event(f, SOCK_FORWARD_CLOSED, s, end, err);
+	unlink_session(s);
+	free(s);
+	if (!f->stopped && !f->accept_timer && !full(f) && stream)
+		sock__fwd_watch_listener(f, 1);
+}
+
+/* ---- the forwarder -------------------------------------------------- */
+
+static void free_variant(struct sock_forward *f)
+{
+	if (f->v->free && f->vstate)
+		f->v->free(f, f->vstate);
+	f->vstate = NULL;
+}
+
+struct sock_forward *sock__fwd_create(struct sock_loop *loop, int lfd,
+				      enum sock_kind from,
+				      const struct sock_target *target,
+				      const struct sock_forward_opts *o,
+				      const struct fwd_variant *v, int splice,
+				      sock_forward_event_fn fn, void *arg)
+{
+	struct sock_forward *f = calloc(1, sizeof(*f));
+	int ret;
+
+	if (!f)
+		return NULL;
+	*f = (struct sock_forward){ .loop = loop,
+				    .lfd = lfd,
+				    .from = from,
+				    .target = target,
+				    .o = *o,
+				    .v = v,
+				    .splice = splice,
+				    .fn = fn,
+				    .arg = arg,
+				    .watching = 1 };
+	fcntl(lfd, F_SETFL, fcntl(lfd, F_GETFL) | O_NONBLOCK);
+	/* A stream variant is fed by the accept loop here. */
+	if (v->start)
+		ret = v->start(f, &f->vstate);
+	else
+		ret = sock_loop_add(loop, lfd, EPOLLIN, on_listener, f);
+	if (ret) {
+		free_variant(f);
+		free(f);
+		errno = -ret;
+		return NULL;
+	}
+	return f;
+}
+
+void sock__fwd_stop(struct sock_forward *f)
+{
+	if (f->stopped)
+		return;
+	sock_loop_del(f->loop, f->lfd);
+	f->stopped = 1;
+	if (f->accept_timer)
+		sock_loop_timer_cancel(f->loop, f->accept_timer);
+	f->accept_timer = 0;
+	while (f->head)
+		sock__fwd_session_end(f->head, SOCK_FORWARD_END_STOPPED, 0);
+	free_variant(f);
+}
+
+void sock__fwd_destroy(struct sock_forward *f)
+{
+	sock__fwd_stop(f);
+	free_variant(f);
+	for (size_t i = 0; i < f->nbufs; i++)
+		free(f->bufs[i]);
+	for (size_t i = 0; i < f->npipes; i++) {
+		close(f->pipes[i][0]);
+		close(f->pipes[i][1]);
+	}
+	free(f->bufs);
+	free(f->pipes);
+	free(f);
+}
+
+void sock__fwd_stats(const struct sock_forward *f,
+		     struct sock_forward_stats *out)
+{
+	*out = f->st;
+	/* Sessions still open have moved bytes too. */
+	for (const struct fwd_session *s = f->head; s; s = s->next) {
+		unsigned long long b[2];
+
+		f->v->bytes(s, b);
+		out->bytes_out += b[0];
+		out->bytes_back += b[1];
+	}
+}
