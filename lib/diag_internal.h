@@ -80,6 +80,15 @@ uint32_t sock__diag_mask(const struct sock_diag *d, int family, int protocol);
  * function); 0, -ENOMEM or what the emit function returned. */
 int sock__diag_add(struct sock_diag *d, const struct sock_diag_entry *e);
 
+/* The same with what the socket carried besides its row (x may be
+ * NULL: nothing), kept when the query asked for extras. */
+int sock__diag_add_extra(struct sock_diag *d, const struct sock_diag_entry *e,
+			 const struct sock_diag_extra *x);
+
+/* The query's extras (SOCK_DIAG_X_*): what the parsers should ask and
+ * read. */
+unsigned int sock__diag_extras(const struct sock_diag *d);
+
 /* Store a Unix name in the snapshot; sets e's name fields. */
 int sock__diag_add_name(struct sock_diag *d, struct sock_diag_entry *e,
 			const void *name, size_t len);
@@ -145,6 +154,9 @@ size_t sock__diag_inet_request(const struct sock_diag *d, void *buf,
 			       uint32_t seq);
 size_t sock__diag_unix_request(const struct sock_diag *d, void *buf,
 			       size_t size, uint32_t seq);
+
+/* skmeminfo (len bytes of u32s, the kernel's order) into x. */
+void sock__diag_skmem(struct sock_diag_extra *x, const void *p, size_t len);
 
 /* Fill netstat's RefCnt for Unix sockets from the peer links. */
 int sock__diag_unix_refcnt(struct sock_diag *d);

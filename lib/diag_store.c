@@ -29,6 +29,9 @@ struct diag_slot {
 struct sock_diag {
 	struct sock_diag_entry *ent;
 	size_t n, cap;
+	/* with query.extras: ext[i] belongs to ent[i] (same capacity) */
+	unsigned int extras;
+	struct sock_diag_extra *ext;
 	char *names; /* Unix names, back to back */
 	size_t names_len, names_cap;
 	/* inode -> owners, open addressing, nslots a power of two */
@@ -63,6 +66,7 @@ struct sock_diag *sock__diag_new(const struct sock_diag_query *q)
 	d->states = q->states ? q->states : SOCK_DIAG_STATES_ALL;
 	d->filter = q->filter;
 	d->role = q->role;
+	d->extras = q->extras;
 	d->states &= sock__diag_filter_states(q->filter);
 	return d;
 }
@@ -72,6 +76,7 @@ void sock_diag_free(struct sock_diag *d)
 	if (!d)
 		return;
 	free(d->ent);
+	free(d->ext);
 	free(d->names);
 	free(d->slots);
 	free(d->owners);
@@ -152,7 +157,31 @@ static int selected(const struct sock_diag *d, const struct sock_diag_entry *e)
 	return sock_diag_filter_match(d->filter, e);
 }
 
-int sock__diag_add(struct sock_diag *d, const struct sock_diag_entry *e)
+unsigned int sock__diag_extras(const struct sock_diag *d)
+{
+	return d->extras;
+}
+
+static int grow(struct sock_diag *d)
+{
+	size_t cap = d->cap ? d->cap * 2 : 256;
+	void *p = realloc(d->ent, cap * sizeof(*d->ent));
+
+	if (!p)
+		return -ENOMEM;
+	d->ent = p;
+	if (d->extras) {
+		p = realloc(d->ext, cap * sizeof(*d->ext));
+		if (!p)
+			return -ENOMEM; /* d->cap unchanged: ent is just big */
+		d->ext = p;
+	}
+	d->cap = cap;
+	return 0;
+}
+
+int sock__diag_add_extra(struct sock_diag *d, const struct sock_diag_entry *e,
+			 const struct sock_diag_extra *x)
 {
 	if (!selected(d, e))
 		return 0;
@@ -161,17 +190,27 @@ int sock__diag_add(struct sock_diag *d, const struct sock_diag_entry *e)
 		d->emit_err = d->emit(e, d->emit_arg);
 		return d->emit_err;
 	}
-	if (d->n == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 256;
-		void *p = realloc(d->ent, cap * sizeof(*d->ent));
-
-		if (!p)
-			return -ENOMEM;
-		d->ent = p;
-		d->cap = cap;
-	}
+	if (d->n == d->cap && grow(d))
+		return -ENOMEM;
+	if (d->extras && x)
+		d->ext[d->n] = *x;
+	else if (d->extras)
+		memset(&d->ext[d->n], 0, sizeof(d->ext[d->n]));
 	d->ent[d->n++] = *e;
 	return 0;
+}
+
+int sock__diag_add(struct sock_diag *d, const struct sock_diag_entry *e)
+{
+	return sock__diag_add_extra(d, e, NULL);
+}
+
+const struct sock_diag_extra *sock_diag_extra(const struct sock_diag *d,
+					      const struct sock_diag_entry *e)
+{
+	if (!d->ext || e < d->ent || e >= d->ent + d->n)
+		return NULL;
+	return &d->ext[e - d->ent];
 }
 
 int sock__diag_add_name(struct sock_diag *d, struct sock_diag_entry *e,

@@ -28,6 +28,8 @@ size_t sock__diag_unix_request(const struct sock_diag *d, void *buf,
 	req->udiag_states = sock__diag_mask(d, AF_UNIX, 0);
 	req->udiag_show = UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_RQLEN |
 			  UDIAG_SHOW_UID;
+	if (sock__diag_extras(d) & SOCK_DIAG_X_MEM)
+		req->udiag_show |= UDIAG_SHOW_MEMINFO;
 	return h->nlmsg_len;
 }
 
@@ -68,7 +70,8 @@ int sock__diag_unix_parse(struct diag_req *r, const struct nlmsghdr *h)
 	const struct unix_diag_msg *m = mnl_nlmsg_get_payload(h);
 	struct sock_diag_entry e = { 0 };
 	struct diag_unix_attrs u = { { 0 } };
-	const struct nlattr *name;
+	struct sock_diag_extra x;
+	const struct nlattr *name, *mem;
 	int ret;
 
 	if (mnl_nlmsg_get_payload_len(h) < sizeof(*m))
@@ -89,7 +92,14 @@ int sock__diag_unix_parse(struct diag_req *r, const struct nlmsghdr *h)
 		if (ret)
 			return ret;
 	}
-	return sock__diag_add(r->d, &e);
+	if (!sock__diag_extras(r->d))
+		return sock__diag_add(r->d, &e);
+	memset(&x, 0, sizeof(x));
+	mem = u.tb[UNIX_DIAG_MEMINFO];
+	if (mem && (sock__diag_extras(r->d) & SOCK_DIAG_X_MEM))
+		sock__diag_skmem(&x, mnl_attr_get_payload(mem),
+				 mnl_attr_get_payload_len(mem));
+	return sock__diag_add_extra(r->d, &e, &x);
 }
 
 static int cmp_u32(const void *a, const void *b)

@@ -19,7 +19,7 @@
 static void usage(FILE *f)
 {
 	fprintf(
-	    f, "usage: sock list [-tuwxlanpe46] [--json] [--dump FILE] "
+	    f, "usage: sock list [-tuwxlanpeimo46] [--json] [--dump FILE] "
 	       "[FILTER]\n\n"
 	       "  -t, --tcp        TCP sockets       -u, --udp   UDP sockets\n"
 	       "  -w, --raw        raw sockets       -x, --unix  Unix sockets\n"
@@ -31,6 +31,9 @@ static void usage(FILE *f)
 	       "  -n, --numeric    no host, service or user names\n"
 	       "  -p, --program    PID/Program name of every owner\n"
 	       "  -e, --extend     User and Inode columns\n"
+	       "  -i, --info       TCP internals and what limits each sender\n"
+	       "  -m, --memory     socket memory (buffers, queues, drops)\n"
+	       "  -o, --timers     netstat's Timer column\n"
 	       "  -4, -6           IPv4 or IPv6 sockets only\n"
 	       "  --json           an array of objects (see sock(1))\n"
 	       "  --explain        a sentence under each row: what it means\n"
@@ -63,6 +66,12 @@ static int letter(char c, struct list_opts *o, int *all, int *listening)
 		o->programs = 1;
 	else if (c == 'e')
 		o->extend = 1;
+	else if (c == 'i')
+		o->info = 1;
+	else if (c == 'm')
+		o->memory = 1;
+	else if (c == 'o')
+		o->timers = 1;
 	else if (c == '4' || c == '6')
 		o->family =
 		    o->family && o->family != (c == '4' ? AF_INET : AF_INET6)
@@ -80,7 +89,8 @@ static const struct {
 	{ "--tcp", 't' },     { "--udp", 'u' },	      { "--raw", 'w' },
 	{ "--unix", 'x' },    { "--listening", 'l' }, { "--all", 'a' },
 	{ "--numeric", 'n' }, { "--program", 'p' },   { "--programs", 'p' },
-	{ "--extend", 'e' },
+	{ "--extend", 'e' },  { "--info", 'i' },      { "--memory", 'm' },
+	{ "--timers", 'o' },
 };
 
 static char long_letter(const char *arg)
@@ -446,6 +456,7 @@ int cmd_list(int argc, char **argv, struct sock_global *g)
 	q.role = o.role;
 	q.filter = o.filter;
 	q.flags = o.programs ? SOCK_DIAG_OWNERS : 0;
+	q.extras = list_info_extras(&o);
 	env = getenv("SOCK_DIAG_FILE");
 	q.replay = env && *env && !o.dump ? env : NULL;
 	env = getenv("SOCK_DIAG_PROCFS");

@@ -17,6 +17,9 @@ struct list_opts {
 	int numeric;		/* -n */
 	int programs;		/* -p */
 	int extend;		/* -e */
+	int info;		/* -i: tcp_info and the verdict */
+	int memory;		/* -m: skmeminfo */
+	int timers;		/* -o: netstat's Timer column */
 	int json;		/* --json */
 	int explain;		/* --explain: a sentence per row */
 	const char *dump;	/* --dump FILE */
@@ -90,5 +93,38 @@ int list_can_stream(const struct list_opts *o, const struct sock_diag_query *q);
  * number of sockets. */
 int list_stream_table(FILE *out, const struct sock_diag_query *q,
 		      const struct list_opts *o, size_t *count, int *werr);
+
+/* ---- list_info.c, list_info_json.c: inside each socket ---------- */
+
+/* The extras the options need (SOCK_DIAG_X_*); 0 for a plain list. */
+unsigned int list_info_extras(const struct list_opts *o);
+
+/* The -i / -m text of socket e (no newline) into buf; returns its
+ * length, 0 when there is nothing to say. */
+size_t list_info_line(char *buf, size_t size, const struct sock_diag *d,
+		      const struct sock_diag_entry *e,
+		      const struct list_opts *o);
+
+/* What limits a TCP sender now, one word (docs/list.md): application,
+ * receiver, sndbuf, congestion, backlog, idle; NULL when there is no
+ * tcp_info or the socket does not send (not established). */
+const char *list_info_verdict(const struct sock_diag_entry *e,
+			      const struct sock_diag_extra *x);
+
+/* netstat's timer names: off, on, keepalive, timewait, probe; NULL for
+ * another number. */
+const char *list_timer_name(int timer);
+
+/* netstat's two counts after the expiry: retransmits and probes. */
+void list_timer_values(const struct sock_diag_entry *e, unsigned int *retrans,
+		       unsigned int *probes);
+
+/* netstat -o's Timer column: "keepalive (7197.25/0/0)". */
+void list_timer_text(char *buf, size_t size, const struct sock_diag_entry *e);
+
+/* The JSON keys the -i, -m, -o and -e options add to a socket's object
+ * (each starting with a comma). */
+void list_info_json(FILE *out, const struct sock_diag *d,
+		    const struct sock_diag_entry *e, const struct list_opts *o);
 
 #endif

@@ -295,6 +295,29 @@ static void explain_line(const struct list_row_ctx *c,
 	ob_put(c->b, "\n", 1);
 }
 
+/* -i, -m: the socket's insides on the line under it. */
+static void info_line(const struct list_row_ctx *c,
+		      const struct sock_diag_entry *e)
+{
+	char text[2048];
+
+	if (!list_info_line(text, sizeof(text), c->d, e, c->o))
+		return;
+	ob_put(c->b, "     ", 5);
+	ob_str(c->b, text);
+	ob_put(c->b, "\n", 1);
+}
+
+/* -o: netstat's Timer column, last. */
+static void timer_column(struct list_obuf *b, const struct sock_diag_entry *e)
+{
+	char text[64];
+
+	list_timer_text(text, sizeof(text), e);
+	ob_put(b, " ", 1);
+	ob_str(b, text);
+}
+
 static void inet_row(const struct list_row_ctx *c,
 		     const struct sock_diag_entry *e)
 {
@@ -320,7 +343,11 @@ static void inet_row(const struct list_row_ctx *c,
 		ob_put(b, " ", 1);
 		owners_column(b, c->d, e);
 	}
+	if (c->o->timers)
+		timer_column(b, e);
 	ob_put(b, "\n", 1);
+	if (c->o->info || c->o->memory)
+		info_line(c, e);
 	if (c->o->explain)
 		explain_line(c, e);
 }
@@ -334,6 +361,8 @@ static void inet_header(const struct list_row_ctx *c)
 		ob_str(c->b, " User       Inode     ");
 	if (c->o->programs)
 		ob_str(c->b, " PID/Program name    ");
+	if (c->o->timers)
+		ob_str(c->b, " Timer");
 	ob_put(c->b, "\n", 1);
 }
 
@@ -422,6 +451,8 @@ static void unix_row(const struct list_row_ctx *c,
 	}
 	unix_path(b, c->d, e);
 	ob_put(b, "\n", 1);
+	if (c->o->memory)
+		info_line(c, e);
 	if (c->o->explain)
 		explain_line(c, e);
 }
@@ -520,7 +551,8 @@ static int stream_row(const struct sock_diag_entry *e, void *arg)
 int list_can_stream(const struct list_opts *o, const struct sock_diag_query *q)
 {
 	return o->numeric && !o->programs && !o->json && !o->dump &&
-	       !q->record && !q->replay && !(o->protocols & SOCK_DIAG_UNIX);
+	       !list_info_extras(o) && !q->record && !q->replay &&
+	       !(o->protocols & SOCK_DIAG_UNIX);
 }
 
 /*

@@ -157,6 +157,7 @@ static void object(FILE *out, const struct sock_diag *d,
 	else
 		fprintf(out, ",\"uid\":%u", e->uid);
 	owners(out, d, e, o);
+	list_info_json(out, d, e, o);
 	if (o->explain)
 		explain_key(out, d, e);
 	putc('}', out);

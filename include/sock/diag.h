@@ -91,7 +91,15 @@ struct sock_diag_query {
 	const char *replay;
 	/* Root of the proc file system ("/proc" when NULL). */
 	const char *proc_root;
+	/* What to ask besides the row (SOCK_DIAG_X_*): nothing is asked,
+	 * parsed or kept for what is not set. */
+	unsigned int extras;
 };
+
+/* struct sock_diag_query.extras: sock_diag_extra() has them. */
+#define SOCK_DIAG_X_INFO 0x1u /* tcp_info and the congestion algorithm */
+#define SOCK_DIAG_X_MEM 0x2u  /* skmeminfo (TCP, UDP, raw, Unix) */
+#define SOCK_DIAG_X_EXT 0x4u  /* cookie, shutdown state, cgroup id */
 
 #define SOCK_DIAG_NO_UID UINT32_MAX
 
@@ -116,6 +124,9 @@ struct sock_diag_entry {
 			 * keepalive, 3 TIME_WAIT, 4 zero-window probe;
 			 * 0 from /proc/net */
 			uint8_t timer;
+			/* the kernel's idiag_retrans: retransmits for
+			 * timer 1, probes sent for timers 2 and 4 */
+			uint8_t retrans;
 			uint32_t expires_ms; /* until the timer fires */
 		} in;
 		struct {
@@ -125,6 +136,111 @@ struct sock_diag_entry {
 			uint16_t name_len;
 		} un;
 	};
+};
+
+/*
+ * The kernel's struct tcp_info, laid out as in Linux 6.2 (the fields
+ * after tcpi_snd_wnd are newer than some installed headers).  A kernel
+ * fills a prefix of it: a field is reported only when
+ * SOCK_DIAG_TCPI_HAS() says so; the rest is zero and means "unknown".
+ * Times are microseconds unless the name says ms (tcpi_last_*: ms).
+ */
+struct sock_diag_tcp_info {
+	uint8_t tcpi_state;
+	uint8_t tcpi_ca_state;
+	uint8_t tcpi_retransmits;
+	uint8_t tcpi_probes;
+	uint8_t tcpi_backoff;
+	uint8_t tcpi_options;
+	uint8_t tcpi_wscale;	  /* snd low 4 bits, rcv high 4 bits */
+	uint8_t tcpi_app_limited; /* bit 0: delivery rate app-limited */
+	uint32_t tcpi_rto;
+	uint32_t tcpi_ato;
+	uint32_t tcpi_snd_mss;
+	uint32_t tcpi_rcv_mss;
+	uint32_t tcpi_unacked;
+	uint32_t tcpi_sacked;
+	uint32_t tcpi_lost;
+	uint32_t tcpi_retrans;
+	uint32_t tcpi_fackets;
+	uint32_t tcpi_last_data_sent;
+	uint32_t tcpi_last_ack_sent;
+	uint32_t tcpi_last_data_recv;
+	uint32_t tcpi_last_ack_recv;
+	uint32_t tcpi_pmtu;
+	uint32_t tcpi_rcv_ssthresh;
+	uint32_t tcpi_rtt;
+	uint32_t tcpi_rttvar;
+	uint32_t tcpi_snd_ssthresh;
+	uint32_t tcpi_snd_cwnd;
+	uint32_t tcpi_advmss;
+	uint32_t tcpi_reordering;
+	uint32_t tcpi_rcv_rtt;
+	uint32_t tcpi_rcv_space;
+	uint32_t tcpi_total_retrans;
+	uint64_t tcpi_pacing_rate; /* bytes per second */
+	uint64_t tcpi_max_pacing_rate;
+	uint64_t tcpi_bytes_acked;
+	uint64_t tcpi_bytes_received;
+	uint32_t tcpi_segs_out;
+	uint32_t tcpi_segs_in;
+	uint32_t tcpi_notsent_bytes;
+	uint32_t tcpi_min_rtt;
+	uint32_t tcpi_data_segs_in;
+	uint32_t tcpi_data_segs_out;
+	uint64_t tcpi_delivery_rate; /* bytes per second */
+	uint64_t tcpi_busy_time;
+	uint64_t tcpi_rwnd_limited;
+	uint64_t tcpi_sndbuf_limited;
+	uint32_t tcpi_delivered;
+	uint32_t tcpi_delivered_ce;
+	uint64_t tcpi_bytes_sent;
+	uint64_t tcpi_bytes_retrans;
+	uint32_t tcpi_dsack_dups;
+	uint32_t tcpi_reord_seen;
+	uint32_t tcpi_rcv_ooopack;
+	uint32_t tcpi_snd_wnd;
+	uint32_t tcpi_rcv_wnd; /* Linux 6.2 */
+	uint32_t tcpi_rehash;
+};
+
+/* Whether the kernel's tcp_info (len bytes long) reached field f. */
+#define SOCK_DIAG_TCPI_HAS(len, f)                                             \
+	(offsetof(struct sock_diag_tcp_info, f) +                              \
+	     sizeof(((struct sock_diag_tcp_info *)0)->f) <=                    \
+	 (size_t)(len))
+
+/* skmeminfo, in the kernel's order (ss's r rb t tb f w o bl d). */
+enum sock_diag_mem {
+	SOCK_DIAG_MEM_RMEM_ALLOC,
+	SOCK_DIAG_MEM_RCVBUF,
+	SOCK_DIAG_MEM_WMEM_ALLOC,
+	SOCK_DIAG_MEM_SNDBUF,
+	SOCK_DIAG_MEM_FWD_ALLOC,
+	SOCK_DIAG_MEM_WMEM_QUEUED,
+	SOCK_DIAG_MEM_OPTMEM,
+	SOCK_DIAG_MEM_BACKLOG,
+	SOCK_DIAG_MEM_DROPS,
+	SOCK_DIAG_MEM_MAX,
+};
+
+/* sock_diag_extra.have */
+#define SOCK_DIAG_HAVE_CONG 0x1u
+#define SOCK_DIAG_HAVE_SHUTDOWN 0x2u
+#define SOCK_DIAG_HAVE_COOKIE 0x4u
+#define SOCK_DIAG_HAVE_CGROUP 0x8u
+
+/* What a socket's dump carried besides its row (query.extras). */
+struct sock_diag_extra {
+	unsigned int have; /* SOCK_DIAG_HAVE_* */
+	uint16_t info_len; /* bytes of info the kernel filled; 0 none */
+	uint8_t mem_count; /* fields of mem reported, 0 none */
+	uint8_t shutdown;  /* bit 0: no more receives, bit 1: sends */
+	char cong[16];	   /* congestion control algorithm */
+	uint32_t mem[SOCK_DIAG_MEM_MAX];
+	uint64_t cookie;
+	uint64_t cgroup_id;
+	struct sock_diag_tcp_info info;
 };
 
 /* A process that holds a socket open. */
@@ -173,6 +289,11 @@ const struct sock_diag_entry *sock_diag_get(const struct sock_diag *d,
  * byte); sets *name (owned by d) and returns its length, 0 if unnamed. */
 size_t sock_diag_unix_name(const struct sock_diag *d,
 			   const struct sock_diag_entry *e, const char **name);
+
+/* What socket e (returned by sock_diag_get(d, ...)) carried besides
+ * its row; NULL when the query asked for no extras.  Owned by d. */
+const struct sock_diag_extra *sock_diag_extra(const struct sock_diag *d,
+					      const struct sock_diag_entry *e);
 
 /* The processes holding the socket with this inode, in /proc order;
  * sets *n and returns an array owned by d (NULL, *n = 0 when none were
