@@ -72,5 +72,8 @@ int sock__diag_inet_parse(struct diag_req *r, const struct nlmsghdr *h)
 	memcpy(e.in.remote, m->id.idiag_dst, alen);
 	e.in.timer = m->idiag_timer;
 	e.in.expires_ms = m->idiag_expires;
+	e.in.ifindex = m->id.idiag_if;
+	e.cookie =
+	    (uint64_t)m->id.idiag_cookie[1] << 32 | m->id.idiag_cookie[0];
 	return sock__diag_add(r->d, &e);
 }

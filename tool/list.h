@@ -20,6 +20,9 @@ struct list_opts {
 	int json;		/* --json */
 	int explain;		/* --explain: a sentence per row */
 	const char *dump;	/* --dump FILE */
+	int summary;		/* -s: counts, not rows */
+	int kill;		/* -K: destroy what matches */
+	int dry_run;		/* --dry-run: with -K, only say */
 	struct sock_diag_filter *filter;
 };
 
@@ -69,5 +72,19 @@ int list_can_stream(const struct list_opts *o, const struct sock_diag_query *q);
  * number of sockets. */
 int list_stream_table(FILE *out, const struct sock_diag_query *q,
 		      const struct list_opts *o, size_t *count, int *werr);
+
+/* -K's conditions on the query (a filter, live sockets, no Unix ones):
+ * 0, or EXIT_USAGE after saying what is wrong. */
+int list_kill_prepare(const struct list_opts *o, struct sock_diag_query *q);
+
+/* -K: destroy d's TCP, UDP and raw sockets but unconnected UDP ones, a
+ * row on out for each; returns an exit status. */
+int list_kill(FILE *out, const struct sock_diag *d, const struct list_opts *o);
+
+/* -s: d's sockets counted, and the kernel counters read under
+ * proc_root (NULL: /proc); returns 0, EXIT_RUNTIME (counters
+ * unreadable, said) or the -errno of a write. */
+int list_summary(FILE *out, const struct sock_diag *d,
+		 const struct list_opts *o, const char *proc_root);
 
 #endif
