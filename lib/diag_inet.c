@@ -174,9 +174,6 @@ static void ext_parse(struct sock_diag_extra *x, const struct nlmsghdr *h,
 		x->have &= ~(SOCK_DIAG_HAVE_SHUTDOWN | SOCK_DIAG_HAVE_CGROUP);
 		return;
 	}
-	x->cookie =
-	    (uint64_t)m->id.idiag_cookie[1] << 32 | m->id.idiag_cookie[0];
-	x->have |= SOCK_DIAG_HAVE_COOKIE;
 }
 
 int sock__diag_inet_parse(struct diag_req *r, const struct nlmsghdr *h)
@@ -210,6 +207,9 @@ int sock__diag_inet_parse(struct diag_req *r, const struct nlmsghdr *h)
 	e.in.timer = m->idiag_timer;
 	e.in.retrans = m->idiag_retrans;
 	e.in.expires_ms = m->idiag_expires;
+	e.in.ifindex = m->id.idiag_if;
+	e.cookie =
+	    (uint64_t)m->id.idiag_cookie[1] << 32 | m->id.idiag_cookie[0];
 	extras = sock__diag_extras(r->d);
 	if (!extras)
 		return sock__diag_add(r->d, &e);

@@ -194,4 +194,22 @@ int sock__diag_replay_buf(struct sock_diag *d, const void *buf, size_t len);
  * returns 1 when the dump is done, 0 for more, negative errno. */
 int sock__diag_run(struct diag_req *r, const void *buf, size_t len);
 
+/* ---- diag_kill.c: SOCK_DESTROY ---------------------------------------- */
+
+/* The SOCK_DESTROY request naming e into buf (at least 256 bytes,
+ * aligned for a struct nlmsghdr); returns its length. */
+size_t sock__diag_destroy_request(const struct sock_diag_entry *e, void *buf);
+
+/* The kernel's answer to it: 0 or its -errno; -EBADMSG when buf is not
+ * an acknowledgement. */
+int sock__diag_destroy_ack(const void *buf, size_t len);
+
+/* ---- diag_snmp.c: the counters --------------------------------------- */
+
+/* Set the counters found in text (the format of /proc/net/snmp and
+ * /proc/net/netstat, len bytes, no NUL needed); returns how many values
+ * it set (0 also when out of memory). */
+size_t sock__snmp_parse(const char *text, size_t len,
+			struct sock_diag_counter *c, size_t n);
+
 #endif

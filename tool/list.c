@@ -39,7 +39,14 @@ static void usage(FILE *f)
 	       "  --explain        a sentence under each row: what it means\n"
 	       "  --graph dot|svg  who talks to whom, as Graphviz text or SVG\n"
 	       "  --dump FILE      also write the kernel's replies to FILE;\n"
-	       "                   SOCK_DIAG_FILE=FILE replays them\n\n"
+	       "                   SOCK_DIAG_FILE=FILE replays them\n"
+	       "  -s, --summary    sockets counted by protocol and state, and "
+	       "the kernel's\n"
+	       "                   socket counters (with --json: an object)\n"
+	       "  -K, --kill       destroy the sockets FILTER matches (needs a "
+	       "FILTER\n"
+	       "                   and CAP_NET_ADMIN); --dry-run only lists "
+	       "them\n\n"
 	       "FILTER: state NAME | port N | sport N | dport N | src ADDR | "
 	       "dst ADDR,\n"
 	       "        joined with and, or, not and ( ); e.g.\n"
@@ -72,6 +79,10 @@ static int letter(char c, struct list_opts *o, int *all, int *listening)
 		o->memory = 1;
 	else if (c == 'o')
 		o->timers = 1;
+	else if (c == 's')
+		o->summary = 1;
+	else if (c == 'K')
+		o->kill = 1;
 	else if (c == '4' || c == '6')
 		o->family =
 		    o->family && o->family != (c == '4' ? AF_INET : AF_INET6)
@@ -90,7 +101,8 @@ static const struct {
 	{ "--unix", 'x' },    { "--listening", 'l' }, { "--all", 'a' },
 	{ "--numeric", 'n' }, { "--program", 'p' },   { "--programs", 'p' },
 	{ "--extend", 'e' },  { "--info", 'i' },      { "--memory", 'm' },
-	{ "--timers", 'o' },
+	{ "--timers", 'o' },  { "--extend", 'e' },    { "--summary", 's' },
+	{ "--kill", 'K' },
 };
 
 static char long_letter(const char *arg)
@@ -120,6 +132,8 @@ static int parse_flags(int argc, char **argv, struct list_opts *o, int *all,
 			return -1;
 		} else if (!strcmp(a, "--json")) {
 			o->json = 1;
+		} else if (!strcmp(a, "--dry-run")) {
+			o->dry_run = 1;
 		} else if (!strcmp(a, "--dump") || !strncmp(a, "--dump=", 7)) {
 			o->dump =
 			    a[6] ? a + 7 : (i + 1 < argc ? argv[++i] : NULL);
@@ -462,14 +476,23 @@ int cmd_list(int argc, char **argv, struct sock_global *g)
 	env = getenv("SOCK_DIAG_PROCFS");
 	if (env && *env == '1')
 		q.flags |= SOCK_DIAG_PROCFS;
-	if (list_can_stream(&o, &q))
+	if (o.summary)
+		q.role = 0; /* every state is counted */
+	ret = o.kill ? list_kill_prepare(&o, &q) : 0;
+	if (!ret && !o.summary && !o.kill && list_can_stream(&o, &q))
 		return stream(&q, &o, g);
-	ret = take(&q, &o, &d);
+	ret = ret ? ret : take(&q, &o, &d);
 	if (ret) {
 		sock_diag_filter_free(o.filter);
 		return ret;
 	}
-	ret = show(d, &o, g);
+	if (o.summary)
+		ret = list_summary(stdout, d, &o, q.proc_root);
+	else if (o.kill)
+		ret = list_kill(stdout, d, &o);
+	else
+		ret = show(d, &o, g);
+	ret = ret < 0 ? write_failed(ret) : ret;
 	sock_diag_free(d);
 	sock_diag_filter_free(o.filter);
 	return ret;

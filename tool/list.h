@@ -24,6 +24,9 @@ struct list_opts {
 	int explain;		/* --explain: a sentence per row */
 	const char *dump;	/* --dump FILE */
 	int graph;		/* --graph: 0, LIST_GRAPH_DOT or _SVG */
+	int summary;		/* -s: counts, not rows */
+	int kill;		/* -K: destroy what matches */
+	int dry_run;		/* --dry-run: with -K, only say */
 	struct sock_diag_filter *filter;
 };
 
@@ -126,5 +129,18 @@ void list_timer_text(char *buf, size_t size, const struct sock_diag_entry *e);
  * (each starting with a comma). */
 void list_info_json(FILE *out, const struct sock_diag *d,
 		    const struct sock_diag_entry *e, const struct list_opts *o);
+/* -K's conditions on the query (a filter, live sockets, no Unix ones):
+ * 0, or EXIT_USAGE after saying what is wrong. */
+int list_kill_prepare(const struct list_opts *o, struct sock_diag_query *q);
+
+/* -K: destroy d's TCP, UDP and raw sockets but unconnected UDP ones, a
+ * row on out for each; returns an exit status. */
+int list_kill(FILE *out, const struct sock_diag *d, const struct list_opts *o);
+
+/* -s: d's sockets counted, and the kernel counters read under
+ * proc_root (NULL: /proc); returns 0, EXIT_RUNTIME (counters
+ * unreadable, said) or the -errno of a write. */
+int list_summary(FILE *out, const struct sock_diag *d,
+		 const struct list_opts *o, const char *proc_root);
 
 #endif

@@ -248,9 +248,10 @@ static void ext_keys(FILE *out, const struct sock_diag_entry *e,
 	static const char *const shut[] = { "none", "read", "write", "both" };
 	const char *path;
 
-	if (x && (x->have & SOCK_DIAG_HAVE_COOKIE))
+	/* (the cookie is in every netlink row; 0 from /proc/net) */
+	if (x && e->cookie)
 		fprintf(out, ",\"cookie\":\"%llx\"",
-			(unsigned long long)x->cookie);
+			(unsigned long long)e->cookie);
 	else
 		fputs(",\"cookie\":null", out);
 	if (x && (x->have & SOCK_DIAG_HAVE_CGROUP)) {

@@ -113,6 +113,7 @@ struct sock_diag_entry {
 	uint32_t wqueue;  /* bytes unsent; TCP listeners: backlog limit */
 	uint32_t uid;	  /* SOCK_DIAG_NO_UID when unknown */
 	uint32_t inode;	  /* 0 for TIME-WAIT and embryonic sockets */
+	uint64_t cookie;  /* the kernel's socket cookie; 0 from /proc/net */
 	union {
 		struct {
 			uint16_t local_port;  /* host order; raw: protocol */
@@ -128,6 +129,7 @@ struct sock_diag_entry {
 			 * timer 1, probes sent for timers 2 and 4 */
 			uint8_t retrans;
 			uint32_t expires_ms; /* until the timer fires */
+			uint32_t ifindex;    /* bound interface, 0 if none */
 		} in;
 		struct {
 			uint32_t peer;	   /* peer's inode, 0 if none */
@@ -227,7 +229,6 @@ enum sock_diag_mem {
 /* sock_diag_extra.have */
 #define SOCK_DIAG_HAVE_CONG 0x1u
 #define SOCK_DIAG_HAVE_SHUTDOWN 0x2u
-#define SOCK_DIAG_HAVE_COOKIE 0x4u
 #define SOCK_DIAG_HAVE_CGROUP 0x8u
 
 /* What a socket's dump carried besides its row (query.extras). */
@@ -238,7 +239,6 @@ struct sock_diag_extra {
 	uint8_t shutdown;  /* bit 0: no more receives, bit 1: sends */
 	char cong[16];	   /* congestion control algorithm */
 	uint32_t mem[SOCK_DIAG_MEM_MAX];
-	uint64_t cookie;
 	uint64_t cgroup_id;
 	struct sock_diag_tcp_info info;
 };
@@ -348,5 +348,37 @@ uint32_t sock_diag_filter_states(const struct sock_diag_filter *f);
 /* Whether socket e passes filter f (NULL passes everything). */
 int sock_diag_filter_match(const struct sock_diag_filter *f,
 			   const struct sock_diag_entry *e);
+
+/*
+ * Destroy one TCP, UDP or raw socket (SOCK_DESTROY), named exactly as a
+ * dump reported it: family, protocol, addresses, ports, interface and
+ * cookie.  Its owner's calls then fail with ECONNABORTED and a TCP peer
+ * gets a reset.  Note that destroying an unconnected UDP socket frees
+ * its port: the owner's next send silently picks another one.  Returns
+ * 0, or -EPERM (no CAP_NET_ADMIN in the socket's network namespace),
+ * -EOPNOTSUPP (a kernel without CONFIG_INET_DIAG_DESTROY, or a protocol
+ * it cannot destroy), -ENOENT or -ESTALE (that socket is gone; -ESTALE:
+ * another one has its addresses now), -EINVAL (not an inet socket),
+ * or the errno of the netlink socket.
+ */
+int sock_diag_destroy(const struct sock_diag_entry *e);
+
+/* A kernel counter as /proc/net/snmp and /proc/net/netstat name it. */
+struct sock_diag_counter {
+	const char *group; /* "Tcp", "TcpExt", "Udp", ... */
+	const char *name;  /* "RetransSegs", "ListenOverflows", ... */
+	int64_t value;	   /* set by sock_diag_counters() */
+	int found;	   /* 0: this kernel does not report it */
+};
+
+/*
+ * Fill the n counters c names (group and name set by the caller) from
+ * ROOT/net/snmp and ROOT/net/netstat (ROOT: proc_root, "/proc" when
+ * NULL), which are the calling thread's network namespace's.  Returns
+ * 0 when at least one file was read (a counter neither has keeps found
+ * at 0), else the negative errno of opening the first; -ENOMEM.
+ */
+int sock_diag_counters(const char *proc_root, struct sock_diag_counter *c,
+		       size_t n);
 
 #endif
