@@ -70,4 +70,12 @@ int list_can_stream(const struct list_opts *o, const struct sock_diag_query *q);
 int list_stream_table(FILE *out, const struct sock_diag_query *q,
 		      const struct list_opts *o, size_t *count, int *werr);
 
+/* After a SOCK_DIAG_FILE listing: says where a cut or damaged file
+ * stopped; returns EXIT_RUNTIME then, else EXIT_OK. */
+int list_replay_report(const struct sock_diag *d, const char *path);
+
+/* Says what err means for the replay of path and returns 1, when it
+ * needs more than strerror() (a pipe that stayed silent); else 0. */
+int list_replay_failed(const char *path, int err);
+
 #endif

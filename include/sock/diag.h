@@ -187,6 +187,23 @@ unsigned int sock_diag_hidden(const struct sock_diag *d);
 /* Where the sockets came from: enum sock_diag_src. */
 int sock_diag_source(const struct sock_diag *d);
 
+/* Why a replay stopped before the end of its file (sock_diag_replay_stop()). */
+enum sock_diag_replay_stop {
+	SOCK_DIAG_REPLAY_WHOLE = 0, /* read to its end (or no replay) */
+	SOCK_DIAG_REPLAY_CUT,	    /* it ends inside a record, or before
+				     * the dump's closing message */
+	SOCK_DIAG_REPLAY_BAD,	    /* bytes that are no record */
+};
+
+/*
+ * A replay file (q->replay) that is a dump up to some point keeps the
+ * sockets read before it: returns enum sock_diag_replay_stop and, when
+ * not SOCK_DIAG_REPLAY_WHOLE, sets *offset to the byte of the file where
+ * the incomplete or bad record begins.  Both sock list --dump's records
+ * and ss's TCPDIAG_FILE format (bare netlink messages) are read.
+ */
+int sock_diag_replay_stop(const struct sock_diag *d, uint64_t *offset);
+
 /* Lower-case name of a state ("established", "listen", "time-wait"),
  * the spelling the filter grammar accepts; "unknown" if out of range. */
 const char *sock_diag_state_name(int state);
