@@ -84,7 +84,9 @@ struct sock_diag_query {
 	 * arrive (the --dump hook), with record_arg: the bytes of all the
 	 * calls, in order, make a file that replay can read.  A non-zero
 	 * return (a negative errno) stops the snapshot and is returned.
-	 * replay names such a file (or pipe), read instead of asking the
+	 * replay names such a file (or pipe), or one ss -D wrote (ss's
+	 * TCPDIAG_FILE: bare netlink messages, read as TCP), read instead
+	 * of asking the
 	 * kernel.  At most one of the two. */
 	int (*record)(const void *buf, size_t len, void *arg);
 	void *record_arg;
@@ -139,8 +141,10 @@ struct sock_diag_owner {
  * sets *out (free it with sock_diag_free()), or a negative errno:
  * -EPROTONOSUPPORT when neither sock_diag nor /proc/net can be read,
  * -ENOMEM, what q->record returned; with q->replay, every error is the
- * replay file's: -EINVAL when it is not a recorded dump, else the errno
- * of opening or reading it (-ENOENT, -EISDIR...).
+ * replay file's: -EINVAL when it is not a recorded dump, -ETIMEDOUT
+ * when a pipe or device gave nothing for 10 s, else the errno of opening
+ * or reading it (-ENOENT, -EISDIR...).  A file that stops being a dump
+ * part way is not an error: see sock_diag_replay_stop().
  */
 int sock_diag_snapshot(const struct sock_diag_query *q, struct sock_diag **out);
 
