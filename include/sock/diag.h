@@ -86,8 +86,7 @@ struct sock_diag_query {
 	 * return (a negative errno) stops the snapshot and is returned.
 	 * replay names such a file (or pipe), or one ss -D wrote (ss's
 	 * TCPDIAG_FILE: bare netlink messages, read as TCP), read instead
-	 * of asking the
-	 * kernel.  At most one of the two. */
+	 * of asking the kernel.  At most one of the two. */
 	int (*record)(const void *buf, size_t len, void *arg);
 	void *record_arg;
 	const char *replay;
