@@ -6,9 +6,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <libmnl/libmnl.h>
@@ -204,44 +206,241 @@ static ssize_t read_full(int fd, void *buf, size_t len)
  * but not what a garbage header says (up to 4 GiB). */
 #define REPLAY_REC_MAX (16u << 20)
 
-/*
- * The file one record at a time, as a stream: its size is not trusted
- * (a pipe or a character device has none), memory stays at one record,
- * and a file that is not a dump (/dev/zero) fails at its first header.
- */
-static int replay_fd(struct sock_diag *d, int fd)
+/* ss's messages are read this much at a time. */
+#define REPLAY_CHUNK (64u * 1024)
+
+/* How long a pipe or device may stay silent before its first byte: a
+ * FIFO no one writes to would otherwise hold the listing forever. */
+#define REPLAY_WAIT_MS 10000
+
+/* A replay file being read, and where its next record begins. */
+struct replay {
+	struct sock_diag *d;
+	int fd;
+	uint64_t off;
+};
+
+/* The file stops being a dump at rp->off: keep what came before it,
+ * unless nothing did and it never was one. */
+static int replay_stop(struct replay *rp, int why)
 {
-	struct diag_rec h;
+	if (!rp->off && why == SOCK_DIAG_REPLAY_BAD)
+		return -EINVAL;
+	sock__diag_set_replay_stop(rp->d, why, rp->off);
+	return 0;
+}
+
+/* One parse of replies; 1 when they end a dump (NLMSG_DONE, an error
+ * or an ack), 0 when more should follow, or an error that stops. */
+static int replay_run(struct replay *rp, int family, int protocol,
+		      const void *buf, size_t len)
+{
+	struct diag_req r = { rp->d, family, protocol, 0 };
+	int ret = sock__diag_run(&r, buf, len);
+
+	if (replay_fatal(rp->d, ret))
+		return ret;
+	return ret != 0;
+}
+
+/*
+ * sock list --dump's format, one record at a time (h, the first
+ * header, is read already): memory stays at one record, and a file
+ * that is not a dump (/dev/zero) fails at its first header.
+ */
+static int replay_records(struct replay *rp, struct diag_rec h)
+{
 	void *buf = NULL;
 	ssize_t n;
-	int ret = 0;
+	int ret, ended;
 
-	while (!ret) {
-		n = read_full(fd, &h, sizeof(h));
-		if (n <= 0 || (size_t)n < sizeof(h)) {
-			ret = n < 0 ? (int)n : n ? -EINVAL : 0;
-			break;
-		}
+	for (;;) {
 		if (h.magic != DIAG_REC_MAGIC || h.len > REPLAY_REC_MAX) {
-			ret = -EINVAL;
+			ret = replay_stop(rp, SOCK_DIAG_REPLAY_BAD);
 			break;
 		}
 		free(buf);
 		buf = malloc(h.len ? h.len : 1);
 		if (!buf)
 			return -ENOMEM;
-		n = read_full(fd, buf, h.len);
+		n = read_full(rp->fd, buf, h.len);
 		if (n < 0 || (size_t)n < h.len) {
-			ret = n < 0 ? (int)n : -EINVAL;
+			ret = n < 0 ? (int)n
+				    : replay_stop(rp, SOCK_DIAG_REPLAY_CUT);
 			break;
 		}
-		ret = sock__diag_run(
-		    &(struct diag_req){ d, h.family, h.protocol, 0 }, buf,
-		    h.len);
-		ret = replay_fatal(d, ret) ? ret : 0;
+		ended = ret = replay_run(rp, h.family, h.protocol, buf, h.len);
+		if (ret < 0)
+			break;
+		rp->off += sizeof(h) + h.len;
+		n = read_full(rp->fd, &h, sizeof(h));
+		if (n < 0 || (size_t)n < sizeof(h)) {
+			ret = n < 0 ? (int)n
+			      : !n && ended
+				  ? 0
+				  : replay_stop(rp, SOCK_DIAG_REPLAY_CUT);
+			break;
+		}
 	}
 	free(buf);
 	return ret;
+}
+
+/* Whether h can begin a file of bare replies (ss -D, TCPDIAG_FILE). */
+static int netlink_start(const struct nlmsghdr *h)
+{
+	return h->nlmsg_len >= sizeof(*h) && h->nlmsg_len <= REPLAY_REC_MAX &&
+	       (h->nlmsg_type == SOCK_DIAG_BY_FAMILY ||
+		h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR);
+}
+
+/* The complete messages at the start of buf, parsed; returns how many
+ * bytes they took, or -1 with *ret set when the replay must stop. */
+static ssize_t replay_complete(struct replay *rp, const char *buf, size_t have,
+			       int *ended, int *ret)
+{
+	struct nlmsghdr h;
+	size_t pos = 0, len;
+
+	while (have - pos >= sizeof(h)) {
+		memcpy(&h, buf + pos, sizeof(h));
+		if (h.nlmsg_len < sizeof(h) || h.nlmsg_len > REPLAY_REC_MAX) {
+			*ret = replay_stop(rp, SOCK_DIAG_REPLAY_BAD);
+			return -1;
+		}
+		len = MNL_ALIGN(h.nlmsg_len);
+		if (len > have - pos)
+			break;
+		/* ss records TCP only, and the replies do not say so */
+		*ret = replay_run(rp, AF_INET, IPPROTO_TCP, buf + pos, len);
+		if (*ret < 0)
+			return -1;
+		*ended = *ret;
+		pos += len;
+		rp->off += len;
+	}
+	return (ssize_t)pos;
+}
+
+/* Room in *buf (of *cap bytes) for the whole message that begins it. */
+static int replay_room(char **buf, size_t *cap, size_t have)
+{
+	struct nlmsghdr h;
+	size_t need;
+	char *p;
+
+	if (have < sizeof(h))
+		return 0;
+	memcpy(&h, *buf, sizeof(h));
+	need = MNL_ALIGN(h.nlmsg_len);
+	if (need <= *cap)
+		return 0;
+	p = realloc(*buf, need);
+	if (!p)
+		return -ENOMEM;
+	*buf = p;
+	*cap = need;
+	return 0;
+}
+
+/*
+ * ss's format: netlink messages back to back, as ss -D writes them and
+ * ss reads them with TCPDIAG_FILE, read a chunk at a time.  ss stops at
+ * the first NLMSG_DONE (its IPv4 dump); this reads on to the end, and
+ * takes a file that does not end with one as cut short.  buf holds the
+ * first have bytes.
+ */
+static int replay_messages(struct replay *rp, char *buf, size_t have)
+{
+	size_t cap = REPLAY_CHUNK;
+	int ended = 0, ret = 0, eof = 0;
+	ssize_t n;
+
+	for (;;) {
+		n = replay_complete(rp, buf, have, &ended, &ret);
+		if (n < 0)
+			break;
+		memmove(buf, buf + n, have - (size_t)n);
+		have -= (size_t)n;
+		if (eof) {
+			ret = !have && ended
+				  ? 0
+				  : replay_stop(rp, SOCK_DIAG_REPLAY_CUT);
+			break;
+		}
+		ret = replay_room(&buf, &cap, have);
+		n = ret ? ret : read_full(rp->fd, buf + have, cap - have);
+		if (n < 0) {
+			ret = (int)n;
+			break;
+		}
+		eof = (size_t)n < cap - have;
+		have += (size_t)n;
+	}
+	free(buf);
+	return ret;
+}
+
+/* Which format the file is in, from its first bytes, and its replay. */
+int sock__diag_replay_fd(struct sock_diag *d, int fd)
+{
+	struct replay rp = { d, fd, 0 };
+	struct diag_rec h;
+	struct nlmsghdr nh;
+	char *buf;
+	ssize_t n = read_full(fd, &h, sizeof(h));
+
+	if (n <= 0 || (size_t)n < sizeof(h))
+		return n < 0 ? (int)n : n ? -EINVAL : 0;
+	if (h.magic == DIAG_REC_MAGIC)
+		return replay_records(&rp, h);
+	buf = malloc(REPLAY_CHUNK);
+	if (!buf)
+		return -ENOMEM;
+	memcpy(buf, &h, sizeof(h));
+	n = read_full(fd, buf + sizeof(h), REPLAY_CHUNK - sizeof(h));
+	if (n >= 0 && (size_t)n + sizeof(h) >= sizeof(nh))
+		memcpy(&nh, buf, sizeof(nh));
+	if (n < 0 || (size_t)n + sizeof(h) < sizeof(nh) ||
+	    !netlink_start(&nh)) {
+		free(buf);
+		return n < 0 ? (int)n : -EINVAL;
+	}
+	return replay_messages(&rp, buf, sizeof(h) + (size_t)n);
+}
+
+/*
+ * Open without blocking: a FIFO with no writer would hold open() until
+ * one comes.  A pipe or device then gets REPLAY_WAIT_MS for its first
+ * byte, an end or an error; after that reads block as usual.
+ */
+static int replay_open(const char *path)
+{
+	struct pollfd p = { .events = POLLIN };
+	struct stat st;
+	int fd, n, err;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	p.fd = fd;
+	n = fstat(fd, &st);
+	if (!n && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+		do
+			n = poll(&p, 1, REPLAY_WAIT_MS);
+		while (n < 0 && errno == EINTR);
+		if (!n)
+			errno = ETIMEDOUT;
+		n = n > 0 ? 0 : -1;
+	}
+	if (!n)
+		n = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	if (n < 0) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
 }
 
 static int replay(struct sock_diag *d, const char *path)
@@ -249,10 +448,10 @@ static int replay(struct sock_diag *d, const char *path)
 	int fd, ret;
 
 	sock__diag_set_source(d, SOCK_DIAG_SRC_REPLAY);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = replay_open(path);
 	if (fd < 0)
-		return -errno;
-	ret = replay_fd(d, fd);
+		return fd;
+	ret = sock__diag_replay_fd(d, fd);
 	close(fd);
 	return ret;
 }

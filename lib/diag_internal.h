@@ -65,6 +65,9 @@ void sock__diag_clear(struct sock_diag *d);
 /* Where the sockets come from (enum sock_diag_src). */
 void sock__diag_set_source(struct sock_diag *d, int source);
 
+/* Where and why a replay stopped early (enum sock_diag_replay_stop). */
+void sock__diag_set_replay_stop(struct sock_diag *d, int why, uint64_t off);
+
 /* The query's filter (NULL: none) and protocols (SOCK_DIAG_*). */
 const struct sock_diag_filter *sock__diag_filter(const struct sock_diag *d);
 unsigned int sock__diag_protocols(const struct sock_diag *d);
@@ -189,6 +192,12 @@ int sock__diag_collect(struct sock_diag *d, const struct sock_diag_query *q,
 
 /* Parse recorded replies (the replay path and the fuzz target). */
 int sock__diag_replay_buf(struct sock_diag *d, const void *buf, size_t len);
+
+/* Replay the file open on fd, in either format (sock list --dump's
+ * records, or ss's bare netlink messages, told apart by the first
+ * bytes); 0 (see sock_diag_replay_stop()) or -errno, -EINVAL when it
+ * is no dump at all. */
+int sock__diag_replay_fd(struct sock_diag *d, int fd);
 
 /* Run the netlink messages in buf for request r (libmnl callbacks);
  * returns 1 when the dump is done, 0 for more, negative errno. */

@@ -42,6 +42,8 @@ struct sock_diag {
 	char *pools[DIAG_POOLS_MAX]; /* the owners' command names */
 	unsigned int hidden;
 	int source;
+	int replay_stop; /* enum sock_diag_replay_stop */
+	uint64_t replay_off;
 	/* what the caller asked for, applied to every added socket */
 	unsigned int protocols;
 	int family;
@@ -286,6 +288,19 @@ void sock__diag_set_hidden(struct sock_diag *d, unsigned int hidden)
 int sock_diag_source(const struct sock_diag *d)
 {
 	return d->source;
+}
+
+void sock__diag_set_replay_stop(struct sock_diag *d, int why, uint64_t off)
+{
+	d->replay_stop = why;
+	d->replay_off = off;
+}
+
+int sock_diag_replay_stop(const struct sock_diag *d, uint64_t *offset)
+{
+	if (d->replay_stop && offset)
+		*offset = d->replay_off;
+	return d->replay_stop;
 }
 
 /* ---- the owner table ---------------------------------------------- */

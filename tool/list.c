@@ -439,6 +439,8 @@ static int take(struct sock_diag_query *q, const struct list_opts *o,
 		dp.err = -errno;
 	if (dp.err)
 		tool_errorf("list: --dump %s: %s", o->dump, strerror(-dp.err));
+	else if (ret && q->replay && list_replay_failed(q->replay, ret))
+		;
 	else if (ret && q->replay && ret == -EINVAL)
 		tool_errorf("list: SOCK_DIAG_FILE=%s: not a recorded "
 			    "sock_diag dump",
@@ -493,6 +495,8 @@ int cmd_list(int argc, char **argv, struct sock_global *g)
 	else
 		ret = show(d, &o, g);
 	ret = ret < 0 ? write_failed(ret) : ret;
+	if (!ret && q.replay)
+		ret = list_replay_report(d, q.replay);
 	sock_diag_free(d);
 	sock_diag_filter_free(o.filter);
 	return ret;

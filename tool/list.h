@@ -142,5 +142,12 @@ int list_kill(FILE *out, const struct sock_diag *d, const struct list_opts *o);
  * unreadable, said) or the -errno of a write. */
 int list_summary(FILE *out, const struct sock_diag *d,
 		 const struct list_opts *o, const char *proc_root);
+/* After a SOCK_DIAG_FILE listing: says where a cut or damaged file
+ * stopped; returns EXIT_RUNTIME then, else EXIT_OK. */
+int list_replay_report(const struct sock_diag *d, const char *path);
+
+/* Says what err means for the replay of path and returns 1, when it
+ * needs more than strerror() (a pipe that stayed silent); else 0. */
+int list_replay_failed(const char *path, int err);
 
 #endif

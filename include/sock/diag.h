@@ -84,8 +84,9 @@ struct sock_diag_query {
 	 * arrive (the --dump hook), with record_arg: the bytes of all the
 	 * calls, in order, make a file that replay can read.  A non-zero
 	 * return (a negative errno) stops the snapshot and is returned.
-	 * replay names such a file (or pipe), read instead of asking the
-	 * kernel.  At most one of the two. */
+	 * replay names such a file (or pipe), or one ss -D wrote (ss's
+	 * TCPDIAG_FILE: bare netlink messages, read as TCP), read instead
+	 * of asking the kernel.  At most one of the two. */
 	int (*record)(const void *buf, size_t len, void *arg);
 	void *record_arg;
 	const char *replay;
@@ -255,8 +256,10 @@ struct sock_diag_owner {
  * sets *out (free it with sock_diag_free()), or a negative errno:
  * -EPROTONOSUPPORT when neither sock_diag nor /proc/net can be read,
  * -ENOMEM, what q->record returned; with q->replay, every error is the
- * replay file's: -EINVAL when it is not a recorded dump, else the errno
- * of opening or reading it (-ENOENT, -EISDIR...).
+ * replay file's: -EINVAL when it is not a recorded dump, -ETIMEDOUT
+ * when a pipe or device gave nothing for 10 s, else the errno of opening
+ * or reading it (-ENOENT, -EISDIR...).  A file that stops being a dump
+ * part way is not an error: see sock_diag_replay_stop().
  */
 int sock_diag_snapshot(const struct sock_diag_query *q, struct sock_diag **out);
 
@@ -307,6 +310,23 @@ unsigned int sock_diag_hidden(const struct sock_diag *d);
 
 /* Where the sockets came from: enum sock_diag_src. */
 int sock_diag_source(const struct sock_diag *d);
+
+/* Why a replay stopped before the end of its file (sock_diag_replay_stop()). */
+enum sock_diag_replay_stop {
+	SOCK_DIAG_REPLAY_WHOLE = 0, /* read to its end (or no replay) */
+	SOCK_DIAG_REPLAY_CUT,	    /* it ends inside a record, or before
+				     * the dump's closing message */
+	SOCK_DIAG_REPLAY_BAD,	    /* bytes that are no record */
+};
+
+/*
+ * A replay file (q->replay) that is a dump up to some point keeps the
+ * sockets read before it: returns enum sock_diag_replay_stop and, when
+ * not SOCK_DIAG_REPLAY_WHOLE, sets *offset to the byte of the file where
+ * the incomplete or bad record begins.  Both sock list --dump's records
+ * and ss's TCPDIAG_FILE format (bare netlink messages) are read.
+ */
+int sock_diag_replay_stop(const struct sock_diag *d, uint64_t *offset);
 
 /* Lower-case name of a state ("established", "listen", "time-wait"),
  * the spelling the filter grammar accepts; "unknown" if out of range. */

@@ -2,14 +2,18 @@
  * tests/fuzz/fuzz_diag.c - the sock_diag reply parser on arbitrary
  * bytes: recorded-reply framing, netlink headers, inet_diag and
  * unix_diag messages and their attributes, then everything a listing
- * reads from the result.
+ * reads from the result.  The same bytes as a replay file too, where
+ * the first bytes choose sock's records or ss's bare messages
+ * (TCPDIAG_FILE) and a cut or damaged file stops part way.
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <netinet/in.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <sock/diag.h>
 
@@ -38,6 +42,26 @@ static void walk(const struct sock_diag *d)
 	sink = sum;
 }
 
+/* The bytes as a file, through the replay's own reader. */
+static void replay_file(const uint8_t *data, size_t size)
+{
+	struct sock_diag_query q = { 0 };
+	struct sock_diag *d = sock__diag_new(&q);
+	uint64_t off = 0;
+	int fd = memfd_create("fuzz_diag", MFD_CLOEXEC);
+
+	if (d && fd >= 0 && write(fd, data, size) == (ssize_t)size &&
+	    lseek(fd, 0, SEEK_SET) == 0 && !sock__diag_replay_fd(d, fd) &&
+	    sock_diag_replay_stop(d, &off) && off > size)
+		abort(); /* a stop is always inside the file */
+	if (fd >= 0)
+		close(fd);
+	if (d) {
+		walk(d);
+		sock_diag_free(d);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct sock_diag_query q = { 0 };
@@ -58,5 +82,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sock__diag_unix_refcnt(d);
 	walk(d);
 	sock_diag_free(d);
+	replay_file(data, size);
 	return 0;
 }
