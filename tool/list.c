@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <sock/diag.h>
+#include <sock/netns.h>
 
 #include "cmd.h"
 #include "list.h"
@@ -35,9 +36,17 @@ static void usage(FILE *f)
 	       "  --json           an array of objects (see sock(1))\n"
 	       "  --explain        a sentence under each row: what it means\n"
 	       "  --dump FILE      also write the kernel's replies to FILE;\n"
-	       "                   SOCK_DIAG_FILE=FILE replays them\n\n"
+	       "                   SOCK_DIAG_FILE=FILE replays them\n"
+	       "  -N, --netns NS   the sockets of namespace NS: a name under "
+	       "/run/netns,\n"
+	       "                   an nsfs path, or a process id\n"
+	       "  --all-netns      the sockets of every network namespace\n\n"
 	       "FILTER: state NAME | port N | sport N | dport N | src ADDR | "
 	       "dst ADDR,\n"
+	       "        netns NAME | pid N | comm NAME | uid N; ports also "
+	       "with\n"
+	       "        != < <= > >= (ss's neq lt le gt ge), addresses with "
+	       "/LEN;\n"
 	       "        joined with and, or, not and ( ); e.g.\n"
 	       "        sock list -ta state established and dport 443\n");
 }
@@ -118,6 +127,20 @@ static int parse_flags(int argc, char **argv, struct list_opts *o, int *all,
 						 "value");
 				return -2;
 			}
+		} else if (!strcmp(a, "--all-netns")) {
+			o->all_netns = 1;
+		} else if (!strcmp(a, "-N") || !strcmp(a, "--netns") ||
+			   !strncmp(a, "--netns=", 8)) {
+			o->netns = a[7] == '='	  ? a + 8
+				   : i + 1 < argc ? argv[++i]
+						  : NULL;
+			if (!o->netns || !*o->netns) {
+				tool_usage_error("list",
+						 "option '%s' needs a "
+						 "namespace",
+						 a);
+				return -2;
+			}
 		} else if (l) {
 			letter(l, o, all, listening);
 		} else if (a[1] == '-') {
@@ -175,7 +198,7 @@ static void tokens_free(struct list_tokens *t)
  * which a port, address or state name contains. */
 static int split_word(struct list_tokens *t, const char *w)
 {
-	const char *op = "()!=&|";
+	const char *op = "()!=&|<>";
 	size_t len;
 	int ret = 0;
 
@@ -184,7 +207,9 @@ static int split_word(struct list_tokens *t, const char *w)
 			w++;
 			continue;
 		}
-		if (strchr("()!", *w))
+		if (strchr("!<>", *w) && w[1] == '=')
+			len = 2; /* != <= >= */
+		else if (strchr("()!<>", *w))
 			len = 1;
 		else if (strchr(op, *w))
 			for (len = 1; w[len] == *w; len++)
@@ -326,6 +351,7 @@ static int show(struct sock_diag *d, const struct list_opts *o,
 		      : list_print_table(stdout, d, o);
 	if (ret)
 		return write_failed(ret);
+	list_netns_report(d);
 	if (o->programs && sock_diag_hidden(d))
 		tool_errorf("list: %u processes of other users could not be "
 			    "read, their sockets show no owner (run as root "
@@ -421,13 +447,20 @@ int cmd_list(int argc, char **argv, struct sock_global *g)
 {
 	struct list_opts o = { 0 };
 	struct sock_diag_query q = { 0 };
+	struct sock_netns_set *set = NULL;
 	struct sock_diag *d;
 	const char *env;
 	int ret;
 
 	ret = parse_args(argc, argv, g, &o);
-	if (ret)
+	if (!ret)
+		ret = list_netns_open(&o, &set);
+	if (ret) {
+		sock_diag_filter_free(o.filter);
 		return ret < 0 ? EXIT_OK : ret;
+	}
+	q.netns = set;
+	o.netns_column = sock_netns_count(set) > 1;
 	q.protocols = o.protocols;
 	q.family = o.family;
 	q.role = o.role;
@@ -441,12 +474,11 @@ int cmd_list(int argc, char **argv, struct sock_global *g)
 	if (list_can_stream(&o, &q))
 		return stream(&q, &o, g);
 	ret = take(&q, &o, &d);
-	if (ret) {
-		sock_diag_filter_free(o.filter);
-		return ret;
+	if (!ret) {
+		ret = show(d, &o, g);
+		sock_diag_free(d);
 	}
-	ret = show(d, &o, g);
-	sock_diag_free(d);
+	sock_netns_free(set);
 	sock_diag_filter_free(o.filter);
 	return ret;
 }
