@@ -37,6 +37,15 @@ static int all_digits(const char *s, size_t n)
 	return 1;
 }
 
+/* A machine name as systemd escapes it: no NUL, blank or control. */
+static int printable(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!isgraph((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
 /* Component c (n bytes) is PREFIX<64hex>SUFFIX. */
 static int wrapped_id(const char *c, size_t n, const char *prefix,
 		      const char *suffix)
@@ -77,7 +86,7 @@ static void component(const char *c, size_t n, const char *prev, size_t prev_n,
 			return;
 		}
 	if (n > 14 && !memcmp(c, "machine-", 8) &&
-	    !memcmp(c + n - 6, ".scope", 6)) {
+	    !memcmp(c + n - 6, ".scope", 6) && printable(c + 8, n - 14)) {
 		set(out, "nspawn", c + 8, n - 14);
 		return;
 	}
