@@ -374,13 +374,13 @@ int sock_netns_self(const char *proc_root, struct sock_netns_set **out)
 		free(s);
 		return fd;
 	}
+	/* not kept open: the caller's namespace is never entered, and a
+	 * listing's descriptors stay where they were (--trace shows them) */
+	close(fd);
 	ns = add(s, &st);
 	if (ns) {
-		ns->fd = fd;
 		ns->self = 1;
 		ret = name_all(s, 0);
-	} else {
-		close(fd);
 	}
 	if (ret) {
 		sock_netns_free(s);

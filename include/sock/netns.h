@@ -25,7 +25,8 @@ struct sock_netns_container {
 /* One network namespace. */
 struct sock_netns {
 	uint64_t dev, ino; /* of its nsfs inode: what identifies it */
-	int fd;		   /* open on it (O_RDONLY | O_CLOEXEC), or -1 */
+	int fd;		   /* open on it (O_RDONLY | O_CLOEXEC), or -1
+			      (sock_netns_self(): never needed) */
 	const char *name;  /* its `ip netns` name, or NULL */
 	struct sock_netns_container container;
 	int pid;       /* a process in it, 0 when none was seen */
