@@ -5,7 +5,25 @@
  */
 #include <errno.h>
 
+#include <sock/netns.h>
+
 #include "diag_internal.h"
+
+/* Without a set, the caller's namespace, named (for --json); a replay
+ * has none: its sockets' namespace is not known. */
+static int own_netns(struct sock_diag *d, const struct sock_diag_query *q)
+{
+	struct sock_netns_set *s = NULL;
+	int ret;
+
+	if (q->netns || q->replay)
+		return 0;
+	ret = sock_netns_self(q->proc_root, &s);
+	if (ret == -ENOMEM)
+		return ret;
+	sock__diag_own_netns(d, s); /* NULL if /proc is not there */
+	return 0;
+}
 
 int sock_diag_snapshot(const struct sock_diag_query *q, struct sock_diag **out)
 {
@@ -21,7 +39,9 @@ int sock_diag_snapshot(const struct sock_diag_query *q, struct sock_diag **out)
 	d = sock__diag_new(q);
 	if (!d)
 		return -ENOMEM;
-	if (q->flags & SOCK_DIAG_OWNERS)
+	ret = own_netns(d, q);
+	if (!ret && ((q->flags & SOCK_DIAG_OWNERS) ||
+		     sock__diag_filter_needs_owners(q->filter)))
 		ret = sock__proc_start(root, &pass);
 	if (!ret)
 		ret = sock__diag_collect(d, q, root);
@@ -31,6 +51,8 @@ int sock_diag_snapshot(const struct sock_diag_query *q, struct sock_diag **out)
 		ret2 = sock__proc_finish(d, pass, !ret);
 		ret = ret ? ret : ret2;
 	}
+	if (!ret)
+		sock__diag_refilter(d);
 	if (ret) {
 		sock_diag_free(d);
 		return ret;
@@ -46,7 +68,8 @@ int sock_diag_stream(const struct sock_diag_query *q,
 	struct sock_diag *d;
 	int ret;
 
-	if (!q || !fn || (q->flags & SOCK_DIAG_OWNERS))
+	if (!q || !fn || (q->flags & SOCK_DIAG_OWNERS) || q->netns ||
+	    !sock_diag_filter_streamable(q->filter))
 		return -EINVAL;
 	d = sock__diag_new(q);
 	if (!d)

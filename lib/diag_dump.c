@@ -9,9 +9,12 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <sock/netns.h>
 
 #include <libmnl/libmnl.h>
 #include <linux/netlink.h>
@@ -561,19 +564,14 @@ static int unsupported(int err)
 	       err == -EPROTONOSUPPORT;
 }
 
-static int from_netlink(struct sock_diag *d, const char *root,
-			const struct sock_diag_query *q)
+/* Every dump on nl.  root is where /proc/net shows nl's namespace
+ * (for what the kernel cannot dump), NULL for another namespace, where
+ * such a dump is left out. */
+static int dump_all(int nl, struct sock_diag *d, const char *root,
+		    const struct sock_diag_query *q, char *buf)
 {
-	char *buf;
-	int nl, ret = 0, rec_err = 0;
+	int ret = 0, rec_err = 0;
 
-	nl = nl_open();
-	if (nl < 0)
-		return nl;
-	buf = malloc(DIAG_BUF);
-	if (!buf)
-		ret = -ENOMEM;
-	sock__diag_set_source(d, SOCK_DIAG_SRC_NETLINK);
 	for (size_t i = 0; i < NDUMPS && !ret; i++) {
 		if (!needed(d, i))
 			continue;
@@ -581,11 +579,97 @@ static int from_netlink(struct sock_diag *d, const char *root,
 			       &rec_err, buf);
 		/* (not when the error is the record hook's) */
 		if (unsupported(ret) && !sock__diag_emit_err(d) && !rec_err) {
+			if (!root) {
+				ret = 0;
+				continue;
+			}
 			sock__diag_set_source(d, SOCK_DIAG_SRC_MIXED);
 			ret = sock__proc_net_read(d, root, dumps[i].family,
 						  dumps[i].protocol);
 		}
 	}
+	return ret;
+}
+
+/*
+ * A sock_diag socket in namespace nsfd: this thread enters it, opens
+ * the socket (which stays bound to it), and goes back to orig.  A
+ * failure to go back is fatal (-ENOTRECOVERABLE): nothing after it
+ * could be trusted to run where it should.
+ */
+static int nl_open_in(int nsfd, int orig)
+{
+	int nl;
+
+	if (setns(nsfd, CLONE_NEWNET) < 0)
+		return -errno;
+	nl = nl_open();
+	if (setns(orig, CLONE_NEWNET) < 0) {
+		if (nl >= 0)
+			sock__close(nl);
+		return -ENOTRECOVERABLE;
+	}
+	return nl;
+}
+
+/* The dumps of each namespace of the set, each row tagged with it;
+ * one that cannot be entered is counted and skipped. */
+static int from_namespaces(struct sock_diag *d, const char *root,
+			   const struct sock_diag_query *q,
+			   const struct sock_netns_set *set, char *buf)
+{
+	int orig = -1, nl, ret = 0;
+
+	for (size_t i = 0; i < sock_netns_count(set) && !ret; i++) {
+		const struct sock_netns *ns = sock_netns_get(set, i);
+
+		sock__diag_set_netns(d, (uint32_t)i);
+		if (!ns->self && orig < 0)
+			orig = open("/proc/thread-self/ns/net",
+				    O_RDONLY | O_CLOEXEC);
+		if (ns->self)
+			nl = nl_open();
+		else if (ns->fd < 0 || orig < 0)
+			nl = -EBADF;
+		else
+			nl = nl_open_in(ns->fd, orig);
+		if (nl == -ENOTRECOVERABLE || (ns->self && nl < 0)) {
+			ret = nl;
+			break;
+		}
+		if (nl < 0) {
+			sock__diag_netns_fail(d, nl);
+			continue;
+		}
+		ret = dump_all(nl, d, ns->self ? root : NULL, q, buf);
+		sock__close(nl);
+	}
+	if (orig >= 0)
+		close(orig);
+	return ret;
+}
+
+static int from_netlink(struct sock_diag *d, const char *root,
+			const struct sock_diag_query *q)
+{
+	char *buf;
+	int nl, ret;
+
+	buf = malloc(DIAG_BUF);
+	if (!buf)
+		return -ENOMEM;
+	sock__diag_set_source(d, SOCK_DIAG_SRC_NETLINK);
+	if (q->netns) {
+		ret = from_namespaces(d, root, q, q->netns, buf);
+		free(buf);
+		return ret;
+	}
+	nl = nl_open();
+	if (nl < 0) {
+		free(buf);
+		return nl;
+	}
+	ret = dump_all(nl, d, root, q, buf);
 	free(buf);
 	sock__close(nl);
 	return ret;

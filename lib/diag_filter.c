@@ -24,6 +24,7 @@
 #include <linux/inet_diag.h>
 
 #include <sock/addr.h>
+#include <sock/netns.h>
 
 #include "diag_internal.h"
 
@@ -33,6 +34,10 @@ enum diag_filter_op {
 	F_DPORT,
 	F_SRC,
 	F_DST,
+	F_NETNS, /* user space only, from here on */
+	F_PID,
+	F_COMM,
+	F_UID,
 	F_AND,
 	F_OR,
 	F_NOT
@@ -44,10 +49,15 @@ struct diag_filter_node {
 	int next; /* the next operand of the parent F_AND/F_OR, or -1 */
 	uint32_t states; /* F_STATE */
 	int port;	 /* ports; -1 = any in host conditions */
+	int cmp;	 /* ports: CMP_*; the port is compared to it */
+	uint32_t num;	 /* F_PID, F_UID */
+	char *str;	 /* F_NETNS, F_COMM */
 	uint8_t family;	 /* F_SRC/F_DST: AF_INET or AF_INET6 */
 	uint8_t prefix;	 /* bits compared */
 	uint8_t addr[16];
 };
+
+enum { CMP_EQ, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE };
 
 struct sock_diag_filter {
 	struct diag_filter_node *nodes;
@@ -257,20 +267,90 @@ static void skip_equals(struct diag_filter_parser *p)
 		p->pos++;
 }
 
+/* A port comparison, ss's spellings; CMP_EQ when there is none. */
+static int comparison(struct diag_filter_parser *p)
+{
+	static const struct {
+		const char *a, *b, *c;
+		int cmp;
+	} ops[] = {
+		{ "!=", "neq", "ne", CMP_NE }, { "<", "lt", "<", CMP_LT },
+		{ "<=", "le", "<=", CMP_LE },  { ">", "gt", ">", CMP_GT },
+		{ ">=", "ge", ">=", CMP_GE },
+	};
+
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (is(peek(p), ops[i].a, ops[i].b, ops[i].c)) {
+			p->pos++;
+			return ops[i].cmp;
+		}
+	skip_equals(p);
+	return CMP_EQ;
+}
+
+/* A decimal number up to UINT32_MAX - 1 (all of it). */
+static int parse_num(const char *w, uint32_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (*w < '0' || *w > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(w, &end, 10);
+	if (*end || errno || v >= UINT32_MAX)
+		return -EINVAL;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+/* netns NAME, pid N, comm NAME, uid N: conditions on what the kernel's
+ * socket dump does not say, checked in user space. */
+static int parse_owner_pred(struct diag_filter_parser *p, const char *kw,
+			    const char *val)
+{
+	enum diag_filter_op op = !strcmp(kw, "netns")  ? F_NETNS
+				 : !strcmp(kw, "pid")  ? F_PID
+				 : !strcmp(kw, "comm") ? F_COMM
+						       : F_UID;
+	uint32_t num = 0;
+	int n;
+
+	if ((op == F_PID || op == F_UID) && parse_num(val, &num))
+		return fail(p);
+	n = new_node(p, op, -1);
+	if (n < 0)
+		return n;
+	p->f->nodes[n].num = num;
+	if (op == F_NETNS || op == F_COMM) {
+		p->f->nodes[n].str = strdup(val);
+		if (!p->f->nodes[n].str)
+			return -ENOMEM;
+	}
+	p->pos++;
+	return n;
+}
+
 static int parse_pred(struct diag_filter_parser *p)
 {
 	const char *kw = peek(p), *val;
-	int port = -1, n, l, r;
+	int port = -1, n, l, r, cmp = CMP_EQ;
 	struct diag_filter_node tmp = { 0 };
 
-	if (!is(kw, "state", "port", "sport") && !is(kw, "dport", "src", "dst"))
+	if (!is(kw, "state", "port", "sport") &&
+	    !is(kw, "dport", "src", "dst") && !is(kw, "netns", "pid", "comm") &&
+	    !is(kw, "uid", "uid", "uid"))
 		return fail(p);
 	p->pos++;
-	if (strcmp(kw, "state"))
+	if (is(kw, "port", "sport", "dport"))
+		cmp = comparison(p);
+	else if (strcmp(kw, "state"))
 		skip_equals(p);
 	val = peek(p);
 	if (!val)
 		return fail(p);
+	if (is(kw, "netns", "pid", "comm") || !strcmp(kw, "uid"))
+		return parse_owner_pred(p, kw, val);
 	if (!strcmp(kw, "state")) {
 		if (state_mask(val, &tmp.states))
 			return fail(p);
@@ -287,11 +367,14 @@ static int parse_pred(struct diag_filter_parser *p)
 			if (l < 0 || r < 0 || n < 0)
 				return -ENOMEM;
 			p->f->nodes[l].port = p->f->nodes[r].port = port;
+			p->f->nodes[l].cmp = p->f->nodes[r].cmp = cmp;
 			p->f->nodes[l].next = r;
 		} else {
 			n = new_node(p, kw[0] == 's' ? F_SPORT : F_DPORT, -1);
-			if (n >= 0)
+			if (n >= 0) {
 				p->f->nodes[n].port = port;
+				p->f->nodes[n].cmp = cmp;
+			}
 		}
 	} else {
 		if (parse_addr(val, &tmp))
@@ -411,6 +494,8 @@ void sock_diag_filter_free(struct sock_diag_filter *f)
 {
 	if (!f)
 		return;
+	for (int i = 0; i < f->count; i++)
+		free(f->nodes[i].str);
 	free(f->nodes);
 	free(f);
 }
@@ -446,39 +531,121 @@ static int host_match(const struct diag_filter_node *n,
 	return bits_match(a, n->addr, n->prefix);
 }
 
+static int port_match(const struct diag_filter_node *n, int port)
+{
+	switch (n->cmp) {
+	case CMP_NE:
+		return port != n->port;
+	case CMP_LT:
+		return port < n->port;
+	case CMP_LE:
+		return port <= n->port;
+	case CMP_GT:
+		return port > n->port;
+	case CMP_GE:
+		return port >= n->port;
+	}
+	return port == n->port;
+}
+
+/* netns NAME: its ip netns name, its label (docker:ID...), its
+ * container id alone, or its inode in decimal. */
+static int netns_match(const struct sock_netns *ns, const char *want)
+{
+	char label[128], ino[24];
+
+	snprintf(ino, sizeof(ino), "%llu", (unsigned long long)ns->ino);
+	return (ns->name && !strcmp(ns->name, want)) ||
+	       !strcmp(sock_netns_label(ns, label, sizeof(label)), want) ||
+	       (ns->container.runtime && !strcmp(ns->container.id, want)) ||
+	       !strcmp(ino, want);
+}
+
+/* pid N, comm NAME: 2 (unknown) until the owners are known. */
+static int owner_match(const struct diag_filter_node *n,
+		       const struct diag_filter_ctx *c)
+{
+	if (!c || !c->owners_known)
+		return 2;
+	for (size_t i = 0; i < c->nowners; i++)
+		if (n->op == F_PID ? (uint32_t)c->owners[i].pid == n->num
+				   : !strcmp(c->owners[i].command, n->str))
+			return 1;
+	return 0;
+}
+
+/* 0 false, 1 true, 2 unknown (needs what c does not have yet). */
 static int eval(const struct sock_diag_filter *f, int i,
-		const struct sock_diag_entry *e)
+		const struct sock_diag_entry *e,
+		const struct diag_filter_ctx *c)
 {
 	const struct diag_filter_node *n = &f->nodes[i];
-	int inet = e->family != AF_UNIX;
+	int inet = e->family != AF_UNIX, l, r;
 
 	switch (n->op) {
 	case F_STATE:
 		return e->state < 32 && (n->states & (1u << e->state));
 	case F_SPORT:
-		return inet && e->in.local_port == n->port;
+		return inet && port_match(n, e->in.local_port);
 	case F_DPORT:
-		return inet && e->in.remote_port == n->port;
+		return inet && port_match(n, e->in.remote_port);
 	case F_SRC:
 	case F_DST:
 		return inet && host_match(n, e, n->op == F_SRC);
+	case F_NETNS:
+		return c && c->ns ? netns_match(c->ns, n->str) : 2;
+	case F_PID:
+	case F_COMM:
+		return owner_match(n, c);
+	case F_UID:
+		return e->uid == n->num;
 	case F_AND:
 	case F_OR:
 		/* and: the first false operand decides; or: the first true */
-		for (i = n->left; i >= 0; i = f->nodes[i].next)
-			if (eval(f, i, e) == (n->op == F_OR))
-				return n->op == F_OR;
-		return n->op == F_AND;
+		l = n->op == F_AND;
+		for (i = n->left; i >= 0; i = f->nodes[i].next) {
+			r = eval(f, i, e, c);
+			if (r == (n->op == F_OR))
+				return r;
+			if (r == 2)
+				l = 2;
+		}
+		return l;
 	case F_NOT:
-		return !eval(f, n->left, e);
+		l = eval(f, n->left, e, c);
+		return l == 2 ? 2 : !l;
 	}
 	return 0;
+}
+
+int sock__diag_filter_eval(const struct sock_diag_filter *f,
+			   const struct sock_diag_entry *e,
+			   const struct diag_filter_ctx *c)
+{
+	return f ? eval(f, f->root, e, c) : 1;
+}
+
+int sock__diag_filter_needs_owners(const struct sock_diag_filter *f)
+{
+	for (int i = 0; f && i < f->count; i++)
+		if (f->nodes[i].op == F_PID || f->nodes[i].op == F_COMM)
+			return 1;
+	return 0;
+}
+
+int sock_diag_filter_streamable(const struct sock_diag_filter *f)
+{
+	for (int i = 0; f && i < f->count; i++)
+		if (f->nodes[i].op == F_PID || f->nodes[i].op == F_COMM ||
+		    f->nodes[i].op == F_NETNS)
+			return 0;
+	return 1;
 }
 
 int sock_diag_filter_match(const struct sock_diag_filter *f,
 			   const struct sock_diag_entry *e)
 {
-	return !f || eval(f, f->root, e);
+	return !f || eval(f, f->root, e, NULL) != 0;
 }
 
 /* Three-valued evaluation for one state: 0 false, 1 true, 2 unknown. */
@@ -591,17 +758,37 @@ static int bc_append(struct diag_filter_bc *a, struct diag_filter_bc *b)
 	return ret;
 }
 
+/* A port comparison: EQ, GE or LE (the kernel's three); != is = and
+ * a jump that turns it around; < and > move the bound by one, and a
+ * bound past the ends of the range rejects everything. */
+static int bc_port(const struct diag_filter_node *n, struct diag_filter_bc *c)
+{
+	int src = n->op == F_SPORT, bound = n->port, ret;
+	uint8_t code = src ? INET_DIAG_BC_S_EQ : INET_DIAG_BC_D_EQ;
+	struct inet_diag_bc_op port = { 0 };
+
+	if (n->cmp == CMP_LT || n->cmp == CMP_LE)
+		code = src ? INET_DIAG_BC_S_LE : INET_DIAG_BC_D_LE;
+	if (n->cmp == CMP_GT || n->cmp == CMP_GE)
+		code = src ? INET_DIAG_BC_S_GE : INET_DIAG_BC_D_GE;
+	bound += n->cmp == CMP_GT ? 1 : n->cmp == CMP_LT ? -1 : 0;
+	if (bound < 0 || bound > UINT16_MAX)
+		return bc_op(c, INET_DIAG_BC_JMP, 4, 8, NULL, 0);
+	port.no = (uint16_t)bound;
+	ret = bc_op(c, code, 8, 12, &port, sizeof(port));
+	if (!ret && n->cmp == CMP_NE)
+		ret = bc_op(c, INET_DIAG_BC_JMP, 4, 8, NULL, 0);
+	return ret;
+}
+
 static int bc_leaf(const struct diag_filter_node *n, struct diag_filter_bc *c)
 {
-	struct inet_diag_bc_op port = { 0, 0, (uint16_t)n->port };
 	struct inet_diag_hostcond h = { 0 };
 	uint8_t arg[sizeof(h) + 16];
 	size_t alen = n->family == AF_INET ? 4 : 16, size = sizeof(h) + alen;
 
 	if (n->op == F_SPORT || n->op == F_DPORT)
-		return bc_op(
-		    c, n->op == F_SPORT ? INET_DIAG_BC_S_EQ : INET_DIAG_BC_D_EQ,
-		    8, 12, &port, sizeof(port));
+		return bc_port(n, c);
 	h.family = n->family;
 	h.prefix_len = n->prefix;
 	h.port = n->port;
@@ -647,7 +834,12 @@ static int bc_compile(const struct sock_diag_filter *f, int i, int positive,
 
 	switch (n->op) {
 	case F_STATE:
-		/* The state mask does this; let the superset through. */
+	case F_NETNS:
+	case F_PID:
+	case F_COMM:
+	case F_UID:
+		/* The state mask or user space does this; let the superset
+		 * through. */
 		return positive ? 0 : bc_op(c, INET_DIAG_BC_JMP, 4, 8, NULL, 0);
 	case F_NOT: {
 		int ret = bc_compile(f, n->left, !positive, c);
@@ -673,8 +865,8 @@ size_t sock__diag_filter_bytecode(const struct sock_diag_filter *f, void *buf,
 	int any = 0;
 
 	for (int i = 0; f && i < f->count; i++)
-		any |= f->nodes[i].op != F_STATE && f->nodes[i].op != F_AND &&
-		       f->nodes[i].op != F_OR && f->nodes[i].op != F_NOT;
+		any |= f->nodes[i].op == F_SPORT || f->nodes[i].op == F_DPORT ||
+		       f->nodes[i].op == F_SRC || f->nodes[i].op == F_DST;
 	if (!any)
 		return 0;
 	if (!bc_compile(f, f->root, 1, &c)) {

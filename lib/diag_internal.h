@@ -39,6 +39,24 @@ uint8_t sock__diag_proto_type(int protocol);
 /* State mask the filter can possibly accept (all bits if f is NULL). */
 uint32_t sock__diag_filter_states(const struct sock_diag_filter *f);
 
+/* What a condition may need besides the socket: its namespace (NULL:
+ * not known) and its owners (once the /proc pass is done). */
+struct diag_filter_ctx {
+	const struct sock_netns *ns;
+	int owners_known;
+	const struct sock_diag_owner *owners;
+	size_t nowners;
+};
+
+/* Whether e passes f: 1, 0, or 2 when that depends on what c lacks
+ * (a superset keeps it). */
+int sock__diag_filter_eval(const struct sock_diag_filter *f,
+			   const struct sock_diag_entry *e,
+			   const struct diag_filter_ctx *c);
+
+/* Whether f has conditions on owners (pid, comm). */
+int sock__diag_filter_needs_owners(const struct sock_diag_filter *f);
+
 /* inet_diag bytecode for f into buf; returns its length, 0 when the
  * filter cannot (or need not) be sent to the kernel. */
 size_t sock__diag_filter_bytecode(const struct sock_diag_filter *f, void *buf,
@@ -102,6 +120,19 @@ const struct sock_diag_entry *sock__diag_rows(const struct sock_diag *d,
 
 /* Set the RefCnt of row i, a Unix socket. */
 void sock__diag_set_refcnt(struct sock_diag *d, size_t i, uint32_t refcnt);
+
+/* The sockets added from now on are in namespace i of the query's
+ * set; a namespace that could not be entered (err). */
+void sock__diag_set_netns(struct sock_diag *d, uint32_t i);
+void sock__diag_netns_fail(struct sock_diag *d, int err);
+
+/* The namespaces listed: the query's, or the caller's own (set is then
+ * owned by d). */
+const struct sock_netns_set *sock__diag_netns_set(const struct sock_diag *d);
+void sock__diag_own_netns(struct sock_diag *d, struct sock_netns_set *s);
+
+/* Drop the rows that fail the filter now that owners are known. */
+void sock__diag_refilter(struct sock_diag *d);
 
 /* Processes whose open files could not be read. */
 void sock__diag_set_hidden(struct sock_diag *d, unsigned int hidden);

@@ -15,6 +15,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include <sock/netns.h>
+
 #include "diag_internal.h"
 
 #define DIAG_POOLS_MAX 4
@@ -55,6 +57,12 @@ struct sock_diag {
 	void *emit_arg;
 	size_t emitted;
 	int emit_err;
+	/* the namespaces listed, the current one, those not entered */
+	const struct sock_netns_set *netns;
+	struct sock_netns_set *own_netns;
+	uint32_t cur_netns;
+	unsigned int netns_failed;
+	int netns_err;
 };
 
 struct sock_diag *sock__diag_new(const struct sock_diag_query *q)
@@ -70,6 +78,7 @@ struct sock_diag *sock__diag_new(const struct sock_diag_query *q)
 	d->role = q->role;
 	d->extras = q->extras;
 	d->states &= sock__diag_filter_states(q->filter);
+	d->netns = q->netns;
 	return d;
 }
 
@@ -84,6 +93,7 @@ void sock_diag_free(struct sock_diag *d)
 	free(d->owners);
 	for (int i = 0; i < DIAG_POOLS_MAX; i++)
 		free(d->pools[i]);
+	sock_netns_free(d->own_netns);
 	free(d);
 }
 
@@ -156,7 +166,12 @@ static int selected(const struct sock_diag *d, const struct sock_diag_entry *e)
 	if (e->state >= 32 ||
 	    !(sock__diag_mask(d, e->family, e->protocol) & (1u << e->state)))
 		return 0;
-	return sock_diag_filter_match(d->filter, e);
+	if (!d->filter)
+		return 1;
+	return sock__diag_filter_eval(
+		   d->filter, e,
+		   &(struct diag_filter_ctx){
+		       .ns = sock_netns_get(d->netns, d->cur_netns) }) != 0;
 }
 
 unsigned int sock__diag_extras(const struct sock_diag *d)
@@ -198,7 +213,8 @@ int sock__diag_add_extra(struct sock_diag *d, const struct sock_diag_entry *e,
 		d->ext[d->n] = *x;
 	else if (d->extras)
 		memset(&d->ext[d->n], 0, sizeof(d->ext[d->n]));
-	d->ent[d->n++] = *e;
+	d->ent[d->n] = *e;
+	d->ent[d->n++].netns = d->cur_netns;
 	return 0;
 }
 
@@ -213,6 +229,66 @@ const struct sock_diag_extra *sock_diag_extra(const struct sock_diag *d,
 	if (!d->ext || e < d->ent || e >= d->ent + d->n)
 		return NULL;
 	return &d->ext[e - d->ent];
+}
+
+void sock__diag_set_netns(struct sock_diag *d, uint32_t i)
+{
+	d->cur_netns = i;
+}
+
+void sock__diag_netns_fail(struct sock_diag *d, int err)
+{
+	if (!d->netns_failed++)
+		d->netns_err = err;
+}
+
+const struct sock_netns_set *sock__diag_netns_set(const struct sock_diag *d)
+{
+	return d->netns;
+}
+
+void sock__diag_own_netns(struct sock_diag *d, struct sock_netns_set *s)
+{
+	d->own_netns = s;
+	d->netns = s;
+}
+
+const struct sock_netns *sock_diag_netns(const struct sock_diag *d,
+					 const struct sock_diag_entry *e)
+{
+	return sock_netns_get(d->netns, e->netns);
+}
+
+size_t sock_diag_netns_count(const struct sock_diag *d)
+{
+	return sock_netns_count(d->netns);
+}
+
+unsigned int sock_diag_netns_failed(const struct sock_diag *d, int *err)
+{
+	if (err)
+		*err = d->netns_err;
+	return d->netns_failed;
+}
+
+void sock__diag_refilter(struct sock_diag *d)
+{
+	struct diag_filter_ctx c = { .owners_known = 1 };
+	size_t kept = 0;
+
+	if (!sock__diag_filter_needs_owners(d->filter))
+		return;
+	for (size_t i = 0; i < d->n; i++) {
+		c.ns = sock_netns_get(d->netns, d->ent[i].netns);
+		c.owners = sock_diag_owners(d, d->ent[i].inode, &c.nowners);
+		if (sock__diag_filter_eval(d->filter, &d->ent[i], &c) != 1)
+			continue;
+		/* the extras stand beside the rows, index for index */
+		if (d->ext)
+			d->ext[kept] = d->ext[i];
+		d->ent[kept++] = d->ent[i];
+	}
+	d->n = kept;
 }
 
 int sock__diag_add_name(struct sock_diag *d, struct sock_diag_entry *e,

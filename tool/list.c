@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <sock/diag.h>
+#include <sock/netns.h>
 
 #include "cmd.h"
 #include "list.h"
@@ -47,8 +48,16 @@ static void usage(FILE *f)
 	       "FILTER\n"
 	       "                   and CAP_NET_ADMIN); --dry-run only lists "
 	       "them\n\n"
+	       "  -N, --netns NS   the sockets of namespace NS: a name under "
+	       "/run/netns,\n"
+	       "                   an nsfs path, or a process id\n"
+	       "  --all-netns      the sockets of every network namespace\n\n"
 	       "FILTER: state NAME | port N | sport N | dport N | src ADDR | "
 	       "dst ADDR,\n"
+	       "        netns NAME | pid N | comm NAME | uid N; ports also "
+	       "with\n"
+	       "        != < <= > >= (ss's neq lt le gt ge), addresses with "
+	       "/LEN;\n"
 	       "        joined with and, or, not and ( ); e.g.\n"
 	       "        sock list -ta state established and dport 443\n");
 }
@@ -148,6 +157,20 @@ static int parse_flags(int argc, char **argv, struct list_opts *o, int *all,
 			if (list_graph_option(
 				a, a[7] || i + 1 >= argc ? NULL : argv[++i], o))
 				return -2;
+		} else if (!strcmp(a, "--all-netns")) {
+			o->all_netns = 1;
+		} else if (!strcmp(a, "-N") || !strcmp(a, "--netns") ||
+			   !strncmp(a, "--netns=", 8)) {
+			o->netns = a[7] == '='	  ? a + 8
+				   : i + 1 < argc ? argv[++i]
+						  : NULL;
+			if (!o->netns || !*o->netns) {
+				tool_usage_error("list",
+						 "option '%s' needs a "
+						 "namespace",
+						 a);
+				return -2;
+			}
 		} else if (l) {
 			letter(l, o, all, listening);
 		} else if (a[1] == '-') {
@@ -205,7 +228,7 @@ static void tokens_free(struct list_tokens *t)
  * which a port, address or state name contains. */
 static int split_word(struct list_tokens *t, const char *w)
 {
-	const char *op = "()!=&|";
+	const char *op = "()!=&|<>";
 	size_t len;
 	int ret = 0;
 
@@ -214,7 +237,9 @@ static int split_word(struct list_tokens *t, const char *w)
 			w++;
 			continue;
 		}
-		if (strchr("()!", *w))
+		if (strchr("!<>", *w) && w[1] == '=')
+			len = 2; /* != <= >= */
+		else if (strchr("()!<>", *w))
 			len = 1;
 		else if (strchr(op, *w))
 			for (len = 1; w[len] == *w; len++)
@@ -363,6 +388,7 @@ static int show(struct sock_diag *d, const struct list_opts *o,
 		if (ret)
 			return write_failed(ret);
 	}
+	list_netns_report(d);
 	if (o->programs && sock_diag_hidden(d))
 		tool_errorf("list: %u processes of other users could not be "
 			    "read, their sockets show no owner (run as root "
@@ -460,13 +486,20 @@ int cmd_list(int argc, char **argv, struct sock_global *g)
 {
 	struct list_opts o = { 0 };
 	struct sock_diag_query q = { 0 };
+	struct sock_netns_set *set = NULL;
 	struct sock_diag *d;
 	const char *env;
 	int ret;
 
 	ret = parse_args(argc, argv, g, &o);
-	if (ret)
+	if (!ret)
+		ret = list_netns_open(&o, &set);
+	if (ret) {
+		sock_diag_filter_free(o.filter);
 		return ret < 0 ? EXIT_OK : ret;
+	}
+	q.netns = set;
+	o.netns_column = sock_netns_count(set) > 1;
 	q.protocols = o.protocols;
 	q.family = o.family;
 	q.role = o.role;
@@ -485,6 +518,7 @@ int cmd_list(int argc, char **argv, struct sock_global *g)
 		return stream(&q, &o, g);
 	ret = ret ? ret : take(&q, &o, &d);
 	if (ret) {
+		sock_netns_free(set);
 		sock_diag_filter_free(o.filter);
 		return ret;
 	}
@@ -498,6 +532,7 @@ int cmd_list(int argc, char **argv, struct sock_global *g)
 	if (!ret && q.replay)
 		ret = list_replay_report(d, q.replay);
 	sock_diag_free(d);
+	sock_netns_free(set);
 	sock_diag_filter_free(o.filter);
 	return ret;
 }

@@ -28,7 +28,29 @@ struct list_opts {
 	int kill;		/* -K: destroy what matches */
 	int dry_run;		/* --dry-run: with -K, only say */
 	struct sock_diag_filter *filter;
+	const char *netns; /* -N NAME|PATH|PID */
+	int all_netns;	   /* --all-netns */
+	int netns_column;  /* more than one namespace listed */
 };
+
+struct sock_netns_set;
+
+/* -N / --all-netns: the set to list into *set (NULL without either);
+ * 0, or an exit status after saying what was wrong. */
+int list_netns_open(const struct list_opts *o, struct sock_netns_set **set);
+
+/* ,"netns":{...} of e's namespace (null when not known). */
+void list_netns_json(FILE *out, const struct sock_diag *d,
+		     const struct sock_diag_entry *e);
+
+/* After the listing: how many namespaces could not be entered, why. */
+void list_netns_report(const struct sock_diag *d);
+
+/* The NetNS column's text for e: the namespace's name, its container,
+ * or net:[INODE] and a process in it ("net:[4026532301]:812/sleep"). */
+const char *list_netns_text(const struct sock_diag *d,
+			    const struct sock_diag_entry *e, char *buf,
+			    size_t size);
 
 struct list_names;
 

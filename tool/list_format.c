@@ -224,6 +224,16 @@ static void owners_column(struct list_obuf *b, const struct sock_diag *d,
 		ob_pad(b, 20 - len);
 }
 
+/* --all-netns: the namespace, last on the line. */
+static void netns_column(struct list_obuf *b, const struct sock_diag *d,
+			 const struct sock_diag_entry *e)
+{
+	char buf[160];
+
+	ob_put(b, " ", 1);
+	ob_str(b, list_netns_text(d, e, buf, sizeof(buf)));
+}
+
 static void widths(const struct sock_diag *d, const struct list_names *n,
 		   int *wl, int *wr)
 {
@@ -345,6 +355,8 @@ static void inet_row(const struct list_row_ctx *c,
 	}
 	if (c->o->timers)
 		timer_column(b, e);
+	if (c->o->netns_column)
+		netns_column(b, c->d, e);
 	ob_put(b, "\n", 1);
 	if (c->o->info || c->o->memory)
 		info_line(c, e);
@@ -363,6 +375,8 @@ static void inet_header(const struct list_row_ctx *c)
 		ob_str(c->b, " PID/Program name    ");
 	if (c->o->timers)
 		ob_str(c->b, " Timer");
+	if (c->o->netns_column)
+		ob_str(c->b, " NetNS");
 	ob_put(c->b, "\n", 1);
 }
 
@@ -450,6 +464,8 @@ static void unix_row(const struct list_row_ctx *c,
 		ob_put(b, " ", 1);
 	}
 	unix_path(b, c->d, e);
+	if (c->o->netns_column)
+		netns_column(b, c->d, e);
 	ob_put(b, "\n", 1);
 	if (c->o->memory)
 		info_line(c, e);
@@ -462,8 +478,9 @@ static void unix_table(const struct list_row_ctx *c)
 	ob_fmt(c->b, "Active UNIX domain sockets %s\n", title(c->o->role));
 	ob_fmt(c->b,
 	       "Proto RefCnt Flags       Type       State         "
-	       "I-Node   %sPath\n",
-	       c->o->programs ? "PID/Program name     " : "");
+	       "I-Node   %sPath%s\n",
+	       c->o->programs ? "PID/Program name     " : "",
+	       c->o->netns_column ? " NetNS" : "");
 	for (size_t i = 0; i < sock_diag_count(c->d); i++) {
 		const struct sock_diag_entry *e = sock_diag_get(c->d, i);
 
@@ -552,7 +569,8 @@ int list_can_stream(const struct list_opts *o, const struct sock_diag_query *q)
 {
 	return o->numeric && !o->programs && !o->json && !o->dump &&
 	       !list_info_extras(o) && !q->record && !q->replay &&
-	       !(o->protocols & SOCK_DIAG_UNIX);
+	       !(o->protocols & SOCK_DIAG_UNIX) && !q->netns &&
+	       sock_diag_filter_streamable(o->filter);
 }
 
 /*

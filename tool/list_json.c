@@ -158,6 +158,7 @@ static void object(FILE *out, const struct sock_diag *d,
 		fprintf(out, ",\"uid\":%u", e->uid);
 	owners(out, d, e, o);
 	list_info_json(out, d, e, o);
+	list_netns_json(out, d, e);
 	if (o->explain)
 		explain_key(out, d, e);
 	putc('}', out);

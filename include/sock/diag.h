@@ -66,6 +66,8 @@ enum sock_diag_src {
 
 struct sock_diag;
 struct sock_diag_filter;
+struct sock_netns;
+struct sock_netns_set;
 
 /* What to list.  A zeroed query lists every socket of every protocol. */
 struct sock_diag_query {
@@ -95,6 +97,12 @@ struct sock_diag_query {
 	/* What to ask besides the row (SOCK_DIAG_X_*): nothing is asked,
 	 * parsed or kept for what is not set. */
 	unsigned int extras;
+	/* The network namespaces to list (sock/netns.h), each through a
+	 * sock_diag socket opened in it; must outlive the snapshot.  NULL:
+	 * the caller's own.  Entering another takes CAP_SYS_ADMIN: one
+	 * that cannot be entered is counted (sock_diag_netns_failed()) and
+	 * the others are still listed. */
+	const struct sock_netns_set *netns;
 };
 
 /* struct sock_diag_query.extras: sock_diag_extra() has them. */
@@ -115,6 +123,7 @@ struct sock_diag_entry {
 	uint32_t uid;	  /* SOCK_DIAG_NO_UID when unknown */
 	uint32_t inode;	  /* 0 for TIME-WAIT and embryonic sockets */
 	uint64_t cookie;  /* the kernel's socket cookie; 0 from /proc/net */
+	uint32_t netns;	  /* index of its namespace: sock_diag_netns() */
 	union {
 		struct {
 			uint16_t local_port;  /* host order; raw: protocol */
@@ -308,6 +317,18 @@ const struct sock_diag_owner *sock_diag_owners(const struct sock_diag *d,
  * so their sockets show no owner.  0 when every process was seen. */
 unsigned int sock_diag_hidden(const struct sock_diag *d);
 
+/* The namespace socket e was found in, or NULL when not known (a
+ * replay).  Owned by the query's set, or by d. */
+const struct sock_netns *sock_diag_netns(const struct sock_diag *d,
+					 const struct sock_diag_entry *e);
+
+/* How many namespaces were listed (entered or not). */
+size_t sock_diag_netns_count(const struct sock_diag *d);
+
+/* How many of them could not be entered, and in *err (when not NULL)
+ * the first reason (-EPERM without CAP_SYS_ADMIN). */
+unsigned int sock_diag_netns_failed(const struct sock_diag *d, int *err);
+
 /* Where the sockets came from: enum sock_diag_src. */
 int sock_diag_source(const struct sock_diag *d);
 
@@ -365,7 +386,13 @@ void sock_diag_filter_free(struct sock_diag_filter *f);
  * all of them when f is NULL or says nothing about states. */
 uint32_t sock_diag_filter_states(const struct sock_diag_filter *f);
 
-/* Whether socket e passes filter f (NULL passes everything). */
+/* Whether f can be used by sock_diag_stream(): it has no condition on
+ * owners (pid, comm) or namespaces (netns), which need a snapshot. */
+int sock_diag_filter_streamable(const struct sock_diag_filter *f);
+
+/* Whether socket e passes filter f (NULL passes everything); a
+ * condition on owners or namespaces counts as passed (a snapshot
+ * applies them). */
 int sock_diag_filter_match(const struct sock_diag_filter *f,
 			   const struct sock_diag_entry *e);
 

@@ -275,7 +275,7 @@ SECTIONS = {"GLOBAL OPTIONS": None, "CONNECT": "connect", "LISTEN": "listen",
             "RELAY": "relay", "LIST": "list"}
 VALUES = {"SECONDS": "1", "SECS": "1", "N": "1", "MODE": "auto",
           "FILE": "/dev/null", "COMMAND": "true", "'PROGRAM": "true",
-          "PORT": "0", "FORMAT": "dot"}
+          "PORT": "0", "FORMAT": "dot", "NS": "/proc/self/ns/net"}
 
 
 def man_options(path):

@@ -21,6 +21,7 @@
 #include <linux/inet_diag.h>
 
 #include <sock/diag.h>
+#include <sock/netns.h>
 
 #include "../../lib/diag_internal.h"
 
@@ -163,6 +164,97 @@ static void test_match(void **state)
 	matches("not ( state listen )", 0x76);
 }
 
+/* ss's comparisons on ports; owner and namespace words (which the
+ * socket alone cannot decide: they pass sock_diag_filter_match()). */
+static void test_compare_and_owner(void **state)
+{
+	static const struct {
+		const char *text;
+		int bad;
+	} errors[] = {
+		{ "sport >", 2 },	 { "sport > x-no-such", 2 },
+		{ "dport <= 65536", 2 }, { "pid", 1 },
+		{ "pid x", 1 },		 { "uid -1", 1 },
+		{ "uid 4294967295", 1 }, { "comm", 1 },
+		{ "netns", 1 },		 { "state > listen", 1 },
+	};
+	int bad;
+
+	(void)state;
+	fill_sample();
+	matches("sport > 1024", 0x04);
+	matches("sport gt 1024", 0x04);
+	matches("sport >= 443", 0x64);
+	matches("sport ge 443 and sport le 631", 0x60);
+	matches("dport < 443", 0x09);
+	matches("dport lt 443", 0x09);
+	matches("dport <= 443", 0x0d);
+	matches("sport != 80", 0x7c);
+	matches("sport neq 80", 0x7c);
+	matches("sport > 65535", 0x00);
+	matches("dport < 0", 0x00);
+	matches("uid 0", 0xff); /* the samples' uid is 0 */
+	matches("uid 1000", 0x00);
+	matches("pid 1 and sport 80", 0x03);
+	matches("not comm x and sport 22", 0x18);
+	matches("netns x or sport 22", 0xff);
+	for (size_t i = 0; i < ARRAY_SIZE(errors); i++) {
+		assert_null(parse(errors[i].text, &bad));
+		if (bad != errors[i].bad)
+			fail_msg("'%s': bad word %d, want %d", errors[i].text,
+				 bad, errors[i].bad);
+	}
+}
+
+/* With owners and the namespace known, the exact answer; before, 2. */
+static void test_eval_context(void **state)
+{
+	struct sock_diag_owner own[] = { { 42, 3, "nginx" }, { 43, 4, "sh" } };
+	struct sock_netns ns = { .ino = 4026532300, .name = "blue" };
+	struct diag_filter_ctx none = { 0 }, known = {
+		.ns = &ns, .owners_known = 1, .owners = own, .nowners = 2
+	};
+	static const struct {
+		const char *text;
+		int before, after;
+	} cases[] = {
+		{ "pid 42", 2, 1 },
+		{ "pid 44", 2, 0 },
+		{ "comm sh", 2, 1 },
+		{ "not comm nginx", 2, 0 },
+		{ "comm x or sport 80", 1, 1 },
+		{ "comm x and sport 81", 0, 0 },
+		{ "netns blue", 2, 1 },
+		{ "netns 4026532300", 2, 1 },
+		{ "netns net:[4026532300]", 2, 0 }, /* named: the name */
+		{ "netns red", 2, 0 },
+		{ "not netns red and pid 43", 2, 1 },
+	};
+	int bad;
+
+	(void)state;
+	fill_sample();
+	assert_int_equal(sock_diag_filter_streamable(NULL), 1);
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct sock_diag_filter *f = parse(cases[i].text, &bad);
+
+		assert_non_null(f);
+		if (sock__diag_filter_eval(f, &sample[0], &none) !=
+			cases[i].before ||
+		    sock__diag_filter_eval(f, &sample[0], &known) !=
+			cases[i].after)
+			fail_msg("'%s': %d/%d, want %d/%d", cases[i].text,
+				 sock__diag_filter_eval(f, &sample[0], &none),
+				 sock__diag_filter_eval(f, &sample[0], &known),
+				 cases[i].before, cases[i].after);
+		assert_int_equal(sock_diag_filter_streamable(f),
+				 strstr(cases[i].text, "pid") == NULL &&
+				     strstr(cases[i].text, "comm") == NULL &&
+				     strstr(cases[i].text, "netns") == NULL);
+		sock_diag_filter_free(f);
+	}
+}
+
 static void test_states_mask(void **state)
 {
 	static const struct {
@@ -267,6 +359,18 @@ static int run(const uint8_t *bc, int len, const struct sock_diag_entry *e)
 		case INET_DIAG_BC_D_EQ:
 			yes = e->in.remote_port == op[1].no;
 			break;
+		case INET_DIAG_BC_S_GE:
+			yes = e->in.local_port >= op[1].no;
+			break;
+		case INET_DIAG_BC_S_LE:
+			yes = e->in.local_port <= op[1].no;
+			break;
+		case INET_DIAG_BC_D_GE:
+			yes = e->in.remote_port >= op[1].no;
+			break;
+		case INET_DIAG_BC_D_LE:
+			yes = e->in.remote_port <= op[1].no;
+			break;
 		case INET_DIAG_BC_S_COND:
 		case INET_DIAG_BC_D_COND:
 			yes = cond((const void *)(op + 1), e,
@@ -325,8 +429,23 @@ static void test_bytecode(void **state)
 		"src 127.0.0.1:631 or sport 443 or dport 0",
 		"not not sport 80",
 		"( src 10.1.2.3 or src ::1 ) and ( dport 443 or dport 40000 )",
+		"sport > 1024",
+		"sport >= 443 and sport <= 631",
+		"dport < 5000",
+		"dport le 443 or sport gt 600",
+		"sport != 80",
+		"not sport != 80",
+		"dport neq 0 and sport lt 100",
+		"sport > 65535",
+		"dport < 0",
+		"not dport < 0",
+		"port > 40000",
 	};
 	static const char *const superset[] = {
+		"pid 1 or sport 80",
+		"not comm sshd and dport 443",
+		"not ( netns x or sport 22 )",
+		"uid 0 and src 10.0.0.0/8",
 		"state listen and port 80",
 		"not state listen and port 22",
 		"not ( state listen or sport 80 )",
@@ -468,6 +587,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_match),
+		cmocka_unit_test(test_compare_and_owner),
+		cmocka_unit_test(test_eval_context),
 		cmocka_unit_test(test_states_mask),
 		cmocka_unit_test(test_bytecode),
 		cmocka_unit_test(test_nesting),

@@ -198,7 +198,7 @@ static void test_json(void **state)
 	       "\"address\":\"0.0.0.0\",\"port\":22,\"family\":\"inet\"},"
 	       "\"remote\":{\"address\":\"0.0.0.0\",\"port\":0,"
 	       "\"family\":\"inet\"},\"inode\":100,\"uid\":0,"
-	       "\"owners\":null},\n"));
+	       "\"owners\":null,\"netns\":null},\n"));
 	assert_non_null(strstr(t, "\"type\":\"stream\",\"path\":"
 				  "\"ab\\u0000c\",\"abstract\":true"));
 	assert_non_null(strstr(t, "\"state\":\"unconnected\""));
