@@ -462,7 +462,8 @@ static int replay(struct sock_diag *d, const char *path)
 /* The sock_diag socket, opened, bound, written and read through the
  * traced wrappers, so that --trace shows them like any other socket's
  * calls; libmnl only builds and parses the messages. */
-static int nl_open(void)
+/* A sock_diag socket of the caller's network namespace, bound. */
+int sock__diag_nl_open(void)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	int fd, err;
@@ -603,7 +604,7 @@ static int nl_open_in(int nsfd, int orig)
 
 	if (setns(nsfd, CLONE_NEWNET) < 0)
 		return -errno;
-	nl = nl_open();
+	nl = sock__diag_nl_open();
 	if (setns(orig, CLONE_NEWNET) < 0) {
 		if (nl >= 0)
 			sock__close(nl);
@@ -628,7 +629,7 @@ static int from_namespaces(struct sock_diag *d, const char *root,
 			orig = open("/proc/thread-self/ns/net",
 				    O_RDONLY | O_CLOEXEC);
 		if (ns->self)
-			nl = nl_open();
+			nl = sock__diag_nl_open();
 		else if (ns->fd < 0 || orig < 0)
 			nl = -EBADF;
 		else
@@ -664,7 +665,7 @@ static int from_netlink(struct sock_diag *d, const char *root,
 		free(buf);
 		return ret;
 	}
-	nl = nl_open();
+	nl = sock__diag_nl_open();
 	if (nl < 0) {
 		free(buf);
 		return nl;

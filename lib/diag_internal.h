@@ -252,4 +252,8 @@ int sock__diag_destroy_ack(const void *buf, size_t len);
 size_t sock__snmp_parse(const char *text, size_t len,
 			struct sock_diag_counter *c, size_t n);
 
+/* A NETLINK_SOCK_DIAG socket of the caller's network namespace, bound
+ * (diag_dump.c): its descriptor or -errno. */
+int sock__diag_nl_open(void);
+
 #endif

@@ -64,23 +64,6 @@ int sock__diag_destroy_ack(const void *buf, size_t len)
 	return err.error;
 }
 
-static int kill_open(void)
-{
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	int fd, err;
-
-	fd = sock__socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
-			  NETLINK_SOCK_DIAG);
-	if (fd < 0)
-		return -errno;
-	if (sock__bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		err = -errno;
-		sock__close(fd);
-		return err;
-	}
-	return fd;
-}
-
 static int kill_send(int fd, const struct sock_diag_entry *e)
 {
 	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
@@ -107,7 +90,7 @@ int sock_diag_destroy(const struct sock_diag_entry *e)
 	    (e->protocol != IPPROTO_TCP && e->protocol != IPPROTO_UDP &&
 	     e->protocol != IPPROTO_RAW))
 		return -EINVAL;
-	fd = kill_open();
+	fd = sock__diag_nl_open();
 	if (fd < 0)
 		return fd;
 	ret = kill_send(fd, e);
