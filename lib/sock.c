@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sock/io.h>
 #include <sock/sock.h>
 
 #include "sys.h"
@@ -87,7 +88,7 @@ static int fill_names(int fd, struct sock_conn *c, int want_peer)
 static int connect_timed(int fd, const struct sockaddr *sa, socklen_t len,
 			 int timeout_ms)
 {
-	int flags, soerr = 0;
+	int flags, ret;
 
 	if (timeout_ms <= 0)
 		return sock__connect(fd, sa, len) < 0 ? -errno : 0;
@@ -97,15 +98,9 @@ static int connect_timed(int fd, const struct sockaddr *sa, socklen_t len,
 	if (sock__connect(fd, sa, len) < 0) {
 		if (errno != EINPROGRESS)
 			return -errno;
-		int n = sock__poll_connect(fd, timeout_ms);
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return -ETIMEDOUT;
-		if (sock__getsockopt_error(fd, &soerr) < 0)
-			return -errno;
-		if (soerr)
-			return -soerr;
+		ret = sock_connect_wait(fd, timeout_ms);
+		if (ret)
+			return ret;
 	}
 	return fcntl(fd, F_SETFL, flags) < 0 ? -errno : 0;
 }

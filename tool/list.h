@@ -86,6 +86,11 @@ int list_print_json(FILE *out, const struct sock_diag *d,
  * U+FFFD.  Internal to list_json.c; visible for its unit test. */
 void tool_json_string(FILE *out, const char *s, size_t n);
 
+/* The length of the valid UTF-8 sequence at s (at most n bytes; RFC
+ * 3629: no overlong form, surrogate or code point above U+10FFFF), 0 when
+ * there is none. */
+size_t tool_utf8_len(const unsigned char *s, size_t n);
+
 /* --graph FORMAT (tool/list_graph.c) */
 #define LIST_GRAPH_DOT 1
 #define LIST_GRAPH_SVG 2

@@ -107,19 +107,6 @@ static void lines_free(struct lines *l)
 
 /* ---- DOT strings ------------------------------------------------------ */
 
-/* Length of a valid UTF-8 sequence at s (at most n bytes), 0 if not. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
-
-	if (!len || len > n || s[0] > 0xf4)
-		return 0;
-	for (size_t i = 1; i < len; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	return len;
-}
-
 /*
  * s (n bytes) inside a DOT quoted string.  Graphviz reads backslash
  * escapes in labels (\n, \l, \N...), so a backslash is doubled and shows
@@ -141,7 +128,8 @@ static void dot_text(FILE *f, const char *s, size_t n)
 			fprintf(f, "\\\\x%02x", c);
 		else if (c < 0x80)
 			putc(c, f);
-		else if ((u = utf8_len((const unsigned char *)s + i, n - i))) {
+		else if ((u = tool_utf8_len((const unsigned char *)s + i,
+					    n - i))) {
 			fwrite(s + i, 1, u, f);
 			i += u - 1;
 		} else

@@ -12,14 +12,27 @@
 #include "explain.h"
 #include "list.h"
 
-/* Length of a valid UTF-8 sequence at s (at most n bytes), 0 if not. */
-static size_t utf8_len(const unsigned char *s, size_t n)
+/* RFC 3629's table: the second byte's range depends on the first, which
+ * rules out overlong forms (E0 80..9F, F0 80..8F), surrogates (ED A0..BF)
+ * and code points above U+10FFFF (F4 90..BF). */
+size_t tool_utf8_len(const unsigned char *s, size_t n)
 {
+	unsigned char lo = 0x80, hi = 0xbf;
 	size_t len = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
 
 	if (!len || len > n || s[0] > 0xf4)
 		return 0;
-	for (size_t i = 1; i < len; i++)
+	if (s[0] == 0xe0)
+		lo = 0xa0;
+	else if (s[0] == 0xed)
+		hi = 0x9f;
+	else if (s[0] == 0xf0)
+		lo = 0x90;
+	else if (s[0] == 0xf4)
+		hi = 0x8f;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < len; i++)
 		if ((s[i] & 0xc0) != 0x80)
 			return 0;
 	return len;
@@ -40,8 +53,8 @@ void tool_json_string(FILE *out, const char *s, size_t n)
 			fprintf(out, "\\u%04x", c);
 		} else if (c < 0x80) {
 			putc(c, out);
-		} else if ((u = utf8_len((const unsigned char *)s + i,
-					 n - i))) {
+		} else if ((u = tool_utf8_len((const unsigned char *)s + i,
+					      n - i))) {
 			fwrite(s + i, 1, u, out);
 			i += u - 1;
 		} else {

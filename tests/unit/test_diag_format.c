@@ -220,6 +220,31 @@ static void test_json_strings(void **state)
 	free(text);
 }
 
+/* RFC 3629: overlong forms, surrogates and code points above U+10FFFF
+ * are not UTF-8, whatever their lead and continuation bytes look like;
+ * the largest valid forms of each length are. */
+static void test_utf8_ranges(void **state)
+{
+	static const struct {
+		const char *s;
+		size_t want;
+	} cases[] = {
+		{ "\xe0\x80\x80", 0 },	   { "\xe0\xa0\x80", 3 },
+		{ "\xed\xa0\x80", 0 },	   { "\xed\x9f\xbf", 3 },
+		{ "\xf0\x80\x80\x80", 0 }, { "\xf0\x90\x80\x80", 4 },
+		{ "\xf4\x90\x80\x80", 0 }, { "\xf4\x8f\xbf\xbf", 4 },
+		{ "\xc0\x80", 0 },	   { "\xc2\x80", 2 },
+		{ "\xf5\x80\x80\x80", 0 }, { "\xe2\x82", 0 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		assert_int_equal(
+		    tool_utf8_len((const unsigned char *)cases[i].s,
+				  strlen(cases[i].s)),
+		    cases[i].want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -228,6 +253,7 @@ int main(void)
 		cmocka_unit_test(test_stream_table),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_json_strings),
+		cmocka_unit_test(test_utf8_ranges),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
