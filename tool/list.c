@@ -14,31 +14,33 @@
 #include <sock/diag.h>
 
 #include "cmd.h"
+#include "i18n.h"
 #include "list.h"
 
 static void usage(FILE *f)
 {
-	fprintf(
-	    f, "usage: sock list [-tuwxlanpe46] [--json] [--dump FILE] "
-	       "[FILTER]\n\n"
-	       "  -t, --tcp        TCP sockets       -u, --udp   UDP sockets\n"
-	       "  -w, --raw        raw sockets       -x, --unix  Unix sockets\n"
-	       "                   (no protocol flag: all of them)\n"
-	       "  -l, --listening  only servers (listening TCP/Unix, "
-	       "unconnected UDP/raw)\n"
-	       "  -a, --all        servers and connected sockets\n"
-	       "                   (neither: connected sockets only)\n"
-	       "  -n, --numeric    no host, service or user names\n"
-	       "  -p, --program    PID/Program name of every owner\n"
-	       "  -e, --extend     User and Inode columns\n"
-	       "  -4, -6           IPv4 or IPv6 sockets only\n"
-	       "  --json           an array of objects (see sock(1))\n"
-	       "  --dump FILE      also write the kernel's replies to FILE;\n"
-	       "                   SOCK_DIAG_FILE=FILE replays them\n\n"
-	       "FILTER: state NAME | port N | sport N | dport N | src ADDR | "
-	       "dst ADDR,\n"
-	       "        joined with and, or, not and ( ); e.g.\n"
-	       "        sock list -ta state established and dport 443\n");
+	fputs(
+	    _("usage: sock list [-tuwxlanpe46] [--json] [--dump FILE] "
+	      "[FILTER]\n\n"
+	      "  -t, --tcp        TCP sockets       -u, --udp   UDP sockets\n"
+	      "  -w, --raw        raw sockets       -x, --unix  Unix sockets\n"
+	      "                   (no protocol flag: all of them)\n"
+	      "  -l, --listening  only servers (listening TCP/Unix, "
+	      "unconnected UDP/raw)\n"
+	      "  -a, --all        servers and connected sockets\n"
+	      "                   (neither: connected sockets only)\n"
+	      "  -n, --numeric    no host, service or user names\n"
+	      "  -p, --program    PID/Program name of every owner\n"
+	      "  -e, --extend     User and Inode columns\n"
+	      "  -4, -6           IPv4 or IPv6 sockets only\n"
+	      "  --json           an array of objects (see sock(1))\n"
+	      "  --dump FILE      also write the kernel's replies to FILE;\n"
+	      "                   SOCK_DIAG_FILE=FILE replays them\n\n"
+	      "FILTER: state NAME | port N | sport N | dport N | src ADDR | "
+	      "dst ADDR,\n"
+	      "        joined with and, or, not and ( ); e.g.\n"
+	      "        sock list -ta state established and dport 443\n"),
+	    f);
 }
 
 /* One letter of a bundle like -tulpn; 0, or -1 if unknown. */
@@ -113,8 +115,8 @@ static int parse_flags(int argc, char **argv, struct list_opts *o, int *all,
 			    a[6] ? a + 7 : (i + 1 < argc ? argv[++i] : NULL);
 			if (!o->dump || !*o->dump) {
 				tool_usage_error("list",
-						 "option '--dump' needs a "
-						 "value");
+						 _("option '--dump' needs a "
+						   "value"));
 				return -2;
 			}
 		} else if (l) {
@@ -124,17 +126,18 @@ static int parse_flags(int argc, char **argv, struct list_opts *o, int *all,
 		} else {
 			for (const char *c = a + 1; *c; c++)
 				if (letter(*c, o, all, listening) < 0) {
-					tool_usage_error("list",
-							 "unknown flag '%c' in "
-							 "'%s'",
-							 *c, a);
+					tool_usage_error(
+					    "list",
+					    _("unknown flag '%c' in "
+					      "'%s'"),
+					    *c, a);
 					return -2;
 				}
 		}
 	}
 	return i;
 bad:
-	tool_usage_error("list", "bad option '%s'", argv[i]);
+	tool_usage_error("list", _("bad option '%s'"), argv[i]);
 	return -2;
 }
 
@@ -215,21 +218,21 @@ static int parse_tokens(struct list_tokens *t, struct list_opts *o)
 
 	ret = sock_diag_filter_parse(t->n, t->v, &o->filter, &bad);
 	if (ret == -ENOMEM) {
-		tool_errorf("list: out of memory");
+		tool_errorf(_("list: out of memory"));
 		return EXIT_RUNTIME;
 	}
 	if (ret == -ELOOP)
 		return tool_usage_error("list",
-					"filter nested too deeply (more than "
-					"%d levels of not and parentheses)",
+					_("filter nested too deeply (more than "
+					  "%d levels of not and parentheses)"),
 					SOCK_DIAG_FILTER_DEPTH);
 	if (ret && bad < t->n)
-		return tool_usage_error("list", "bad filter word '%s'",
+		return tool_usage_error("list", _("bad filter word '%s'"),
 					t->v[bad]);
 	if (ret)
 		return tool_usage_error("list",
-					"filter ends too early after "
-					"'%s'",
+					_("filter ends too early after "
+					  "'%s'"),
 					t->n ? t->v[t->n - 1] : "");
 	return 0;
 }
@@ -242,9 +245,9 @@ static void explain_empty(const struct list_opts *o)
 
 	if (o->role == SOCK_DIAG_SERVERS &&
 	    !(sock_diag_filter_states(o->filter) & servers))
-		tool_errorf("list: -l shows only listening and unconnected "
-			    "sockets, and the filter's states are none of "
-			    "them (use -a, or leave out -l)");
+		tool_errorf(_("list: -l shows only listening and unconnected "
+			      "sockets, and the filter's states are none of "
+			      "them (use -a, or leave out -l)"));
 }
 
 static int parse_filter(int argc, char **argv, struct list_opts *o)
@@ -256,7 +259,7 @@ static int parse_filter(int argc, char **argv, struct list_opts *o)
 		ret = split_word(&t, argv[i]);
 	if (ret) {
 		tokens_free(&t);
-		tool_errorf("list: out of memory");
+		tool_errorf(_("list: out of memory"));
 		return EXIT_RUNTIME;
 	}
 	if (t.n) {
@@ -298,9 +301,9 @@ static const char *source_name(int src)
 	case SOCK_DIAG_SRC_PROCFS:
 		return "/proc/net";
 	case SOCK_DIAG_SRC_REPLAY:
-		return "a replay file";
+		return _("a replay file");
 	}
-	return "sock_diag and /proc/net";
+	return _("sock_diag and /proc/net");
 }
 
 /* A write error of the listing; a reader that went away (| head) is
@@ -309,7 +312,7 @@ static int write_failed(int err)
 {
 	if (err == -EPIPE)
 		return EXIT_OK;
-	tool_errorf("list: writing the listing: %s", strerror(-err));
+	tool_errorf(_("list: writing the listing: %s"), strerror(-err));
 	return EXIT_RUNTIME;
 }
 
@@ -318,16 +321,16 @@ static int show(struct sock_diag *d, const struct list_opts *o,
 {
 	int ret;
 
-	tool_verbosef(g, "list: %zu sockets from %s", sock_diag_count(d),
+	tool_verbosef(g, _("list: %zu sockets from %s"), sock_diag_count(d),
 		      source_name(sock_diag_source(d)));
 	ret = o->json ? list_print_json(stdout, d, o)
 		      : list_print_table(stdout, d, o);
 	if (ret)
 		return write_failed(ret);
 	if (o->programs && sock_diag_hidden(d))
-		tool_errorf("list: %u processes of other users could not be "
-			    "read, their sockets show no owner (run as root "
-			    "to see them)",
+		tool_errorf(_("list: %u processes of other users could not be "
+			      "read, their sockets show no owner (run as root "
+			      "to see them)"),
 			    sock_diag_hidden(d));
 	return EXIT_OK;
 }
@@ -341,11 +344,11 @@ static int stream(const struct sock_diag_query *q, struct list_opts *o,
 
 	sock_diag_filter_free(o->filter);
 	if (ret) {
-		tool_errorf("list: cannot read the socket table: %s",
+		tool_errorf(_("list: cannot read the socket table: %s"),
 			    strerror(-ret));
 		return EXIT_RUNTIME;
 	}
-	tool_verbosef(g, "list: %zu sockets", count);
+	tool_verbosef(g, _("list: %zu sockets"), count);
 	return werr ? write_failed(werr) : EXIT_OK;
 }
 
@@ -388,7 +391,7 @@ static int take(struct sock_diag_query *q, const struct list_opts *o,
 		dp.fd = open(o->dump, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 			     0644);
 		if (dp.fd < 0) {
-			tool_errorf("list: --dump %s: %s", o->dump,
+			tool_errorf(_("list: --dump %s: %s"), o->dump,
 				    strerror(errno));
 			return EXIT_RUNTIME;
 		}
@@ -399,16 +402,17 @@ static int take(struct sock_diag_query *q, const struct list_opts *o,
 	if (dp.fd >= 0 && close(dp.fd) && !ret && !dp.err)
 		dp.err = -errno;
 	if (dp.err)
-		tool_errorf("list: --dump %s: %s", o->dump, strerror(-dp.err));
+		tool_errorf(_("list: --dump %s: %s"), o->dump,
+			    strerror(-dp.err));
 	else if (ret && q->replay && ret == -EINVAL)
-		tool_errorf("list: SOCK_DIAG_FILE=%s: not a recorded "
-			    "sock_diag dump",
+		tool_errorf(_("list: SOCK_DIAG_FILE=%s: not a recorded "
+			      "sock_diag dump"),
 			    q->replay);
 	else if (ret && q->replay)
-		tool_errorf("list: SOCK_DIAG_FILE=%s: %s", q->replay,
+		tool_errorf(_("list: SOCK_DIAG_FILE=%s: %s"), q->replay,
 			    strerror(-ret));
 	else if (ret)
-		tool_errorf("list: cannot read the socket table: %s",
+		tool_errorf(_("list: cannot read the socket table: %s"),
 			    strerror(-ret));
 	if (!ret && dp.err)
 		sock_diag_free(*d);
