@@ -94,7 +94,9 @@ static struct {
 	int utype_width, ustate_width; /* 10 and 13, or longer */
 } words;
 
-/* cells[i] = the translation of text[i]; returns the widest, or min. */
+/* cells[i] = the translation of text[i]; returns the widest, or min.
+ * Entry 0 (no state, an unknown type: hardly ever listed) may
+ * overflow rather than widen the column. */
 static int make_cells(struct cell *cells, const char *const *text, int n,
 		      int min)
 {
@@ -103,7 +105,8 @@ static int make_cells(struct cell *cells, const char *const *text, int n,
 
 		cells[i].text = t;
 		cells[i].width = display_width(t, strlen(t));
-		min = cells[i].width > min ? cells[i].width : min;
+		if (i && cells[i].width > min)
+			min = cells[i].width;
 	}
 	return min;
 }
