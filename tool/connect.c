@@ -131,7 +131,8 @@ static int parse_args(int argc, char **argv, struct sock_global *g,
 		if (tool_global_letter(c, g))
 			continue;
 		if ((c == 'w' && ms <= 0) || ((c == 'I' || c == 'q') && ms < 0))
-			return bad_seconds(optarg, c == 'w' ? ", above 0" : "");
+			return bad_seconds(optarg,
+					   c == 'w' ? _(", above 0") : "");
 		if (c == 'd')
 			a->no_stdin = 1;
 		else if (c == 'w')
