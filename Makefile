@@ -186,6 +186,7 @@ lint:
 install: $(BUILD)/sock $(MO)
 	install -D -m 755 $(BUILD)/sock $(DESTDIR)$(PREFIX)/bin/sock
 	install -D -m 644 docs/sock.1 $(DESTDIR)$(PREFIX)/share/man/man1/sock.1
+	install -D -m 644 docs/sock.es.1 $(DESTDIR)$(PREFIX)/share/man/es/man1/sock.1
 	for m in $(MO); do l=$${m#$(BUILD)/locale/}; \
 		install -D -m 644 $$m $(DESTDIR)$(LOCALEDIR)/$$l || exit 1; done
 
