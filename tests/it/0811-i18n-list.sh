@@ -22,12 +22,12 @@ exec 3> "$T/hold.in"
 wait_for grep -q ready "$T/hold.out" || { echo "Bail out! holder did not start"; exit 1; }
 
 es() { LANG=es_CL.UTF-8 LANGUAGE= LC_ALL= "$SOCK" "$@"; }
-# Rows sorted (the kernel's order varies), the holder's pid as 9s of
-# the same width, Unix inodes as INODE, the scratch path as DIR.
+# Rows sorted (the kernel's order varies), the holder's pid as PID
+# (its cell keeps its width), Unix inodes as INODE, the scratch path as DIR.
 norm() {
 	sed "s|$T|DIR|" | python3 -c 'import re,sys
 for l in sys.stdin:
-    l = re.sub(r"\d+/se", lambda m: "9" * (len(m.group(0)) - 3) + "/se", l)
+    l = re.sub(r"\d+/señal *", lambda m: "PID/señal".ljust(len(m.group(0))), l)
     sys.stdout.write(re.sub(r"^(unix .{45})\d+ +", r"\1INODE    ", l))' |
 		{ IFS= read -r a; IFS= read -r b; printf '%s\n%s\n' "$a" "$b"; LC_ALL=C sort; }
 }
@@ -41,8 +41,8 @@ es list -tulpn | norm > "$T/a1"
 cat > "$T/e1" <<'X'
 Conexiones activas de Internet (solo servidores)
 Proto  Recib Enviad Dirección local         Dirección remota        Estado        PID/Program name    
-tcp        0     16 127.0.0.1:8080          0.0.0.0:*               ESCUCHAR      99999/señal         
-udp        0      0 127.0.0.1:5353          0.0.0.0:*                             99999/señal         
+tcp        0     16 127.0.0.1:8080          0.0.0.0:*               ESCUCHAR      PID/señal           
+udp        0      0 127.0.0.1:5353          0.0.0.0:*                             PID/señal           
 X
 same "-tulpn: Spanish title, header and ESCUCHAR, aligned by display width" "$T/e1" "$T/a1"
 
@@ -72,9 +72,9 @@ es list -xap | norm | grep -v ' - *$' | grep -e DIR -e Proto -e Sockets > "$T/a4
 cat > "$T/e4" <<'X'
 Sockets activos de dominio UNIX (servidores y establecidos)
 Proto Refs   Marcas      Tipo       Estado        I-Nodo   PID/Program name     Ruta
-unix  2      [ ACC ]     FLUJO      ESCUCHANDO    INODE    99999/señal          DIR/s.sock
-unix  2      [ ACC ]     SEQPACKET  ESCUCHANDO    INODE    99999/señal          DIR/q.sock
-unix  2      [ ]         DATAGRAMA                INODE    99999/señal          DIR/d.sock
+unix  2      [ ACC ]     FLUJO      ESCUCHANDO    INODE    PID/señal            DIR/s.sock
+unix  2      [ ACC ]     SEQPACKET  ESCUCHANDO    INODE    PID/señal            DIR/q.sock
+unix  2      [ ]         DATAGRAMA                INODE    PID/señal            DIR/d.sock
 X
 same "-xap: Unix title, header, types and states in Spanish, aligned" "$T/e4" "$T/a4"
 
