@@ -120,13 +120,16 @@ tests: $(BUILD)/sock $(MO) $(UNIT_BIN) $(REPLAY_BIN) $(EXAMPLE_BIN) \
 	$(BUILD)/bench/relaypeer
 
 # One prove run over the cmocka binaries (TAP output) and the shell tests,
-# so that CI reads a single closing line.  prove itself is bounded (a
+# so that CI reads a single closing line.  The tests read sock's English
+# messages unless they ask for Spanish (LANG=es_CL.UTF-8): a Spanish
+# session's LANG, LC_ALL or LANGUAGE does not reach them.  prove itself is bounded (a
 # whole run takes a minute or two): timeout ends it and every test
 # process in its group, with KILL for what ignores TERM.
 CHECK_SECONDS ?= 900
 check: tests
 	SOCK=$(abspath $(BUILD)/sock) BUILD=$(abspath $(BUILD)) \
 	SOCK_LOCALEDIR=$(abspath $(BUILD)/locale) CMOCKA_MESSAGE_OUTPUT=TAP \
+	LANG=C.UTF-8 LC_ALL= LC_MESSAGES= LANGUAGE= \
 	timeout -k 10 $(CHECK_SECONDS) prove --exec '' $(UNIT_BIN) $(IT_TESTS)
 
 asan:
@@ -189,6 +192,7 @@ lint: $(BUILD)/libsock.a
 install: $(BUILD)/sock $(MO)
 	install -D -m 755 $(BUILD)/sock $(DESTDIR)$(PREFIX)/bin/sock
 	install -D -m 644 docs/sock.1 $(DESTDIR)$(PREFIX)/share/man/man1/sock.1
+	install -D -m 644 docs/sock.es.1 $(DESTDIR)$(PREFIX)/share/man/es/man1/sock.1
 	for m in $(MO); do l=$${m#$(BUILD)/locale/}; \
 		install -D -m 644 $$m $(DESTDIR)$(LOCALEDIR)/$$l || exit 1; done
 

@@ -70,6 +70,9 @@ const char *tool_explain(int err);
 /* ENOENT from bind(): the directory is missing. */
 const char *tool_explain_bind_enoent(void);
 
+/* The translation of a reason lib/addr.c gives for a bad endpoint. */
+const char *tool_addr_reason(const char *reason);
+
 /* A clearer name for an error than strerror's, or NULL. */
 const char *tool_brief(int err);
 

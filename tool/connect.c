@@ -10,6 +10,7 @@
 #include <sock/sock.h>
 
 #include "cmd.h"
+#include "i18n.h"
 #include "scan.h"
 #include "session.h"
 
@@ -18,48 +19,49 @@
 
 static void usage(FILE *f)
 {
-	fprintf(
-	    f, "usage: sock connect [-dNuUz] [-w SECONDS] [--idle SECONDS] "
-	       "[-q SECONDS] [-4|-6]\n"
-	       "                    ENDPOINT | HOST PORT | -z HOST PORT...\n\n"
-	       "Connect to ENDPOINT; copy stdin to it and what it sends to "
-	       "stdout.\n"
-	       "At the end of stdin the write side is shut down (SHUT_WR) "
-	       "and the reply\n"
-	       "is read until the peer closes. Datagram endpoints (udp, "
-	       "unix-dgram)\n"
-	       "send each read from stdin as one datagram and, after stdin "
-	       "ends, wait\n"
-	       "for replies until none has come for 2 s (or --idle).\n"
-	       "HOST PORT as two words means HOST:PORT, as in nc.\n\n"
-	       "  -w, --timeout SECONDS  give up connecting after SECONDS, and "
-	       "end the\n"
-	       "                         session once nothing has moved for "
-	       "SECONDS (nc -w)\n"
-	       "  --idle SECONDS         once stdin has ended, end when "
-	       "nothing has come\n"
-	       "                         for SECONDS (0: never; datagrams: "
-	       "default 2)\n"
-	       "  -q SECONDS             quit SECONDS after the end of stdin, "
-	       "even if the\n"
-	       "                         peer has not closed (nc -q)\n"
-	       "  -N                     accepted for nc: sock always shuts "
-	       "down its write\n"
-	       "                         side at the end of stdin\n"
-	       "  -d, --no-stdin         never read stdin, never half-close: "
-	       "only receive\n"
-	       "  -z                     only test: connect, close, exit 0 if "
-	       "every port is\n"
-	       "                         open, else 1; PORT may be a range "
-	       "LOW-HIGH (-v: a line each)\n"
-	       "  -u                     UDP: HOST:PORT means udp://HOST:PORT\n"
-	       "  -U                     ENDPOINT is a Unix socket path "
-	       "(unix:PATH; -uU: unix-dgram)\n"
-	       "  -4, -6                 IPv4 or IPv6 only\n"
-	       "  -v, --verbose          say what happens (peer, bytes) on "
-	       "stderr\n"
-	       "  --trace                print every socket call as it is "
-	       "made\n");
+	fputs(
+	    _("usage: sock connect [-dNuUz] [-w SECONDS] [--idle SECONDS] "
+	      "[-q SECONDS] [-4|-6]\n"
+	      "                    ENDPOINT | HOST PORT | -z HOST PORT...\n\n"
+	      "Connect to ENDPOINT; copy stdin to it and what it sends to "
+	      "stdout.\n"
+	      "At the end of stdin the write side is shut down (SHUT_WR) "
+	      "and the reply\n"
+	      "is read until the peer closes. Datagram endpoints (udp, "
+	      "unix-dgram)\n"
+	      "send each read from stdin as one datagram and, after stdin "
+	      "ends, wait\n"
+	      "for replies until none has come for 2 s (or --idle).\n"
+	      "HOST PORT as two words means HOST:PORT, as in nc.\n\n"
+	      "  -w, --timeout SECONDS  give up connecting after SECONDS, and "
+	      "end the\n"
+	      "                         session once nothing has moved for "
+	      "SECONDS (nc -w)\n"
+	      "  --idle SECONDS         once stdin has ended, end when "
+	      "nothing has come\n"
+	      "                         for SECONDS (0: never; datagrams: "
+	      "default 2)\n"
+	      "  -q SECONDS             quit SECONDS after the end of stdin, "
+	      "even if the\n"
+	      "                         peer has not closed (nc -q)\n"
+	      "  -N                     accepted for nc: sock always shuts "
+	      "down its write\n"
+	      "                         side at the end of stdin\n"
+	      "  -d, --no-stdin         never read stdin, never half-close: "
+	      "only receive\n"
+	      "  -z                     only test: connect, close, exit 0 if "
+	      "every port is\n"
+	      "                         open, else 1; PORT may be a range "
+	      "LOW-HIGH (-v: a line each)\n"
+	      "  -u                     UDP: HOST:PORT means udp://HOST:PORT\n"
+	      "  -U                     ENDPOINT is a Unix socket path "
+	      "(unix:PATH; -uU: unix-dgram)\n"
+	      "  -4, -6                 IPv4 or IPv6 only\n"
+	      "  -v, --verbose          say what happens (peer, bytes) on "
+	      "stderr\n"
+	      "  --trace                print every socket call as it is "
+	      "made\n"),
+	    f);
 }
 
 struct connect_args {
@@ -79,8 +81,8 @@ struct connect_args {
 static int bad_seconds(const char *text, const char *above)
 {
 	return tool_usage_error("connect",
-				"bad number of seconds '%s' (a number up to "
-				"%d%s)",
+				_("bad number of seconds '%s' (a number up to "
+				  "%d%s)"),
 				text, TOOL_SECONDS_MAX, above);
 }
 
@@ -90,13 +92,14 @@ static int check_zero_io(const struct connect_args *a, long wait_ms)
 	if (!a->zero_io)
 		return 0;
 	if (a->no_stdin || a->quit_ms >= 0 || wait_ms >= 0)
-		return tool_usage_error("connect", "-z only connects and "
-						   "closes: -d, -q and --idle "
-						   "do not apply");
+		return tool_usage_error("connect",
+					_("-z only connects and "
+					  "closes: -d, -q and --idle "
+					  "do not apply"));
 	if (a->nc.udp && !a->nc.unix_path)
 		return tool_usage_error("connect",
-					"-z needs a connection to test, and "
-					"UDP has none");
+					_("-z needs a connection to test, and "
+					  "UDP has none"));
 	return 0;
 }
 
@@ -128,7 +131,8 @@ static int parse_args(int argc, char **argv, struct sock_global *g,
 		if (tool_global_letter(c, g))
 			continue;
 		if ((c == 'w' && ms <= 0) || ((c == 'I' || c == 'q') && ms < 0))
-			return bad_seconds(optarg, c == 'w' ? ", above 0" : "");
+			return bad_seconds(optarg,
+					   c == 'w' ? _(", above 0") : "");
 		if (c == 'd')
 			a->no_stdin = 1;
 		else if (c == 'w')
@@ -150,8 +154,9 @@ static int parse_args(int argc, char **argv, struct sock_global *g,
 	if (check_zero_io(a, idle))
 		return EXIT_USAGE;
 	if (a->no_stdin && a->quit_ms >= 0)
-		return tool_usage_error("connect", "-q counts from the end of "
-						   "stdin, and -d reads none");
+		return tool_usage_error("connect",
+					_("-q counts from the end of "
+					  "stdin, and -d reads none"));
 	/* -w is nc's: the connect timeout and the idle time at once. */
 	a->any_ms = a->opts.timeout_ms;
 	if (idle >= 0) {
@@ -177,7 +182,7 @@ static void say_connected(const struct sock_global *g,
 	if (sock_addr_format_sa((const struct sockaddr *)&c->local,
 				c->local_len, local, sizeof(local)) < 0)
 		snprintf(local, sizeof(local), "?");
-	tool_verbosef(g, "connected to %s from %s", peer, local);
+	tool_verbosef(g, _("connected to %s from %s"), peer, local);
 }
 
 int cmd_connect(int argc, char **argv, struct sock_global *g)
@@ -197,14 +202,14 @@ int cmd_connect(int argc, char **argv, struct sock_global *g)
 		return EXIT_USAGE;
 	if (addr.kind == SOCK_KIND_STDIO)
 		return tool_usage_error("connect",
-					"'-' is stdin/stdout; connect needs "
-					"a socket endpoint");
+					_("'-' is stdin/stdout; connect needs "
+					  "a socket endpoint"));
 	ret = tool_check_family("connect", g, &addr, a.endpoint);
 	if (ret)
 		return ret;
 	ret = sock_connect(&addr, &a.opts, &conn);
 	if (ret)
-		return tool_fail("connect to", a.endpoint, ret);
+		return tool_fail(N_("connect to"), a.endpoint, ret);
 	say_connected(g, &conn, peer, sizeof(peer));
 	struct session_opts so = {
 		.kind = addr.kind,
@@ -221,6 +226,6 @@ int cmd_connect(int argc, char **argv, struct sock_global *g)
 	ret = session_run(g, conn.fd, &so);
 	sock_close(conn.fd);
 	if (ret < 0)
-		return tool_fail("connection to", a.endpoint, ret);
+		return tool_fail(N_("connection to"), a.endpoint, ret);
 	return ret;
 }

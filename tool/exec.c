@@ -17,6 +17,7 @@
 #include <sock/sock.h>
 
 #include "exec.h"
+#include "i18n.h"
 
 /* After the program ends, how long and how much of what the client
  * still sends is read and dropped before closing. */
@@ -111,7 +112,7 @@ static pid_t spawn(char **argv, int conn, const char *peer)
 	if (peer)
 		setenv("SOCK_PEER", peer, 1);
 	execvp(argv[0], argv);
-	fprintf(stderr, "sock: exec %s: %s\n", argv[0], strerror(errno));
+	fprintf(stderr, _("sock: exec %s: %s\n"), argv[0], strerror(errno));
 	_exit(127);
 }
 
@@ -186,15 +187,15 @@ static _Noreturn void hold(const struct sock_global *g, char **argv, int conn,
 	release_stdio(conn);
 	pid = spawn(argv, conn, peer);
 	if (pid < 0) {
-		tool_errorf("exec for %s: cannot fork: %s", peer,
+		tool_errorf(_("exec for %s: cannot fork: %s"), peer,
 			    strerror(errno));
 		_exit(126);
 	}
-	tool_verbosef(g, "started program %d for %s", (int)pid, peer);
+	tool_verbosef(g, _("started program %d for %s"), (int)pid, peer);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			_exit(126);
-	tool_verbosef(g, "program %d ended (status %d)", (int)pid,
+	tool_verbosef(g, _("program %d ended (status %d)"), (int)pid,
 		      status_code(status));
 	close_gracefully(conn);
 	_exit(status_code(status));

@@ -10,6 +10,7 @@
 #include <sock/diag.h>
 
 #include "cmd.h"
+#include "i18n.h"
 
 static void append_owners(const struct sock_diag *d,
 			  const struct sock_diag_entry *e, char *buf,

@@ -15,12 +15,13 @@
 #include <sock/netns.h>
 
 #include "cmd.h"
+#include "i18n.h"
 #include "list.h"
 
 static void usage(FILE *f)
 {
-	fprintf(
-	    f, "usage: sock list [-tuwxlanpeimo46] [--json] [--dump FILE] "
+	fputs(
+	    _("usage: sock list [-tuwxlanpeimo46] [--json] [--dump FILE] "
 	       "[FILTER]\n\n"
 	       "  -t, --tcp        TCP sockets       -u, --udp   UDP sockets\n"
 	       "  -w, --raw        raw sockets       -x, --unix  Unix sockets\n"
@@ -59,7 +60,8 @@ static void usage(FILE *f)
 	       "        != < <= > >= (ss's neq lt le gt ge), addresses with "
 	       "/LEN;\n"
 	       "        joined with and, or, not and ( ); e.g.\n"
-	       "        sock list -ta state established and dport 443\n");
+	       "        sock list -ta state established and dport 443\n"),
+	    f);
 }
 
 /* One letter of a bundle like -tulpn; 0, or -1 if unknown. */
@@ -148,8 +150,8 @@ static int parse_flags(int argc, char **argv, struct list_opts *o, int *all,
 			    a[6] ? a + 7 : (i + 1 < argc ? argv[++i] : NULL);
 			if (!o->dump || !*o->dump) {
 				tool_usage_error("list",
-						 "option '--dump' needs a "
-						 "value");
+						 _("option '--dump' needs a "
+						   "value"));
 				return -2;
 			}
 		} else if (!strcmp(a, "--graph") ||
@@ -178,17 +180,18 @@ static int parse_flags(int argc, char **argv, struct list_opts *o, int *all,
 		} else {
 			for (const char *c = a + 1; *c; c++)
 				if (letter(*c, o, all, listening) < 0) {
-					tool_usage_error("list",
-							 "unknown flag '%c' in "
-							 "'%s'",
-							 *c, a);
+					tool_usage_error(
+					    "list",
+					    _("unknown flag '%c' in "
+					      "'%s'"),
+					    *c, a);
 					return -2;
 				}
 		}
 	}
 	return i;
 bad:
-	tool_usage_error("list", "bad option '%s'", argv[i]);
+	tool_usage_error("list", _("bad option '%s'"), argv[i]);
 	return -2;
 }
 
@@ -271,21 +274,21 @@ static int parse_tokens(struct list_tokens *t, struct list_opts *o)
 
 	ret = sock_diag_filter_parse(t->n, t->v, &o->filter, &bad);
 	if (ret == -ENOMEM) {
-		tool_errorf("list: out of memory");
+		tool_errorf(_("list: out of memory"));
 		return EXIT_RUNTIME;
 	}
 	if (ret == -ELOOP)
 		return tool_usage_error("list",
-					"filter nested too deeply (more than "
-					"%d levels of not and parentheses)",
+					_("filter nested too deeply (more than "
+					  "%d levels of not and parentheses)"),
 					SOCK_DIAG_FILTER_DEPTH);
 	if (ret && bad < t->n)
-		return tool_usage_error("list", "bad filter word '%s'",
+		return tool_usage_error("list", _("bad filter word '%s'"),
 					t->v[bad]);
 	if (ret)
 		return tool_usage_error("list",
-					"filter ends too early after "
-					"'%s'",
+					_("filter ends too early after "
+					  "'%s'"),
 					t->n ? t->v[t->n - 1] : "");
 	return 0;
 }
@@ -298,9 +301,9 @@ static void explain_empty(const struct list_opts *o)
 
 	if (o->role == SOCK_DIAG_SERVERS &&
 	    !(sock_diag_filter_states(o->filter) & servers))
-		tool_errorf("list: -l shows only listening and unconnected "
-			    "sockets, and the filter's states are none of "
-			    "them (use -a, or leave out -l)");
+		tool_errorf(_("list: -l shows only listening and unconnected "
+			      "sockets, and the filter's states are none of "
+			      "them (use -a, or leave out -l)"));
 }
 
 static int parse_filter(int argc, char **argv, struct list_opts *o)
@@ -312,7 +315,7 @@ static int parse_filter(int argc, char **argv, struct list_opts *o)
 		ret = split_word(&t, argv[i]);
 	if (ret) {
 		tokens_free(&t);
-		tool_errorf("list: out of memory");
+		tool_errorf(_("list: out of memory"));
 		return EXIT_RUNTIME;
 	}
 	if (t.n) {
@@ -355,9 +358,9 @@ static const char *source_name(int src)
 	case SOCK_DIAG_SRC_PROCFS:
 		return "/proc/net";
 	case SOCK_DIAG_SRC_REPLAY:
-		return "a replay file";
+		return _("a replay file");
 	}
-	return "sock_diag and /proc/net";
+	return _("sock_diag and /proc/net");
 }
 
 /* A write error of the listing; a reader that went away (| head) is
@@ -366,7 +369,7 @@ static int write_failed(int err)
 {
 	if (err == -EPIPE)
 		return EXIT_OK;
-	tool_errorf("list: writing the listing: %s", strerror(-err));
+	tool_errorf(_("list: writing the listing: %s"), strerror(-err));
 	return EXIT_RUNTIME;
 }
 
@@ -375,7 +378,7 @@ static int show(struct sock_diag *d, const struct list_opts *o,
 {
 	int ret;
 
-	tool_verbosef(g, "list: %zu sockets from %s", sock_diag_count(d),
+	tool_verbosef(g, _("list: %zu sockets from %s"), sock_diag_count(d),
 		      source_name(sock_diag_source(d)));
 	if (o->graph == LIST_GRAPH_SVG) {
 		ret = list_graph_svg(d, o);
@@ -390,9 +393,9 @@ static int show(struct sock_diag *d, const struct list_opts *o,
 	}
 	list_netns_report(d);
 	if (o->programs && sock_diag_hidden(d))
-		tool_errorf("list: %u processes of other users could not be "
-			    "read, their sockets show no owner (run as root "
-			    "to see them)",
+		tool_errorf(_("list: %u processes of other users could not be "
+			      "read, their sockets show no owner (run as root "
+			      "to see them)"),
 			    sock_diag_hidden(d));
 	return EXIT_OK;
 }
@@ -406,11 +409,11 @@ static int stream(const struct sock_diag_query *q, struct list_opts *o,
 
 	sock_diag_filter_free(o->filter);
 	if (ret) {
-		tool_errorf("list: cannot read the socket table: %s",
+		tool_errorf(_("list: cannot read the socket table: %s"),
 			    strerror(-ret));
 		return EXIT_RUNTIME;
 	}
-	tool_verbosef(g, "list: %zu sockets", count);
+	tool_verbosef(g, _("list: %zu sockets"), count);
 	return werr ? write_failed(werr) : EXIT_OK;
 }
 
@@ -453,7 +456,7 @@ static int take(struct sock_diag_query *q, const struct list_opts *o,
 		dp.fd = open(o->dump, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 			     0644);
 		if (dp.fd < 0) {
-			tool_errorf("list: --dump %s: %s", o->dump,
+			tool_errorf(_("list: --dump %s: %s"), o->dump,
 				    strerror(errno));
 			return EXIT_RUNTIME;
 		}
@@ -464,18 +467,19 @@ static int take(struct sock_diag_query *q, const struct list_opts *o,
 	if (dp.fd >= 0 && close(dp.fd) && !ret && !dp.err)
 		dp.err = -errno;
 	if (dp.err)
-		tool_errorf("list: --dump %s: %s", o->dump, strerror(-dp.err));
+		tool_errorf(_("list: --dump %s: %s"), o->dump,
+			    strerror(-dp.err));
 	else if (ret && q->replay && list_replay_failed(q->replay, ret))
 		;
 	else if (ret && q->replay && ret == -EINVAL)
-		tool_errorf("list: SOCK_DIAG_FILE=%s: not a recorded "
-			    "sock_diag dump",
+		tool_errorf(_("list: SOCK_DIAG_FILE=%s: not a recorded "
+			      "sock_diag dump"),
 			    q->replay);
 	else if (ret && q->replay)
-		tool_errorf("list: SOCK_DIAG_FILE=%s: %s", q->replay,
+		tool_errorf(_("list: SOCK_DIAG_FILE=%s: %s"), q->replay,
 			    strerror(-ret));
 	else if (ret)
-		tool_errorf("list: cannot read the socket table: %s",
+		tool_errorf(_("list: cannot read the socket table: %s"),
 			    strerror(-ret));
 	if (!ret && dp.err)
 		sock_diag_free(*d);

@@ -13,19 +13,143 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <wchar.h>
 
 #include "explain.h"
+#include "i18n.h"
 #include "list.h"
 
 #define ADDR_WIDTH 23 /* netstat's minimum */
 
+/*
+ * Columns are padded by display width, not bytes: a translated word
+ * ("Dirección", "ÚLTIMO_ACK") or a process name may hold characters of
+ * several bytes.  ASCII text, every cell of an English listing, takes
+ * the strlen() path.
+ */
+static int display_width(const char *s, size_t len)
+{
+	mbstate_t st = { 0 };
+	size_t i = 0;
+	int w = 0;
+
+	while (i < len && !((unsigned char)s[i] & 0x80))
+		i++;
+	if (i == len)
+		return (int)len;
+	w = (int)i;
+	while (i < len) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, s + i, len - i, &st);
+		int cw;
+
+		if (n == (size_t)-1 || n == (size_t)-2 || !n) {
+			/* not valid here (a C locale, a broken name):
+			 * a column a byte, as the terminal will likely */
+			memset(&st, 0, sizeof(st));
+			n = 1;
+			cw = 1;
+		} else {
+			cw = wcwidth(wc);
+			cw = cw < 0 ? 1 : cw;
+		}
+		w += cw;
+		i += n;
+	}
+	return w;
+}
+
+/* The words of the tables, translated once per listing (not per row),
+ * with their display widths. */
+struct cell {
+	const char *text;
+	int width;
+};
+
+/* TRANSLATORS: netstat's TCP state names, indexed by the kernel's
+ * state number; the Spanish names are listed in docs/sock.es.1. */
+static const char *const tcp_state_words[SOCK_DIAG_STATE_MAX] = {
+	N_("UNKNOWN"),	    N_("ESTABLISHED"), N_("SYN_SENT"),	N_("SYN_RECV"),
+	N_("FIN_WAIT1"),    N_("FIN_WAIT2"),   N_("TIME_WAIT"), N_("CLOSE"),
+	N_("CLOSE_WAIT"),   N_("LAST_ACK"),    N_("LISTEN"),	N_("CLOSING"),
+	N_("NEW_SYN_RECV"),
+};
+
+/* TRANSLATORS: a Unix socket's type (SOCK_STREAM...) and state. */
+static const char *const unix_type_words[] = {
+	N_("UNKNOWN"), N_("STREAM"), N_("DGRAM"),
+	N_("RAW"),     N_("RDM"),    N_("SEQPACKET"),
+};
+static const char *const unix_state_words[] = {
+	"",
+	N_("LISTENING"),
+	N_("CONNECTED"),
+	N_("CONNECTING"),
+};
+
+static struct {
+	int ready;
+	struct cell tcp[SOCK_DIAG_STATE_MAX];
+	int tcp_width; /* the state column: 11, or the longest word */
+	struct cell utype[6], ustate[4];
+	int utype_width, ustate_width; /* 10 and 13, or longer */
+} words;
+
+/* cells[i] = the translation of text[i]; returns the widest, or min.
+ * Entry 0 (no state, an unknown type: hardly ever listed) may
+ * overflow rather than widen the column. */
+static int make_cells(struct cell *cells, const char *const *text, int n,
+		      int min)
+{
+	for (int i = 0; i < n; i++) {
+		const char *t = *text[i] ? _(text[i]) : "";
+
+		cells[i].text = t;
+		cells[i].width = display_width(t, strlen(t));
+		if (i && cells[i].width > min)
+			min = cells[i].width;
+	}
+	return min;
+}
+
+static struct cell make_cell(const char *text)
+{
+	struct cell c = { text, display_width(text, strlen(text)) };
+
+	return c;
+}
+
+static void words_init(void)
+{
+	if (words.ready)
+		return;
+	words.tcp_width = 11;
+	for (int i = 0; i < SOCK_DIAG_STATE_MAX; i++) {
+		words.tcp[i] = make_cell(_(tcp_state_words[i]));
+		/* NEW_SYN_RECV is a request, hardly ever listed: it
+		 * may overflow rather than widen every table */
+		if (i != SOCK_DIAG_NEW_SYN_RECV &&
+		    words.tcp[i].width > words.tcp_width)
+			words.tcp_width = words.tcp[i].width;
+	}
+	words.utype_width = make_cells(words.utype, unix_type_words, 6, 10);
+	words.ustate_width = make_cells(words.ustate, unix_state_words, 4, 13);
+	words.ready = 1;
+}
+
+static const struct cell no_state = { "", 0 };
+
 /* UDP and raw sockets have no state of their own: netstat prints
  * nothing for an unconnected one and ESTABLISHED for a connected one. */
-static const char *state_text(const struct sock_diag_entry *e)
+static const struct cell *state_cell(const struct sock_diag_entry *e)
 {
 	if (e->protocol != IPPROTO_TCP)
-		return e->state == SOCK_DIAG_ESTABLISHED ? "ESTABLISHED" : "";
-	return sock_diag_state_netstat(e->state);
+		return e->state == SOCK_DIAG_ESTABLISHED
+			   ? &words.tcp[SOCK_DIAG_ESTABLISHED]
+			   : &no_state;
+	if (e->state <= 0 || e->state >= SOCK_DIAG_STATE_MAX)
+		return &words.tcp[0];
+	return &words.tcp[e->state];
 }
 
 /* Decimal digits of v at p (no NUL); returns how many. */
@@ -142,7 +266,7 @@ static void ob_pad(struct list_obuf *b, size_t n)
 	}
 }
 
-/* printf's "%-*s": s, then spaces up to width. */
+/* printf's "%-*s": s, then spaces up to width (in bytes: for ASCII). */
 static void ob_left(struct list_obuf *b, const char *s, int width)
 {
 	size_t len = strlen(s);
@@ -150,6 +274,26 @@ static void ob_left(struct list_obuf *b, const char *s, int width)
 	ob_put(b, s, len);
 	if ((int)len < width)
 		ob_pad(b, (size_t)width - len);
+}
+
+/* A cell whose width is known, padded up to width columns. */
+static void ob_cell(struct list_obuf *b, const struct cell *c, int width)
+{
+	ob_str(b, c->text);
+	if (c->width < width)
+		ob_pad(b, (size_t)(width - c->width));
+}
+
+/* Any text padded by its display width, left or (right) aligned. */
+static void ob_text(struct list_obuf *b, const char *s, int width, int right)
+{
+	int w = display_width(s, strlen(s));
+
+	if (right && w < width)
+		ob_pad(b, (size_t)(width - w));
+	ob_str(b, s);
+	if (!right && w < width)
+		ob_pad(b, (size_t)(width - w));
 }
 
 /* printf's "%*u" for width > 0, "%-*u" for width < 0; returns the
@@ -186,7 +330,7 @@ static void ob_fmt(struct list_obuf *b, const char *fmt, ...)
 }
 
 /* The owners as "pid/command,pid/command" (one entry per process,
- * never cut), or "-"; returns the number of bytes written. */
+ * never cut), or "-"; returns the number of columns written. */
 static size_t put_owners(struct list_obuf *b, const struct sock_diag *d,
 			 const struct sock_diag_entry *e)
 {
@@ -209,7 +353,7 @@ static size_t put_owners(struct list_obuf *b, const struct sock_diag *d,
 		len += (len ? 1 : 0) + ob_uint(b, (uint32_t)o[i].pid, 0) + 1;
 		ob_put(b, "/", 1);
 		ob_put(b, o[i].command, cl);
-		len += cl;
+		len += (size_t)display_width(o[i].command, cl);
 		last = o[i].pid;
 	}
 	return len;
@@ -261,9 +405,9 @@ static void widths(const struct sock_diag *d, const struct list_names *n,
 static const char *title(int role)
 {
 	if (role == SOCK_DIAG_SERVERS)
-		return "(only servers)";
-	return role == SOCK_DIAG_CLIENTS ? "(w/o servers)"
-					 : "(servers and established)";
+		return _("(only servers)");
+	return role == SOCK_DIAG_CLIENTS ? _("(w/o servers)")
+					 : _("(servers and established)");
 }
 
 static void user_column(struct list_obuf *b, const struct sock_diag_entry *e,
@@ -275,7 +419,7 @@ static void user_column(struct list_obuf *b, const struct sock_diag_entry *e,
 		pw = getpwuid(e->uid);
 	ob_put(b, " ", 1);
 	if (pw)
-		ob_left(b, pw->pw_name, 10);
+		ob_text(b, pw->pw_name, 10, 0);
 	else if (e->uid == SOCK_DIAG_NO_UID)
 		ob_left(b, "-", 10);
 	else
@@ -346,7 +490,7 @@ static void inet_row(const struct list_row_ctx *c,
 	ob_put(b, " ", 1);
 	ob_left(b, remote, c->w[1]);
 	ob_put(b, " ", 1);
-	ob_left(b, state_text(e), 11);
+	ob_cell(b, state_cell(e), words.tcp_width);
 	if (c->o->extend)
 		user_column(b, e, c->o);
 	if (c->o->programs) {
@@ -366,18 +510,40 @@ static void inet_row(const struct list_row_ctx *c,
 
 static void inet_header(const struct list_row_ctx *c)
 {
-	ob_fmt(c->b, "Active Internet connections %s\n", title(c->o->role));
-	ob_fmt(c->b, "Proto Recv-Q Send-Q %-*s %-*s State      ", c->w[0],
-	       "Local Address", c->w[1], "Foreign Address");
-	if (c->o->extend)
-		ob_str(c->b, " User       Inode     ");
-	if (c->o->programs)
-		ob_str(c->b, " PID/Program name    ");
-	if (c->o->timers)
-		ob_str(c->b, " Timer");
+	struct list_obuf *b = c->b;
+
+	ob_fmt(b, _("Active Internet connections %s\n"), title(c->o->role));
+	/* TRANSLATORS: the column titles of sock list; Recv-Q and
+	 * Send-Q are right-aligned over 6 columns, a longer title
+	 * pushes the rest of the line. */
+	ob_text(b, _("Proto"), 5, 0);
+	ob_put(b, " ", 1);
+	ob_text(b, _("Recv-Q"), 6, 1);
+	ob_put(b, " ", 1);
+	ob_text(b, _("Send-Q"), 6, 1);
+	ob_put(b, " ", 1);
+	ob_text(b, _("Local Address"), c->w[0], 0);
+	ob_put(b, " ", 1);
+	ob_text(b, _("Foreign Address"), c->w[1], 0);
+	ob_put(b, " ", 1);
+	ob_text(b, _("State"), words.tcp_width, 0);
+	if (c->o->extend) {
+		ob_put(b, " ", 1);
+		ob_text(b, _("User"), 10, 0);
+		ob_put(b, " ", 1);
+		ob_text(b, _("Inode"), 10, 0);
+	}
+	if (c->o->programs) {
+		ob_put(b, " ", 1);
+		ob_text(b, _("PID/Program name"), 20, 0);
+	}
+	if (c->o->timers) {
+		ob_put(b, " ", 1);
+		ob_str(b, _("Timer"));
+	}
 	if (c->o->netns_column)
-		ob_str(c->b, " NetNS");
-	ob_put(c->b, "\n", 1);
+		ob_str(b, " NetNS");
+	ob_put(b, "\n", 1);
 }
 
 static void inet_table(struct list_row_ctx *c)
@@ -392,34 +558,34 @@ static void inet_table(struct list_row_ctx *c)
 	}
 }
 
-static const char *unix_type(int type)
+static const struct cell *unix_type(int type)
 {
 	switch (type) {
 	case SOCK_STREAM:
-		return "STREAM";
+		return &words.utype[1];
 	case SOCK_DGRAM:
-		return "DGRAM";
-	case SOCK_SEQPACKET:
-		return "SEQPACKET";
+		return &words.utype[2];
 	case SOCK_RAW:
-		return "RAW";
+		return &words.utype[3];
 	case SOCK_RDM:
-		return "RDM";
+		return &words.utype[4];
+	case SOCK_SEQPACKET:
+		return &words.utype[5];
 	}
-	return "UNKNOWN";
+	return &words.utype[0];
 }
 
-static const char *unix_state(int state)
+static const struct cell *unix_state(int state)
 {
 	switch (state) {
 	case SOCK_DIAG_LISTEN:
-		return "LISTENING";
+		return &words.ustate[1];
 	case SOCK_DIAG_ESTABLISHED:
-		return "CONNECTED";
+		return &words.ustate[2];
 	case SOCK_DIAG_SYN_SENT:
-		return "CONNECTING";
+		return &words.ustate[3];
 	}
-	return "";
+	return &words.ustate[0];
 }
 
 /* Abstract names are shown with '@' for each NUL, as netstat and ss do;
@@ -453,9 +619,9 @@ static void unix_row(const struct list_row_ctx *c,
 	ob_put(b, " ", 1);
 	ob_left(b, e->state == SOCK_DIAG_LISTEN ? "[ ACC ]" : "[ ]", 11);
 	ob_put(b, " ", 1);
-	ob_left(b, unix_type(e->type), 10);
+	ob_cell(b, unix_type(e->type), words.utype_width);
 	ob_put(b, " ", 1);
-	ob_left(b, unix_state(e->state), 13);
+	ob_cell(b, unix_state(e->state), words.ustate_width);
 	ob_put(b, " ", 1);
 	ob_uint(b, e->inode, -8);
 	ob_put(b, " ", 1);
@@ -475,12 +641,29 @@ static void unix_row(const struct list_row_ctx *c,
 
 static void unix_table(const struct list_row_ctx *c)
 {
-	ob_fmt(c->b, "Active UNIX domain sockets %s\n", title(c->o->role));
-	ob_fmt(c->b,
-	       "Proto RefCnt Flags       Type       State         "
-	       "I-Node   %sPath%s\n",
-	       c->o->programs ? "PID/Program name     " : "",
-	       c->o->netns_column ? " NetNS" : "");
+	struct list_obuf *b = c->b;
+
+	ob_fmt(b, _("Active UNIX domain sockets %s\n"), title(c->o->role));
+	ob_text(b, _("Proto"), 5, 0);
+	ob_put(b, " ", 1);
+	ob_text(b, _("RefCnt"), 6, 0);
+	ob_put(b, " ", 1);
+	ob_text(b, _("Flags"), 11, 0);
+	ob_put(b, " ", 1);
+	ob_text(b, _("Type"), words.utype_width, 0);
+	ob_put(b, " ", 1);
+	ob_text(b, _("State"), words.ustate_width, 0);
+	ob_put(b, " ", 1);
+	ob_text(b, _("I-Node"), 8, 0);
+	ob_put(b, " ", 1);
+	if (c->o->programs) {
+		ob_text(b, _("PID/Program name"), 20, 0);
+		ob_put(b, " ", 1);
+	}
+	ob_str(b, _("Path"));
+	if (c->o->netns_column)
+		ob_str(b, " NetNS");
+	ob_put(b, "\n", 1);
 	for (size_t i = 0; i < sock_diag_count(c->d); i++) {
 		const struct sock_diag_entry *e = sock_diag_get(c->d, i);
 
@@ -516,6 +699,7 @@ int list_print_table(FILE *out, const struct sock_diag *d,
 	c.b->f = out;
 	c.b->len = 0;
 	c.b->err = 0;
+	words_init();
 	if (!o->numeric)
 		c.n = list_names_new(d);
 	if (o->protocols & (SOCK_DIAG_TCP | SOCK_DIAG_UDP | SOCK_DIAG_RAW))
@@ -603,6 +787,7 @@ int list_stream_table(FILE *out, const struct sock_diag_query *q,
 	int ret = 0;
 
 	*werr = 0;
+	words_init();
 	if (q->family != AF_INET) {
 		q6.family = AF_INET6;
 		ret = sock_diag_snapshot(&q6, &v6);

@@ -17,6 +17,7 @@
 #include <sock/sock.h>
 
 #include "cmd.h"
+#include "i18n.h"
 #include "exec.h"
 #include "server.h"
 #include "session.h"
@@ -37,52 +38,53 @@ struct listen_args {
 
 static void usage(FILE *f)
 {
-	fprintf(
-	    f, "usage: sock listen [-dklNuU] [--exec 'PROGRAM ARG...'] [-w "
-	       "SECONDS] [-q SECONDS]\n"
-	       "                   [-4|-6] ENDPOINT | PORT | HOST PORT | -p "
-	       "PORT [HOST]\n\n"
-	       "Serve ENDPOINT. Stream endpoints accept one connection and "
-	       "bridge it with\n"
-	       "stdin/stdout; datagram endpoints print every datagram from "
-	       "any peer and\n"
-	       "send stdin to the peer heard from last. A bare PORT means "
-	       ":PORT and\n"
-	       "HOST PORT means HOST:PORT, as in nc.\n\n"
-	       "  -k, --keep           keep listening after a connection "
-	       "ends\n"
-	       "  -d, --no-stdin       never read stdin, never half-close: "
-	       "only receive\n"
-	       "  -e, --exec COMMAND   run COMMAND per connection, the "
-	       "connection as its\n"
-	       "                       stdin and stdout (no shell; SOCK_PEER "
-	       "is set);\n"
-	       "                       with -k, connections are served "
-	       "concurrently\n"
-	       "  -w SECONDS           end a connection (or a datagram "
-	       "session, from its\n"
-	       "                       first datagram) once nothing has moved "
-	       "for SECONDS\n"
-	       "  --idle SECONDS       once stdin has ended, end when nothing "
-	       "has come\n"
-	       "                       for SECONDS\n"
-	       "  -q SECONDS           close SECONDS after the end of stdin "
-	       "(nc -q)\n"
-	       "  -p PORT              the port, as nc -l -p PORT writes it\n"
-	       "  -l                   accepted for nc: sock listen always "
-	       "listens\n"
-	       "  -N                   accepted for nc: sock always shuts down "
-	       "its write\n"
-	       "                       side at the end of stdin\n"
-	       "  -u                   UDP: PORT or HOST:PORT means "
-	       "udp://HOST:PORT\n"
-	       "  -U                   ENDPOINT is a Unix socket path "
-	       "(unix:PATH; -uU: unix-dgram)\n"
-	       "  -4, -6               IPv4 or IPv6 only\n"
-	       "  -v, --verbose        say what happens (bound port, peers, "
-	       "bytes) on stderr\n"
-	       "  --trace              print every socket call as it is "
-	       "made\n");
+	fputs(
+	    _("usage: sock listen [-dklNuU] [--exec 'PROGRAM ARG...'] [-w "
+	      "SECONDS] [-q SECONDS]\n"
+	      "                   [-4|-6] ENDPOINT | PORT | HOST PORT | -p "
+	      "PORT [HOST]\n\n"
+	      "Serve ENDPOINT. Stream endpoints accept one connection and "
+	      "bridge it with\n"
+	      "stdin/stdout; datagram endpoints print every datagram from "
+	      "any peer and\n"
+	      "send stdin to the peer heard from last. A bare PORT means "
+	      ":PORT and\n"
+	      "HOST PORT means HOST:PORT, as in nc.\n\n"
+	      "  -k, --keep           keep listening after a connection "
+	      "ends\n"
+	      "  -d, --no-stdin       never read stdin, never half-close: "
+	      "only receive\n"
+	      "  -e, --exec COMMAND   run COMMAND per connection, the "
+	      "connection as its\n"
+	      "                       stdin and stdout (no shell; SOCK_PEER "
+	      "is set);\n"
+	      "                       with -k, connections are served "
+	      "concurrently\n"
+	      "  -w SECONDS           end a connection (or a datagram "
+	      "session, from its\n"
+	      "                       first datagram) once nothing has moved "
+	      "for SECONDS\n"
+	      "  --idle SECONDS       once stdin has ended, end when nothing "
+	      "has come\n"
+	      "                       for SECONDS\n"
+	      "  -q SECONDS           close SECONDS after the end of stdin "
+	      "(nc -q)\n"
+	      "  -p PORT              the port, as nc -l -p PORT writes it\n"
+	      "  -l                   accepted for nc: sock listen always "
+	      "listens\n"
+	      "  -N                   accepted for nc: sock always shuts down "
+	      "its write\n"
+	      "                       side at the end of stdin\n"
+	      "  -u                   UDP: PORT or HOST:PORT means "
+	      "udp://HOST:PORT\n"
+	      "  -U                   ENDPOINT is a Unix socket path "
+	      "(unix:PATH; -uU: unix-dgram)\n"
+	      "  -4, -6               IPv4 or IPv6 only\n"
+	      "  -v, --verbose        say what happens (bound port, peers, "
+	      "bytes) on stderr\n"
+	      "  --trace              print every socket call as it is "
+	      "made\n"),
+	    f);
 }
 
 /* A time in seconds for -w or -q, into *ms. */
@@ -92,8 +94,8 @@ static int take_seconds(const char *text, long *ms)
 	if (*ms >= 0)
 		return 0;
 	return tool_usage_error("listen",
-				"bad number of seconds '%s' (a number up to "
-				"%d)",
+				_("bad number of seconds '%s' (a number up to "
+				  "%d)"),
 				text, TOOL_SECONDS_MAX);
 }
 
@@ -130,10 +132,11 @@ static int take_option(int c, struct listen_args *a)
 		a->exec_argv = exec_split(optarg);
 		if (a->exec_argv)
 			return 0;
-		return tool_usage_error("listen",
-					"bad --exec command '%s' (empty or an "
-					"unbalanced quote)",
-					optarg);
+		return tool_usage_error(
+		    "listen",
+		    _("bad --exec command '%s' (empty or an "
+		      "unbalanced quote)"),
+		    optarg);
 	}
 	return -1;
 }
@@ -143,12 +146,13 @@ static int check_exec(const struct listen_args *a)
 {
 	if (a->exec_argv && (a->any_ms || a->idle_ms || a->quit_ms >= 0))
 		return tool_usage_error("listen",
-					"--exec hands the connection to the "
-					"program: -w, --idle and -q do not "
-					"apply");
+					_("--exec hands the connection to the "
+					  "program: -w, --idle and -q do not "
+					  "apply"));
 	if (a->no_stdin && a->quit_ms >= 0)
-		return tool_usage_error("listen", "-q counts from the end of "
-						  "stdin, and -d reads none");
+		return tool_usage_error("listen",
+					_("-q counts from the end of "
+					  "stdin, and -d reads none"));
 	return 0;
 }
 
@@ -308,13 +312,13 @@ static int serve_conn(const struct sock_global *g, struct listen_args *a,
 		pid = exec_start(g, a->exec_argv, c->fd, a->lfd, peer);
 		sock_close(c->fd);
 		if (pid < 0)
-			return tool_fail("exec for", peer, -errno);
+			return tool_fail(N_("exec for"), peer, -errno);
 		return a->keep ? -1 : wait_child(pid);
 	}
 	ret = session_run(g, c->fd, &so);
 	sock_close(c->fd);
 	if (ret < 0)
-		ret = tool_fail("connection from", peer, ret);
+		ret = tool_fail(N_("connection from"), peer, ret);
 	return a->keep ? -1 : ret;
 }
 
@@ -335,10 +339,10 @@ static int serve_stream(const struct sock_global *g, struct listen_args *a,
 		if (ret == -EINTR || ret == -ECONNABORTED || ret == -EAGAIN)
 			continue;
 		if (ret)
-			return tool_fail("accept on", a->endpoint, ret);
+			return tool_fail(N_("accept on"), a->endpoint, ret);
 		server_peer_name(a->addr.kind, (struct sockaddr *)&c.peer,
 				 c.peer_len, peer, sizeof(peer));
-		tool_verbosef(g, "connection from %s", peer);
+		tool_verbosef(g, _("connection from %s"), peer);
 		if (!a->keep) {
 			/* One client only: later ones are refused, not
 			 * left waiting in the backlog. */
@@ -367,10 +371,10 @@ static int serve_dgram(const struct sock_global *g, struct listen_args *a,
 
 	if (a->exec_argv)
 		return tool_usage_error("listen",
-					"--exec needs a stream endpoint");
+					_("--exec needs a stream endpoint"));
 	ret = session_run(g, fd, &so);
 	if (ret < 0)
-		return tool_fail("receiving on", a->endpoint, ret);
+		return tool_fail(N_("receiving on"), a->endpoint, ret);
 	return ret;
 }
 
@@ -387,8 +391,9 @@ int cmd_listen(int argc, char **argv, struct sock_global *g)
 	if (tool_parse_endpoint(a.endpoint, &a.addr))
 		goto out;
 	if (a.addr.kind == SOCK_KIND_STDIO) {
-		ret = tool_usage_error("listen", "'-' is stdin/stdout; listen "
-						 "needs a socket endpoint");
+		ret =
+		    tool_usage_error("listen", _("'-' is stdin/stdout; listen "
+						 "needs a socket endpoint"));
 		goto out;
 	}
 	ret = tool_check_family("listen", g, &a.addr, a.endpoint);

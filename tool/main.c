@@ -19,46 +19,46 @@
 
 static const struct tool_cmd commands[] = {
 	{ "connect", cmd_connect,
-	  "connect to ENDPOINT; stdin -> socket -> stdout" },
+	  N_("connect to ENDPOINT; stdin -> socket -> stdout") },
 	{ "listen", cmd_listen,
-	  "serve ENDPOINT; one connection, or -k for more" },
+	  N_("serve ENDPOINT; one connection, or -k for more") },
 	{ "relay", cmd_relay,
-	  "forward clients of FROM to TO, every session in one process" },
-	{ "list", cmd_list, "the machine's sockets, like netstat -tulpn" },
+	  N_("forward clients of FROM to TO, every session in one process") },
+	{ "list", cmd_list, N_("the machine's sockets, like netstat -tulpn") },
 	{ "explain", cmd_explain,
-	  "what ENDPOINT means, what it resolves to, who listens there" },
+	  N_("what ENDPOINT means, what it resolves to, who listens there") },
 	{ "demo", cmd_demo,
-	  "a client and a server on loopback, every call on one timeline" },
+	  N_("a client and a server on loopback, every call on one timeline") },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static void usage(FILE *f)
 {
-	fprintf(
-	    f,
-	    "usage: sock [-v] [--trace] [--explain] [-4|-6] COMMAND [ARGS...]\n\n"
-	    "commands:\n");
+	fputs(_("usage: sock [-v] [--trace] [--explain] [-4|-6] COMMAND [ARGS...]\n\n"
+		"commands:\n"),
+	      f);
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "  %-8s %s\n", commands[i].name,
-			commands[i].summary);
-	fprintf(f, "\nglobal options (before or after COMMAND):\n"
-		   "  -v, --verbose  say what happens (bound port, peers, "
-		   "bytes) on stderr\n"
-		   "  --trace        print every socket call as it is made\n"
-		   "  --explain      say what things mean and what to check "
-		   "next\n"
-		   "  -4, -6         use IPv4 or IPv6 only\n"
-		   "  -h, --help     this help; sock help COMMAND (or sock "
-		   "COMMAND --help)\n"
-		   "                 for a command's\n"
-		   "  -V, --version  print the version (also: sock "
-		   "version)\n\n"
-		   "endpoints: tcp://HOST:PORT udp://HOST:PORT unix:PATH "
-		   "unix:@NAME\n"
-		   "           unix-dgram:PATH unix-seqpacket:PATH HOST:PORT "
-		   ":PORT /PATH\n"
-		   "see sock(1) for the full grammar and examples.\n");
+			_(commands[i].summary));
+	fputs(_("\nglobal options (before or after COMMAND):\n"
+		"  -v, --verbose  say what happens (bound port, peers, "
+		"bytes) on stderr\n"
+		"  --trace        print every socket call as it is made\n"
+		"  --explain      say what things mean and what to check "
+		"next\n"
+		"  -4, -6         use IPv4 or IPv6 only\n"
+		"  -h, --help     this help; sock help COMMAND (or sock "
+		"COMMAND --help)\n"
+		"                 for a command's\n"
+		"  -V, --version  print the version (also: sock "
+		"version)\n\n"
+		"endpoints: tcp://HOST:PORT udp://HOST:PORT unix:PATH "
+		"unix:@NAME\n"
+		"           unix-dgram:PATH unix-seqpacket:PATH HOST:PORT "
+		":PORT /PATH\n"
+		"see sock(1) for the full grammar and examples.\n"),
+	      f);
 }
 
 /* A global option, recognised as a whole word only, so that a
@@ -135,7 +135,7 @@ static int help(const char *name, struct sock_global *g)
 	}
 	cmd = find_command(name);
 	if (!cmd) {
-		tool_errorf("unknown command '%s' (try: sock --help)", name);
+		tool_errorf(_("unknown command '%s' (try: sock --help)"), name);
 		return EXIT_USAGE;
 	}
 	return cmd->run(2, argv, g);
@@ -165,13 +165,14 @@ int main(int argc, char **argv)
 	cmd = find_command(argv[1]);
 	if (!cmd && argv[1][0] == '-') {
 		tool_errorf(
-		    "'%s' is not a global option; a command's options "
-		    "go after it (sock COMMAND %s ...; try: sock --help)",
+		    _("'%s' is not a global option; a command's options "
+		      "go after it (sock COMMAND %s ...; try: sock --help)"),
 		    argv[1], argv[1]);
 		return EXIT_USAGE;
 	}
 	if (!cmd) {
-		tool_errorf("unknown command '%s' (try: sock --help)", argv[1]);
+		tool_errorf(_("unknown command '%s' (try: sock --help)"),
+			    argv[1]);
 		return EXIT_USAGE;
 	}
 	if (g.trace)

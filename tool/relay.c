@@ -18,6 +18,7 @@
 #include <sock/forward.h>
 
 #include "cmd.h"
+#include "i18n.h"
 #include "server.h"
 
 /* Datagram sessions end after this many seconds without a datagram. */
@@ -44,8 +45,7 @@ struct relay_run {
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: sock relay [OPTIONS] FROM TO\n\n"
+	fputs(_("usage: sock relay [OPTIONS] FROM TO\n\n"
 		"Listen on FROM; connect every client to TO and copy both "
 		"ways until both\n"
 		"directions are done.  A client's half-close reaches TO as "
@@ -72,7 +72,8 @@ static void usage(FILE *f)
 		"  -4, -6                IPv4 or IPv6 only\n"
 		"  -v, --verbose         a line per session on stderr\n"
 		"      --trace           print every socket call as it is "
-		"made\n");
+		"made\n"),
+	      f);
 }
 
 static int parse_io(const char *text, enum sock_forward_io *io)
@@ -116,15 +117,16 @@ static int take_option(int c, struct relay_args *a, char **argv)
 		if (parse_count(optarg, &a->fo.max_sessions))
 			return tool_usage_error(
 			    "relay",
-			    "bad --max-sessions '%s' (a whole number "
-			    "from 1 to 10000000)",
+			    _("bad --max-sessions '%s' (a whole number "
+			      "from 1 to 10000000)"),
 			    optarg);
 		return 0;
 	case 'i':
 		ms = tool_parse_seconds(optarg);
 		if (ms <= 0)
 			return tool_usage_error(
-			    "relay", "bad --udp-idle '%s' (seconds, above 0)",
+			    "relay",
+			    _("bad --udp-idle '%s' (seconds, above 0)"),
 			    optarg);
 		a->fo.udp_idle_ms = ms;
 		return 0;
@@ -132,13 +134,13 @@ static int take_option(int c, struct relay_args *a, char **argv)
 		ms = tool_parse_seconds(optarg);
 		if (ms < 0)
 			return tool_usage_error(
-			    "relay", "bad --timeout '%s' (seconds)", optarg);
+			    "relay", _("bad --timeout '%s' (seconds)"), optarg);
 		a->fo.connect_timeout_ms = ms;
 		return 0;
 	case 'o':
 		if (parse_io(optarg, &a->fo.io))
 			return tool_usage_error(
-			    "relay", "bad --io '%s' (splice, copy or auto)",
+			    "relay", _("bad --io '%s' (splice, copy or auto)"),
 			    optarg);
 		return 0;
 	case 's':
@@ -170,8 +172,8 @@ static int parse_args(int argc, char **argv, struct relay_args *a)
 		if ((ret = take_option(c, a, argv)))
 			return ret;
 	if (argc - optind != 2)
-		return tool_usage_error("relay", "needs FROM and TO "
-						 "endpoints");
+		return tool_usage_error("relay", _("needs FROM and TO "
+						   "endpoints"));
 	a->from_text = argv[optind];
 	a->to_text = argv[optind + 1];
 	return 0;
@@ -188,14 +190,14 @@ static int check_endpoints(const struct sock_global *g, struct relay_args *a)
 	    tool_parse_endpoint(a->to_text, &a->to))
 		return EXIT_USAGE;
 	if (a->from.kind == SOCK_KIND_STDIO || a->to.kind == SOCK_KIND_STDIO)
-		return tool_usage_error("relay", "'-' is stdin/stdout; relay "
-						 "joins two socket endpoints "
-						 "(use sock connect)");
+		return tool_usage_error("relay", _("'-' is stdin/stdout; relay "
+						   "joins two socket endpoints "
+						   "(use sock connect)"));
 	if (sock_addr_is_dgram(a->from.kind) != sock_addr_is_dgram(a->to.kind))
 		return tool_usage_error(
 		    "relay",
-		    "cannot relay %s (%s) to %s (%s): one carries "
-		    "a byte stream, the other datagrams",
+		    _("cannot relay %s (%s) to %s (%s): one carries "
+		      "a byte stream, the other datagrams"),
 		    a->from_text, sock_addr_kind_name(a->from.kind), a->to_text,
 		    sock_addr_kind_name(a->to.kind));
 	ret = tool_check_family("relay", g, &a->from, a->from_text);
@@ -220,17 +222,17 @@ static const char *end_words(enum sock_forward_end end)
 {
 	switch (end) {
 	case SOCK_FORWARD_END_DONE:
-		return "both sides finished";
+		return _("both sides finished");
 	case SOCK_FORWARD_END_CLIENT:
-		return "the client's side failed";
+		return _("the client's side failed");
 	case SOCK_FORWARD_END_TARGET:
-		return "the target's side failed";
+		return _("the target's side failed");
 	case SOCK_FORWARD_END_UNREACHABLE:
-		return "cannot reach the target";
+		return _("cannot reach the target");
 	case SOCK_FORWARD_END_IDLE:
-		return "idle";
+		return _("idle");
 	case SOCK_FORWARD_END_STOPPED:
-		return "the relay is stopping";
+		return _("the relay is stopping");
 	}
 	return "?";
 }
@@ -242,8 +244,8 @@ static const char *consequence(const struct relay_run *r,
 	if (!ev->err || sock_addr_is_dgram(r->a->from.kind))
 		return "";
 	if (ev->end == SOCK_FORWARD_END_CLIENT)
-		return "; the target's connection was reset";
-	return "; the client's connection was reset";
+		return _("; the target's connection was reset");
+	return _("; the client's connection was reset");
 }
 
 static void say_closed(const struct relay_run *r,
@@ -258,8 +260,8 @@ static void say_closed(const struct relay_run *r,
 			 brief ? brief : sock_strerror(ev->err),
 			 why ? " (" : "", why ? why : "", why ? ")" : "");
 	tool_verbosef(r->g,
-		      "session %llu from %s closed after %.3f s: %llu bytes "
-		      "out, %llu back; %s%s%s",
+		      _("session %llu from %s closed after %.3f s: %llu bytes "
+			"out, %llu back; %s%s%s"),
 		      ev->id, peer, ev->duration_ms / 1000.0, ev->bytes_out,
 		      ev->bytes_back, end_words(ev->end), err,
 		      consequence(r, ev));
@@ -272,8 +274,8 @@ static void on_event(const struct sock_forward_event *ev, void *arg)
 
 	if (ev->type == SOCK_FORWARD_ACCEPT_FAILED) {
 		if (!r->accept_failing++)
-			tool_errorf("accept on %s: %s; waiting for sessions "
-				    "to end",
+			tool_errorf(_("accept on %s: %s; waiting for sessions "
+				      "to end"),
 				    r->a->from_text, sock_strerror(ev->err));
 		return;
 	}
@@ -283,7 +285,7 @@ static void on_event(const struct sock_forward_event *ev, void *arg)
 	server_peer_name(r->a->from.kind, ev->peer, ev->peer_len, peer,
 			 sizeof(peer));
 	if (ev->type == SOCK_FORWARD_OPENED)
-		tool_verbosef(r->g, "session %llu from %s opened", ev->id,
+		tool_verbosef(r->g, _("session %llu from %s opened"), ev->id,
 			      peer);
 	else
 		say_closed(r, ev, peer);
@@ -294,11 +296,12 @@ static void print_stats(const struct relay_run *r)
 	struct sock_forward_stats st;
 
 	sock_forward_get_stats(r->fwd, &st);
-	tool_errorf("stats: %llu sessions (%llu open), %llu bytes out, %llu "
-		    "back, %llu unreachable, %llu failed, %llu datagrams, %llu "
-		    "dropped",
-		    st.sessions, st.open, st.bytes_out, st.bytes_back,
-		    st.unreachable, st.errors, st.datagrams, st.dropped);
+	tool_errorf(
+	    _("stats: %llu sessions (%llu open), %llu bytes out, %llu "
+	      "back, %llu unreachable, %llu failed, %llu datagrams, %llu "
+	      "dropped"),
+	    st.sessions, st.open, st.bytes_out, st.bytes_back, st.unreachable,
+	    st.errors, st.datagrams, st.dropped);
 }
 
 /* ---- signals -------------------------------------------------------- */
@@ -350,7 +353,7 @@ static void on_signal(struct sock_loop *loop, int fd, uint32_t events,
 			print_stats(r);
 			continue;
 		}
-		tool_verbosef(r->g, "%s: stopping",
+		tool_verbosef(r->g, _("%s: stopping"),
 			      strsignal((int)si.ssi_signo));
 		sock_forward_stop(r->fwd);
 		sock_loop_stop(loop);
@@ -370,9 +373,9 @@ static int refuse_loop(const struct relay_args *a, const struct sock_conn *c)
 				c->local_len, local, sizeof(local)) < 0)
 		snprintf(local, sizeof(local), "?");
 	return tool_usage_error("relay",
-				"TO %s is FROM's own address (listening on "
-				"%s): the relay would connect to itself, "
-				"again and again; TO must be another socket",
+				_("TO %s is FROM's own address (listening on "
+				  "%s): the relay would connect to itself, "
+				  "again and again; TO must be another socket"),
 				a->to_text, local);
 }
 
@@ -386,16 +389,16 @@ static int serve(struct relay_run *r, const struct sock_conn *c,
 	if (!r->fwd && errno == ELOOP)
 		return refuse_loop(r->a, c);
 	if (!r->fwd)
-		return tool_fail("relay on", r->a->from_text, -errno);
+		return tool_fail(N_("relay on"), r->a->from_text, -errno);
 	server_say_listening(r->g, r->a->from.kind, c);
-	tool_verbosef(r->g, "relaying to %s", r->a->to_text);
+	tool_verbosef(r->g, _("relaying to %s"), r->a->to_text);
 	ret = sock_loop_add(r->loop, r->sfd, EPOLLIN, on_signal, r);
 	if (!ret)
 		ret = sock_loop_run(r->loop);
 	if (r->a->stats)
 		print_stats(r);
 	sock_forward_free(r->fwd);
-	return ret ? tool_fail("relay on", r->a->from_text, ret) : EXIT_OK;
+	return ret ? tool_fail(N_("relay on"), r->a->from_text, ret) : EXIT_OK;
 }
 
 static int run(const struct sock_global *g, struct relay_args *a)
@@ -408,7 +411,7 @@ static int run(const struct sock_global *g, struct relay_args *a)
 
 	ret = sock_resolve(&a->to, &so, &t);
 	if (ret)
-		return tool_fail("resolve", a->to_text, ret);
+		return tool_fail(N_("resolve"), a->to_text, ret);
 	r.sfd = block_signals(&r.old_mask);
 	r.loop = sock_loop_new();
 	ret = r.loop && r.sfd >= 0 ? 0 : -errno;
@@ -417,7 +420,7 @@ static int run(const struct sock_global *g, struct relay_args *a)
 	if (ret) {
 		ret = r.loop && r.sfd >= 0
 			  ? server_fail_listen(&a->from, a->from_text, ret)
-			  : tool_fail("relay on", a->from_text, ret);
+			  : tool_fail(N_("relay on"), a->from_text, ret);
 	} else {
 		server_claim_file(&a->from);
 		ret = serve(&r, &c, &t);

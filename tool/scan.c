@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "scan.h"
+#include "i18n.h"
 
 /* "22" or "20-25" into lo..hi; -1 when it is neither. */
 static int parse_range(const char *w, unsigned long *lo, unsigned long *hi)
@@ -40,20 +41,20 @@ static int probe(const struct sock_global *g, const struct sock_opts *opts,
 	if (tool_check_family("connect", g, &addr, endpoint))
 		return -EXIT_USAGE;
 	if (host)
-		snprintf(what, sizeof(what), "%s port %s (%s)", host, port,
+		snprintf(what, sizeof(what), _("%s port %s (%s)"), host, port,
 			 sock_addr_kind_name(addr.kind));
 	else
 		snprintf(what, sizeof(what), "%s", endpoint);
 	ret = sock_connect(&addr, opts, &c);
 	if (!ret) {
 		sock_close(c.fd);
-		tool_verbosef(g, "%s open", what);
+		tool_verbosef(g, _("%s open"), what);
 		return 0;
 	}
 	/* A name that does not resolve is no answer about a port. */
 	if (ret <= -SOCK_ERR_EAI_BASE || ret == -EAFNOSUPPORT)
-		return -tool_fail("connect to", endpoint, ret);
-	tool_verbosef(g, "%s not open: %s", what,
+		return -tool_fail(N_("connect to"), endpoint, ret);
+	tool_verbosef(g, _("%s not open: %s"), what,
 		      tool_brief(ret) ? tool_brief(ret) : sock_strerror(ret));
 	return 1;
 }
@@ -79,14 +80,15 @@ static int count_ports(char **ports, int n)
 
 	for (int i = 0; i < n; i++) {
 		if (parse_range(ports[i], &lo, &hi))
-			return tool_usage_error("connect",
-						"-z: bad port '%s' (a port "
-						"1-65535 or a range LOW-HIGH)",
-						ports[i]);
+			return tool_usage_error(
+			    "connect",
+			    _("-z: bad port '%s' (a port "
+			      "1-65535 or a range LOW-HIGH)"),
+			    ports[i]);
 		total += hi - lo + 1;
 		if (total > SCAN_MAX_PORTS)
 			return tool_usage_error("connect",
-						"-z: more than %d ports",
+						_("-z: more than %d ports"),
 						SCAN_MAX_PORTS);
 	}
 	return 0;

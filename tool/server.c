@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "server.h"
+#include "i18n.h"
 
 void server_peer_name(enum sock_kind kind, const struct sockaddr *sa,
 		      socklen_t len, char *buf, size_t size)
@@ -31,7 +32,7 @@ void server_say_listening(const struct sock_global *g, enum sock_kind kind,
 	if (sock_addr_format_sa((const struct sockaddr *)&c->local,
 				c->local_len, local, sizeof(local)) < 0)
 		snprintf(local, sizeof(local), "?");
-	tool_verbosef(g, "listening on %s (%s)", local,
+	tool_verbosef(g, _("listening on %s (%s)"), local,
 		      sock_addr_kind_name(kind));
 }
 
@@ -42,10 +43,10 @@ int server_fail_listen(const struct sock_addr *a, const char *endpoint, int err)
 	if (err == -EADDRINUSE &&
 	    !tool_port_holders(a->kind, a->host, a->service, holders,
 			       sizeof(holders))) {
-		snprintf(detail, sizeof(detail), "held by %s", holders);
-		return tool_fail_detail("listen on", endpoint, err, detail);
+		snprintf(detail, sizeof(detail), _("held by %s"), holders);
+		return tool_fail_detail(N_("listen on"), endpoint, err, detail);
 	}
-	return tool_fail("listen on", endpoint, err);
+	return tool_fail(N_("listen on"), endpoint, err);
 }
 
 static char file_path[sizeof(((struct sockaddr_un *)0)->sun_path)];

@@ -11,6 +11,7 @@
 #include <sock/bridge.h>
 
 #include "session.h"
+#include "i18n.h"
 
 struct outcome {
 	struct sock_loop *loop;
@@ -33,9 +34,9 @@ static void report(const struct sock_global *g, const struct session_opts *o,
 	double secs = (sock_loop_now_ms() - out->stats.start_ms) / 1000.0;
 
 	tool_verbosef(g,
-		      "closed %s: sent %llu bytes, received %llu bytes "
-		      "in %.3f s",
-		      o->peer ? o->peer : "connection", out->stats.bytes_ab,
+		      _("closed %s: sent %llu bytes, received %llu bytes "
+			"in %.3f s"),
+		      o->peer ? o->peer : _("connection"), out->stats.bytes_ab,
 		      out->stats.bytes_ba, secs);
 }
 
@@ -47,8 +48,8 @@ static int stdio_failed(int fd, int err)
 	if (fd == STDOUT_FILENO && err == -EPIPE)
 		return EXIT_RUNTIME;
 	tool_errorf("%s: %s",
-		    fd == STDIN_FILENO ? "reading standard input"
-				       : "writing standard output",
+		    fd == STDIN_FILENO ? _("reading standard input")
+				       : _("writing standard output"),
 		    strerror(-err));
 	return EXIT_RUNTIME;
 }
@@ -92,13 +93,14 @@ int session_run(const struct sock_global *g, int fd,
 	/* A terminal has nothing pending; a file or pipe that still had
 	 * data deserves a word, or a script would think it was all sent. */
 	if (out.stats.a_cut && !isatty(STDIN_FILENO)) {
-		tool_errorf("the peer closed first; the rest of standard input "
-			    "was not sent");
+		tool_errorf(
+		    _("the peer closed first; the rest of standard input "
+		      "was not sent"));
 		if (!ret)
 			ret = EXIT_UNSENT;
 	}
 	if (out.stats.timed_out)
-		tool_verbosef(g, "time limit reached (-w or -q): closing");
+		tool_verbosef(g, _("time limit reached (-w or -q): closing"));
 	report(g, o, &out);
 	sock_bridge_free(r);
 	sock_loop_free(out.loop);

@@ -19,6 +19,7 @@
 
 #include "cmd.h"
 #include "explain.h"
+#include "i18n.h"
 
 void tool_errorf(const char *fmt, ...)
 {
@@ -52,7 +53,7 @@ int tool_usage_error(const char *cmd, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, " (try: sock %s%s--help)\n", cmd ? cmd : "",
+	fprintf(stderr, _(" (try: sock %s%s--help)\n"), cmd ? cmd : "",
 		cmd ? " " : "");
 	return EXIT_USAGE;
 }
@@ -94,8 +95,8 @@ int tool_parse_endpoint(const char *text, struct sock_addr *out)
 		    text[strlen(out->host)] != ':')
 			return 0;
 		fprintf(stderr,
-			"sock: bad endpoint: '%s' is socat's address type, "
-			"not a host\n  sock writes this as: %s\n",
+			_("sock: bad endpoint: '%s' is socat's address type, "
+			  "not a host\n  sock writes this as: %s\n"),
 			out->host, hint);
 		return -1;
 	}
@@ -105,12 +106,13 @@ int tool_parse_endpoint(const char *text, struct sock_addr *out)
 		from = e.pos > ECHO_SIDE ? e.pos - ECHO_SIDE : 0;
 		shown = 2 * ECHO_SIDE;
 	}
-	fprintf(stderr, "sock: bad endpoint: %s\n  %s%s%s\n  %*s^\n", e.reason,
-		from ? "..." : "", visible(text + from, echo, shown + 1),
+	fprintf(stderr, _("sock: bad endpoint: %s\n  %s%s%s\n  %*s^\n"),
+		tool_addr_reason(e.reason), from ? "..." : "",
+		visible(text + from, echo, shown + 1),
 		len - from > shown ? "..." : "",
 		(int)(e.pos - from + (from ? 3 : 0)), "");
 	if (socat)
-		fprintf(stderr, "  sock writes this as: %s\n", hint);
+		fprintf(stderr, _("  sock writes this as: %s\n"), hint);
 	return -1;
 }
 
@@ -120,7 +122,7 @@ int tool_check_family(const char *cmd, const struct sock_global *g,
 	if (!g->family || a->family == AF_UNIX || !a->family ||
 	    a->family == g->family)
 		return 0;
-	return tool_usage_error(cmd, "%s asks for IPv%c, but %s is IPv%c",
+	return tool_usage_error(cmd, _("%s asks for IPv%c, but %s is IPv%c"),
 				g->family == AF_INET ? "-4" : "-6",
 				g->family == AF_INET ? '4' : '6', endpoint,
 				a->family == AF_INET ? '4' : '6');
@@ -137,7 +139,7 @@ int tool_fail_detail(const char *action, const char *endpoint, int err,
 	if (err == -ENOENT && !strncmp(action, "listen", 6))
 		why = tool_explain_bind_enoent();
 
-	tool_errorf("%s %s: %s%s%s%s%s%s", action,
+	tool_errorf("%s %s: %s%s%s%s%s%s", _(action),
 		    visible(endpoint, shown, sizeof(shown)),
 		    brief ? brief : sock_strerror(err), why ? ": " : "",
 		    why ? why : "", detail ? " (" : "", detail ? detail : "",
@@ -163,17 +165,18 @@ int tool_bad_option(const char *cmd, int c, char **argv)
 	int n = is_long ? (int)strcspn(word, "=") : 0;
 
 	if (c == ':' && is_long)
-		return tool_usage_error(cmd, "option '%.*s' needs a value", n,
-					word);
+		return tool_usage_error(cmd, _("option '%.*s' needs a value"),
+					n, word);
 	if (c == ':')
-		return tool_usage_error(cmd, "option '-%c' needs a value",
+		return tool_usage_error(cmd, _("option '-%c' needs a value"),
 					optopt);
 	if (is_long && optopt)
-		return tool_usage_error(cmd, "option '%.*s' takes no value", n,
-					word);
+		return tool_usage_error(cmd, _("option '%.*s' takes no value"),
+					n, word);
 	if (is_long)
-		return tool_usage_error(cmd, "unknown option '%.*s'", n, word);
-	return tool_usage_error(cmd, "unknown option '-%c'", optopt);
+		return tool_usage_error(cmd, _("unknown option '%.*s'"), n,
+					word);
+	return tool_usage_error(cmd, _("unknown option '-%c'"), optopt);
 }
 
 int tool_global_letter(int c, struct sock_global *g)

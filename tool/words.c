@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "cmd.h"
+#include "i18n.h"
 
 static int all_digits(const char *s)
 {
@@ -45,13 +46,13 @@ static int join(const char *cmd, const char *scheme, const char *host,
 
 	if (!port_word(port))
 		return tool_usage_error(cmd,
-					"'%s' is not a port (a number "
-					"or a service name)",
+					_("'%s' is not a port (a number "
+					  "or a service name)"),
 					port);
 	n = snprintf(buf, len, "%s%s%s%s:%s", scheme, v6 ? "[" : "", host,
 		     v6 ? "]" : "", port);
 	if (n < 0 || (size_t)n >= len)
-		return tool_usage_error(cmd, "endpoint too long");
+		return tool_usage_error(cmd, _("endpoint too long"));
 	return 0;
 }
 
@@ -62,12 +63,12 @@ static int unix_word(const char *cmd, const char *w, const struct tool_nc *nc,
 
 	if (has_scheme(w))
 		return tool_usage_error(cmd,
-					"-U takes a path, and '%s' names its "
-					"own kind of socket",
+					_("-U takes a path, and '%s' names its "
+					  "own kind of socket"),
 					w);
 	n = snprintf(buf, len, "%s%s", nc->udp ? "unix-dgram:" : "unix:", w);
 	if (n < 0 || (size_t)n >= len)
-		return tool_usage_error(cmd, "endpoint too long");
+		return tool_usage_error(cmd, _("endpoint too long"));
 	return 0;
 }
 
@@ -82,20 +83,20 @@ static int one_word(const char *cmd, const char *w, const struct tool_nc *nc,
 	if (all_digits(w) && strcmp(cmd, "listen"))
 		return tool_usage_error(
 		    cmd,
-		    "'%s' is only a port; name the host too: %slocalhost:%s "
-		    "(or: sock %s %slocalhost %s)",
+		    _("'%s' is only a port; name the host too: %slocalhost:%s "
+		      "(or: sock %s %slocalhost %s)"),
 		    w, scheme, w, cmd, nc->udp ? "-u " : "", w);
 	if (all_digits(w))
 		return join(cmd, scheme, "", w, buf, len);
 	if (nc->udp && has_scheme(w))
 		return tool_usage_error(cmd,
-					"-u turns HOST:PORT into "
-					"udp://HOST:PORT, and '%s' names its "
-					"own kind of socket",
+					_("-u turns HOST:PORT into "
+					  "udp://HOST:PORT, and '%s' names its "
+					  "own kind of socket"),
 					w);
 	n = snprintf(buf, len, "%s%s", scheme, w);
 	if (n < 0 || (size_t)n >= len)
-		return tool_usage_error(cmd, "endpoint too long");
+		return tool_usage_error(cmd, _("endpoint too long"));
 	return 0;
 }
 
@@ -105,15 +106,15 @@ int tool_endpoint_words(const char *cmd, char **words, int n,
 	const char *scheme = nc->udp ? "udp://" : "";
 
 	if (nc->port && nc->unix_path)
-		return tool_usage_error(cmd, "-p names a port and -U a path: "
-					     "give one of them");
+		return tool_usage_error(cmd, _("-p names a port and -U a path: "
+					       "give one of them"));
 	if (nc->port && n <= 1)
 		return join(cmd, scheme, n ? words[0] : "", nc->port, buf, len);
 	if (n == 1)
 		return one_word(cmd, words[0], nc, buf, len);
 	if (n == 2 && !nc->port && !nc->unix_path)
 		return join(cmd, scheme, words[0], words[1], buf, len);
-	return tool_usage_error(cmd, "needs one ENDPOINT (or HOST PORT)");
+	return tool_usage_error(cmd, _("needs one ENDPOINT (or HOST PORT)"));
 }
 
 /* ---- socat's address syntax ----------------------------------------- */
@@ -196,9 +197,9 @@ int tool_socat_hint(const char *text, char *buf, size_t len)
 
 	if (socat_stdio(text)) {
 		snprintf(buf, len,
-			 "sock connect HOST:PORT (stdin/stdout is "
-			 "always the other side: there is no word "
-			 "for it)");
+			 _("sock connect HOST:PORT (stdin/stdout is "
+			   "always the other side: there is no word "
+			   "for it)"));
 		return 0;
 	}
 	if (!colon)
