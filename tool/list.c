@@ -22,45 +22,45 @@ static void usage(FILE *f)
 {
 	fputs(
 	    _("usage: sock list [-tuwxlanpeimo46] [--json] [--dump FILE] "
-	       "[FILTER]\n\n"
-	       "  -t, --tcp        TCP sockets       -u, --udp   UDP sockets\n"
-	       "  -w, --raw        raw sockets       -x, --unix  Unix sockets\n"
-	       "                   (no protocol flag: all of them)\n"
-	       "  -l, --listening  only servers (listening TCP/Unix, "
-	       "unconnected UDP/raw)\n"
-	       "  -a, --all        servers and connected sockets\n"
-	       "                   (neither: connected sockets only)\n"
-	       "  -n, --numeric    no host, service or user names\n"
-	       "  -p, --program    PID/Program name of every owner\n"
-	       "  -e, --extend     User and Inode columns\n"
-	       "  -i, --info       TCP internals and what limits each sender\n"
-	       "  -m, --memory     socket memory (buffers, queues, drops)\n"
-	       "  -o, --timers     netstat's Timer column\n"
-	       "  -4, -6           IPv4 or IPv6 sockets only\n"
-	       "  --json           an array of objects (see sock(1))\n"
-	       "  --explain        a sentence under each row: what it means\n"
-	       "  --graph dot|svg  who talks to whom, as Graphviz text or SVG\n"
-	       "  --dump FILE      also write the kernel's replies to FILE;\n"
-	       "                   SOCK_DIAG_FILE=FILE replays them\n"
-	       "  -s, --summary    sockets counted by protocol and state, and "
-	       "the kernel's\n"
-	       "                   socket counters (with --json: an object)\n"
-	       "  -K, --kill       destroy the sockets FILTER matches (needs a "
-	       "FILTER\n"
-	       "                   and CAP_NET_ADMIN); --dry-run only lists "
-	       "them\n\n"
-	       "  -N, --netns NS   the sockets of namespace NS: a name under "
-	       "/run/netns,\n"
-	       "                   an nsfs path, or a process id\n"
-	       "  --all-netns      the sockets of every network namespace\n\n"
-	       "FILTER: state NAME | port N | sport N | dport N | src ADDR | "
-	       "dst ADDR,\n"
-	       "        netns NAME | pid N | comm NAME | uid N; ports also "
-	       "with\n"
-	       "        != < <= > >= (ss's neq lt le gt ge), addresses with "
-	       "/LEN;\n"
-	       "        joined with and, or, not and ( ); e.g.\n"
-	       "        sock list -ta state established and dport 443\n"),
+	      "[FILTER]\n\n"
+	      "  -t, --tcp        TCP sockets       -u, --udp   UDP sockets\n"
+	      "  -w, --raw        raw sockets       -x, --unix  Unix sockets\n"
+	      "                   (no protocol flag: all of them)\n"
+	      "  -l, --listening  only servers (listening TCP/Unix, "
+	      "unconnected UDP/raw)\n"
+	      "  -a, --all        servers and connected sockets\n"
+	      "                   (neither: connected sockets only)\n"
+	      "  -n, --numeric    no host, service or user names\n"
+	      "  -p, --program    PID/Program name of every owner\n"
+	      "  -e, --extend     User and Inode columns\n"
+	      "  -i, --info       TCP internals and what limits each sender\n"
+	      "  -m, --memory     socket memory (buffers, queues, drops)\n"
+	      "  -o, --timers     netstat's Timer column\n"
+	      "  -4, -6           IPv4 or IPv6 sockets only\n"
+	      "  --json           an array of objects (see sock(1))\n"
+	      "  --explain        a sentence under each row: what it means\n"
+	      "  --graph dot|svg  who talks to whom, as Graphviz text or SVG\n"
+	      "  --dump FILE      also write the kernel's replies to FILE;\n"
+	      "                   SOCK_DIAG_FILE=FILE replays them\n"
+	      "  -s, --summary    sockets counted by protocol and state, and "
+	      "the kernel's\n"
+	      "                   socket counters (with --json: an object)\n"
+	      "  -K, --kill       destroy the sockets FILTER matches (needs a "
+	      "FILTER\n"
+	      "                   and CAP_NET_ADMIN); --dry-run only lists "
+	      "them\n\n"
+	      "  -N, --netns NS   the sockets of namespace NS: a name under "
+	      "/run/netns,\n"
+	      "                   an nsfs path, or a process id\n"
+	      "  --all-netns      the sockets of every network namespace\n\n"
+	      "FILTER: state NAME | port N | sport N | dport N | src ADDR | "
+	      "dst ADDR,\n"
+	      "        netns NAME | pid N | comm NAME | uid N; ports also "
+	      "with\n"
+	      "        != < <= > >= (ss's neq lt le gt ge), addresses with "
+	      "/LEN;\n"
+	      "        joined with and, or, not and ( ); e.g.\n"
+	      "        sock list -ta state established and dport 443\n"),
 	    f);
 }
 
@@ -167,10 +167,9 @@ static int parse_flags(int argc, char **argv, struct list_opts *o, int *all,
 				   : i + 1 < argc ? argv[++i]
 						  : NULL;
 			if (!o->netns || !*o->netns) {
-				tool_usage_error("list",
-						 "option '%s' needs a "
-						 "namespace",
-						 a);
+				tool_usage_error(
+				    "list", _("option '%s' needs a namespace"),
+				    a);
 				return -2;
 			}
 		} else if (l) {

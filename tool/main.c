@@ -35,9 +35,10 @@ static const struct tool_cmd commands[] = {
 
 static void usage(FILE *f)
 {
-	fputs(_("usage: sock [-v] [--trace] [--explain] [-4|-6] COMMAND [ARGS...]\n\n"
-		"commands:\n"),
-	      f);
+	fputs(
+	    _("usage: sock [-v] [--trace] [--explain] [-4|-6] COMMAND [ARGS...]\n\n"
+	      "commands:\n"),
+	    f);
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "  %-8s %s\n", commands[i].name,
 			_(commands[i].summary));
