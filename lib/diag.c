@@ -42,7 +42,8 @@ int sock_diag_snapshot(const struct sock_diag_query *q, struct sock_diag **out)
 	ret = own_netns(d, q);
 	if (!ret && ((q->flags & SOCK_DIAG_OWNERS) ||
 		     sock__diag_filter_needs_owners(q->filter)))
-		ret = sock__proc_start(root, &pass);
+		ret = sock__proc_start(
+		    root, sock__diag_filter_needs_cgroups(q->filter), &pass);
 	if (!ret)
 		ret = sock__diag_collect(d, q, root);
 	if (!ret)

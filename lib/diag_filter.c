@@ -37,6 +37,7 @@ enum diag_filter_op {
 	F_NETNS, /* user space only, from here on */
 	F_PID,
 	F_COMM,
+	F_CGROUP,
 	F_UID,
 	F_AND,
 	F_OR,
@@ -51,7 +52,7 @@ struct diag_filter_node {
 	int port;	 /* ports; -1 = any in host conditions */
 	int cmp;	 /* ports: CMP_*; the port is compared to it */
 	uint32_t num;	 /* F_PID, F_UID */
-	char *str;	 /* F_NETNS, F_COMM */
+	char *str;	 /* F_NETNS, F_COMM, F_CGROUP (no trailing '/') */
 	uint8_t family;	 /* F_SRC/F_DST: AF_INET or AF_INET6 */
 	uint8_t prefix;	 /* bits compared */
 	uint8_t addr[16];
@@ -304,26 +305,49 @@ static int parse_num(const char *w, uint32_t *out)
 	return 0;
 }
 
-/* netns NAME, pid N, comm NAME, uid N: conditions on what the kernel's
- * socket dump does not say, checked in user space. */
+/* A cgroup path as /proc/PID/cgroup writes it: a leading '/' (added
+ * when missing), none at the end, so that "/" becomes "" and every
+ * path is below it. */
+static char *cgroup_path(const char *val)
+{
+	size_t len = strlen(val);
+	char *s;
+
+	while (len && val[len - 1] == '/')
+		len--;
+	s = malloc(len + 2);
+	if (s)
+		snprintf(s, len + 2, "%s%.*s", *val == '/' ? "" : "/", (int)len,
+			 val);
+	if (s && !strcmp(s, "/"))
+		*s = '\0';
+	return s;
+}
+
+/* netns NAME, pid N, comm NAME, cgroup PATH, uid N: conditions on what
+ * the kernel's socket dump does not say, checked in user space. */
 static int parse_owner_pred(struct diag_filter_parser *p, const char *kw,
 			    const char *val)
 {
-	enum diag_filter_op op = !strcmp(kw, "netns")  ? F_NETNS
-				 : !strcmp(kw, "pid")  ? F_PID
-				 : !strcmp(kw, "comm") ? F_COMM
-						       : F_UID;
+	enum diag_filter_op op = !strcmp(kw, "netns")	 ? F_NETNS
+				 : !strcmp(kw, "pid")	 ? F_PID
+				 : !strcmp(kw, "comm")	 ? F_COMM
+				 : !strcmp(kw, "cgroup") ? F_CGROUP
+							 : F_UID;
 	uint32_t num = 0;
 	int n;
 
 	if ((op == F_PID || op == F_UID) && parse_num(val, &num))
 		return fail(p);
+	if (op == F_CGROUP && !*val)
+		return fail(p);
 	n = new_node(p, op, -1);
 	if (n < 0)
 		return n;
 	p->f->nodes[n].num = num;
-	if (op == F_NETNS || op == F_COMM) {
-		p->f->nodes[n].str = strdup(val);
+	if (op == F_NETNS || op == F_COMM || op == F_CGROUP) {
+		p->f->nodes[n].str =
+		    op == F_CGROUP ? cgroup_path(val) : strdup(val);
 		if (!p->f->nodes[n].str)
 			return -ENOMEM;
 	}
@@ -339,7 +363,7 @@ static int parse_pred(struct diag_filter_parser *p)
 
 	if (!is(kw, "state", "port", "sport") &&
 	    !is(kw, "dport", "src", "dst") && !is(kw, "netns", "pid", "comm") &&
-	    !is(kw, "uid", "uid", "uid"))
+	    !is(kw, "uid", "cgroup", "uid"))
 		return fail(p);
 	p->pos++;
 	if (is(kw, "port", "sport", "dport"))
@@ -349,7 +373,7 @@ static int parse_pred(struct diag_filter_parser *p)
 	val = peek(p);
 	if (!val)
 		return fail(p);
-	if (is(kw, "netns", "pid", "comm") || !strcmp(kw, "uid"))
+	if (is(kw, "netns", "pid", "comm") || is(kw, "uid", "cgroup", "uid"))
 		return parse_owner_pred(p, kw, val);
 	if (!strcmp(kw, "state")) {
 		if (state_mask(val, &tmp.states))
@@ -561,15 +585,38 @@ static int netns_match(const struct sock_netns *ns, const char *want)
 	       !strcmp(ino, want);
 }
 
-/* pid N, comm NAME: 2 (unknown) until the owners are known. */
+/* cgroup PATH: the owner's cgroup is PATH or below it, comparing
+ * whole components (/a matches /a and /a/b, not /ab). */
+static int cgroup_below(const char *have, const char *want)
+{
+	size_t len = strlen(want);
+
+	return have && !strncmp(have, want, len) &&
+	       (have[len] == '\0' || have[len] == '/');
+}
+
+static int owner_is(const struct diag_filter_node *n,
+		    const struct sock_diag_owner *o)
+{
+	switch (n->op) {
+	case F_PID:
+		return (uint32_t)o->pid == n->num;
+	case F_CGROUP:
+		return cgroup_below(o->cgroup, n->str);
+	default:
+		return !strcmp(o->command, n->str);
+	}
+}
+
+/* pid N, comm NAME, cgroup PATH: 2 (unknown) until the owners are
+ * known; true when any owner is. */
 static int owner_match(const struct diag_filter_node *n,
 		       const struct diag_filter_ctx *c)
 {
 	if (!c || !c->owners_known)
 		return 2;
 	for (size_t i = 0; i < c->nowners; i++)
-		if (n->op == F_PID ? (uint32_t)c->owners[i].pid == n->num
-				   : !strcmp(c->owners[i].command, n->str))
+		if (owner_is(n, &c->owners[i]))
 			return 1;
 	return 0;
 }
@@ -596,6 +643,7 @@ static int eval(const struct sock_diag_filter *f, int i,
 		return c && c->ns ? netns_match(c->ns, n->str) : 2;
 	case F_PID:
 	case F_COMM:
+	case F_CGROUP:
 		return owner_match(n, c);
 	case F_UID:
 		return e->uid == n->num;
@@ -628,7 +676,16 @@ int sock__diag_filter_eval(const struct sock_diag_filter *f,
 int sock__diag_filter_needs_owners(const struct sock_diag_filter *f)
 {
 	for (int i = 0; f && i < f->count; i++)
-		if (f->nodes[i].op == F_PID || f->nodes[i].op == F_COMM)
+		if (f->nodes[i].op == F_PID || f->nodes[i].op == F_COMM ||
+		    f->nodes[i].op == F_CGROUP)
+			return 1;
+	return 0;
+}
+
+int sock__diag_filter_needs_cgroups(const struct sock_diag_filter *f)
+{
+	for (int i = 0; f && i < f->count; i++)
+		if (f->nodes[i].op == F_CGROUP)
 			return 1;
 	return 0;
 }
@@ -637,7 +694,7 @@ int sock_diag_filter_streamable(const struct sock_diag_filter *f)
 {
 	for (int i = 0; f && i < f->count; i++)
 		if (f->nodes[i].op == F_PID || f->nodes[i].op == F_COMM ||
-		    f->nodes[i].op == F_NETNS)
+		    f->nodes[i].op == F_CGROUP || f->nodes[i].op == F_NETNS)
 			return 0;
 	return 1;
 }
@@ -837,6 +894,7 @@ static int bc_compile(const struct sock_diag_filter *f, int i, int positive,
 	case F_NETNS:
 	case F_PID:
 	case F_COMM:
+	case F_CGROUP:
 	case F_UID:
 		/* The state mask or user space does this; let the superset
 		 * through. */

@@ -54,8 +54,11 @@ int sock__diag_filter_eval(const struct sock_diag_filter *f,
 			   const struct sock_diag_entry *e,
 			   const struct diag_filter_ctx *c);
 
-/* Whether f has conditions on owners (pid, comm). */
+/* Whether f has conditions on owners (pid, comm, cgroup). */
 int sock__diag_filter_needs_owners(const struct sock_diag_filter *f);
+
+/* Whether f has a cgroup condition (the owners' cgroups are read). */
+int sock__diag_filter_needs_cgroups(const struct sock_diag_filter *f);
 
 /* inet_diag bytecode for f into buf; returns its length, 0 when the
  * filter cannot (or need not) be sent to the kernel. */
@@ -161,10 +164,11 @@ int sock__diag_owner_pool(struct sock_diag *d, char *pool);
  * (the scan needs nothing from the dump, so both run at once); finish
  * scans what is left in the calling thread, waits for the helper, and
  * when join is set, fills d's owner table with the sockets found.
- * finish frees p in every case.  Both return 0 or -errno.
+ * finish frees p in every case.  Both return 0 or -errno.  With
+ * cgroups set, each owner also gets its cgroup v2 path.
  */
 struct proc_pass;
-int sock__proc_start(const char *root, struct proc_pass **out);
+int sock__proc_start(const char *root, int cgroups, struct proc_pass **out);
 int sock__proc_finish(struct sock_diag *d, struct proc_pass *p, int join);
 
 /* ---- the parsers: diag_inet.c, diag_unix.c, proc_net.c --------------- */

@@ -34,6 +34,15 @@ struct proc_hit {
 	int pid;
 	int fd;
 	uint32_t command; /* offset in the scanner's command pool */
+	uint32_t cgroup;  /* the same, or NO_CGROUP */
+};
+
+#define NO_CGROUP UINT32_MAX
+
+/* A process's names in the pool, read with its first socket. */
+struct proc_names {
+	uint32_t command; /* UINT32_MAX: not read yet */
+	uint32_t cgroup;
 };
 
 /* One process's hits, hits[first..first+count) of scanner "by". */
@@ -59,7 +68,8 @@ struct proc_scanner {
 
 struct proc_pass {
 	int proc_fd;
-	int *pids; /* in /proc order */
+	int cgroups; /* read each owner's cgroup too */
+	int *pids;   /* in /proc order */
 	size_t npids;
 	atomic_size_t next; /* the next pids[] index to take */
 	pthread_t helper;
@@ -184,14 +194,53 @@ static int command(struct proc_scanner *s, int pid, uint32_t *off)
 	return pool_add(s, name, len, off);
 }
 
-/* The first socket of a process also reads its name and opens its run. */
+/* The path of the "0::" line (cgroup v2) in text; NULL if none. */
+static char *v2_path(char *text)
+{
+	for (char *line = text; line && *line;) {
+		char *end = strchr(line, '\n');
+
+		if (end)
+			*end = '\0';
+		if (!strncmp(line, "0::", 3) && line[3] == '/')
+			return line + 3;
+		line = end ? end + 1 : NULL;
+	}
+	return NULL;
+}
+
+/* The process's cgroup v2 path into the pool; NO_CGROUP when it has
+ * none (a cgroup v1 only machine) or it is gone. */
+static int cgroup(struct proc_scanner *s, int pid, uint32_t *off)
+{
+	char path[32], text[8192], *v2;
+	ssize_t n;
+
+	*off = NO_CGROUP;
+	snprintf(path, sizeof(path), "%d/cgroup", pid);
+	n = read_at(s->p->proc_fd, path, text, sizeof(text) - 1);
+	if (n <= 0)
+		return 0;
+	text[n] = '\0';
+	/* a line cut by the buffer's end is no path */
+	if ((size_t)n == sizeof(text) - 1 && text[n - 1] != '\n') {
+		v2 = strrchr(text, '\n');
+		*(v2 ? v2 : text) = '\0';
+	}
+	v2 = v2_path(text);
+	return v2 ? pool_add(s, v2, strlen(v2), off) : 0;
+}
+
+/* The first socket of a process also reads its names and opens its run. */
 static int add_hit(struct proc_scanner *s, uint32_t inode, int pid, int fd,
-		   uint32_t order, uint32_t *cmd)
+		   uint32_t order, struct proc_names *nm)
 {
 	int ret;
 
-	if (*cmd == UINT32_MAX) {
-		if ((ret = command(s, pid, cmd)) ||
+	if (nm->command == UINT32_MAX) {
+		nm->cgroup = NO_CGROUP;
+		if ((ret = command(s, pid, &nm->command)) ||
+		    (s->p->cgroups && (ret = cgroup(s, pid, &nm->cgroup))) ||
 		    (ret = grow((void **)&s->runs, s->nruns, &s->runs_cap,
 				sizeof(*s->runs))))
 			return ret;
@@ -201,7 +250,8 @@ static int add_hit(struct proc_scanner *s, uint32_t inode, int pid, int fd,
 	}
 	if (grow((void **)&s->hits, s->nhits, &s->hits_cap, sizeof(*s->hits)))
 		return -ENOMEM;
-	s->hits[s->nhits++] = (struct proc_hit){ inode, pid, fd, *cmd };
+	s->hits[s->nhits++] =
+	    (struct proc_hit){ inode, pid, fd, nm->command, nm->cgroup };
 	s->runs[s->nruns - 1].count++;
 	return 0;
 }
@@ -224,7 +274,7 @@ static uint32_t socket_inode(const char *link, ssize_t n)
 /* Every fd of one process; the fd directory is already open. */
 static int scan_fds(struct proc_scanner *s, int pid, uint32_t order, int dir)
 {
-	uint32_t cmd = UINT32_MAX;
+	struct proc_names nm = { UINT32_MAX, NO_CGROUP };
 	char link[32];
 	long n;
 
@@ -240,7 +290,7 @@ static int scan_fds(struct proc_scanner *s, int pid, uint32_t order, int dir)
 				continue;
 			len = readlinkat(dir, de->d_name, link, sizeof(link));
 			ino = socket_inode(link, len);
-			if (ino && add_hit(s, ino, pid, fd, order, &cmd))
+			if (ino && add_hit(s, ino, pid, fd, order, &nm))
 				return -ENOMEM;
 		}
 	}
@@ -322,7 +372,7 @@ static void pass_free(struct proc_pass *p)
 	free(p);
 }
 
-int sock__proc_start(const char *root, struct proc_pass **out)
+int sock__proc_start(const char *root, int cgroups, struct proc_pass **out)
 {
 	struct proc_pass *p = calloc(1, sizeof(*p));
 	int ret;
@@ -330,6 +380,7 @@ int sock__proc_start(const char *root, struct proc_pass **out)
 	if (!p)
 		return -ENOMEM;
 	atomic_init(&p->next, 0);
+	p->cgroups = cgroups;
 	p->sc[0].p = p->sc[1].p = p;
 	p->proc_fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	ret = p->proc_fd < 0 ? -errno : read_pids(p);
@@ -401,7 +452,10 @@ static int group(struct sock_diag *d, struct proc_pass *p)
 				sock__diag_owner_put(
 				    d, h->key,
 				    &(struct sock_diag_owner){
-					h->pid, h->fd, s->cmds + h->command });
+					h->pid, h->fd, s->cmds + h->command,
+					h->cgroup == NO_CGROUP
+					    ? NULL
+					    : s->cmds + h->cgroup });
 		}
 	}
 	free(runs);

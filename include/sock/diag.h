@@ -258,6 +258,10 @@ struct sock_diag_owner {
 	int pid;
 	int fd;
 	const char *command; /* owned by the snapshot */
+	/* Its cgroup v2 path ("/system.slice/ssh.service", from the "0::"
+	 * line of /proc/PID/cgroup), read only for a cgroup filter; NULL
+	 * otherwise or when it has none.  Owned by the snapshot. */
+	const char *cgroup;
 };
 
 /*

@@ -177,6 +177,7 @@ static void test_compare_and_owner(void **state)
 		{ "pid x", 1 },		 { "uid -1", 1 },
 		{ "uid 4294967295", 1 }, { "comm", 1 },
 		{ "netns", 1 },		 { "state > listen", 1 },
+		{ "cgroup", 1 },
 	};
 	int bad;
 
@@ -209,7 +210,8 @@ static void test_compare_and_owner(void **state)
 /* With owners and the namespace known, the exact answer; before, 2. */
 static void test_eval_context(void **state)
 {
-	struct sock_diag_owner own[] = { { 42, 3, "nginx" }, { 43, 4, "sh" } };
+	struct sock_diag_owner own[] = { { 42, 3, "nginx", NULL },
+					 { 43, 4, "sh", NULL } };
 	struct sock_netns ns = { .ino = 4026532300, .name = "blue" };
 	struct diag_filter_ctx none = { 0 }, known = {
 		.ns = &ns, .owners_known = 1, .owners = own, .nowners = 2
@@ -253,6 +255,82 @@ static void test_eval_context(void **state)
 				     strstr(cases[i].text, "netns") == NULL);
 		sock_diag_filter_free(f);
 	}
+}
+
+/* cgroup PATH: an owner's cgroup v2 path is PATH or below it, whole
+ * components compared; "/" is every path; an owner whose cgroup was not
+ * read, or no owner at all, is no match. */
+static void test_cgroup(void **state)
+{
+	struct sock_diag_owner own[] = {
+		{ 42, 3, "nginx", "/system.slice/nginx.service" },
+		{ 43, 4, "sh", NULL },
+		{ 44, 5, "bash",
+		  "/user.slice/user-1000.slice/session-2.scope" },
+	};
+	struct diag_filter_ctx none = { 0 },
+			       known = { .owners_known = 1,
+					 .owners = own,
+					 .nowners = 3 },
+			       nocg = { .owners_known = 1,
+					.owners = own + 1,
+					.nowners = 1 },
+			       orphan = { .owners_known = 1 };
+	static const struct {
+		const char *text;
+		int known, nocg;
+	} cases[] = {
+		{ "cgroup /system.slice", 1, 0 },
+		{ "cgroup /system.slice/", 1, 0 },
+		{ "cgroup system.slice", 1, 0 },
+		{ "cgroup /system.slice/nginx.service", 1, 0 },
+		{ "cgroup /system.slice/nginx.service/", 1, 0 },
+		{ "cgroup /system.slice/nginx", 0, 0 },
+		{ "cgroup /system", 0, 0 },
+		{ "cgroup /system.slice/nginx.service/worker", 0, 0 },
+		{ "cgroup /user.slice/user-1000.slice", 1, 0 },
+		{ "cgroup /", 1, 0 },
+		{ "cgroup //", 1, 0 },
+		{ "cgroup /init.scope", 0, 0 },
+		{ "not cgroup /init.scope", 1, 1 },
+		{ "cgroup /init.scope or sport 80", 1, 1 },
+		{ "cgroup / and not comm x", 1, 0 },
+	};
+	char *empty[] = { "cgroup", "" };
+	struct sock_diag_filter *f;
+	int bad;
+
+	(void)state;
+	fill_sample();
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		f = parse(cases[i].text, &bad);
+		assert_non_null(f);
+		if (sock__diag_filter_eval(f, &sample[0], &known) !=
+			cases[i].known ||
+		    sock__diag_filter_eval(f, &sample[0], &nocg) !=
+			cases[i].nocg)
+			fail_msg("'%s': %d/%d, want %d/%d", cases[i].text,
+				 sock__diag_filter_eval(f, &sample[0], &known),
+				 sock__diag_filter_eval(f, &sample[0], &nocg),
+				 cases[i].known, cases[i].nocg);
+		assert_int_equal(sock__diag_filter_needs_owners(f), 1);
+		assert_int_equal(sock__diag_filter_needs_cgroups(f), 1);
+		assert_int_equal(sock_diag_filter_streamable(f), 0);
+		sock_diag_filter_free(f);
+	}
+	/* before the /proc pass: unknown, the row is kept for later */
+	f = parse("cgroup /system.slice", &bad);
+	assert_int_equal(sock__diag_filter_eval(f, &sample[0], &none), 2);
+	assert_int_equal(sock__diag_filter_eval(f, &sample[0], &orphan), 0);
+	sock_diag_filter_free(f);
+	/* the other owner conditions do not read cgroups */
+	f = parse("pid 1 or comm x", &bad);
+	assert_int_equal(sock__diag_filter_needs_cgroups(f), 0);
+	sock_diag_filter_free(f);
+	f = NULL;
+	assert_int_equal(sock_diag_filter_parse(2, empty, &f, &bad), -EINVAL);
+	assert_int_equal(bad, 1);
+	assert_null(f);
 }
 
 static void test_states_mask(void **state)
@@ -445,6 +523,8 @@ static void test_bytecode(void **state)
 		"pid 1 or sport 80",
 		"not comm sshd and dport 443",
 		"not ( netns x or sport 22 )",
+		"cgroup /system.slice or dport 443",
+		"not cgroup / and sport 22",
 		"uid 0 and src 10.0.0.0/8",
 		"state listen and port 80",
 		"not state listen and port 22",
@@ -589,6 +669,7 @@ int main(void)
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_compare_and_owner),
 		cmocka_unit_test(test_eval_context),
+		cmocka_unit_test(test_cgroup),
 		cmocka_unit_test(test_states_mask),
 		cmocka_unit_test(test_bytecode),
 		cmocka_unit_test(test_nesting),
