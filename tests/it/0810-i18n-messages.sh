@@ -39,10 +39,10 @@ first_line "$T/e5" "sock connect: número de segundos inválido 'x' (un número 
 
 # 6-7: help
 es --help > "$T/h6"
-first_line "$T/h6" "uso: sock [-v] [--trace] [-4|-6] COMANDO [ARGS...]" "sock --help"
+first_line "$T/h6" "uso: sock [-v] [--trace] [--explain] [-4|-6] COMANDO [ARGS...]" "sock --help"
 check "sock --help: the commands' summaries" grep -qx '  list     los sockets de la máquina, como netstat -tulpn' "$T/h6"
 es help list > "$T/h7"
-first_line "$T/h7" "uso: sock list [-tuwxlanpe46] [--json] [--dump ARCHIVO] [FILTRO]" "sock help list"
+first_line "$T/h7" "uso: sock list [-tuwxlanpeimo46] [--json] [--dump ARCHIVO] [FILTRO]" "sock help list"
 
 # 8-10: -v lines; the duration keeps its decimal point
 # (the listener in C: listen_bg reads its English "listening on")

@@ -26,7 +26,11 @@
    OPTIONs: ignore=REGEX drops the lines that match on both sides (other
    programs of the writer's computer, of the test machine); needs=CMD skips the sample
    when CMD is not installed; unordered=1 compares the lines as sets
-   (sockets listed in the kernel's hash order).  The commands see `sock` (the binary under
+   (sockets listed in the kernel's hash order); locale=NAME lets the
+   commands pick their language (LC_ALL unset, LANG=C.UTF-8, SOCK_LOCALEDIR
+   the build tree's catalog unless set: a "$ LANG=es_CL.UTF-8 sock ..."
+   line prints Spanish) and skips the sample when locale NAME is not
+   generated.  The commands see `sock` (the binary under
    test) and the helpers of PRELUDE below; each sample has 30 s, runs in
    a scratch directory of its own, and whatever it started is killed
    after it.  Ports the kernel chose, pids, inodes and times are
@@ -242,6 +246,27 @@ def outcome(mode, opts, body, block, env, fresh=False):
     return want, got, secs
 
 
+def locale_generated(name):
+    """Whether `locale -a` lists name (es_CL.UTF-8 as es_CL.utf8 too)."""
+    want = name.lower().replace("utf-8", "utf8")
+    try:
+        names = subprocess.run(["locale", "-a"], capture_output=True,
+                               timeout=10).stdout.decode().split()
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return want in (n.lower().replace("utf-8", "utf8") for n in names)
+
+
+def localised(env):
+    """env for a sample whose commands choose their own language."""
+    env = {k: v for k, v in env.items()
+           if k not in ("LC_ALL", "LC_MESSAGES", "LANGUAGE")}
+    env["LANG"] = "C.UTF-8"
+    env.setdefault("SOCK_LOCALEDIR",
+                   os.path.join(os.path.dirname(env["SOCK"]), "locale"))
+    return env
+
+
 def check_samples(tap, path, env):
     name = os.path.relpath(path, os.path.join(HERE, "..", ".."))
     count = 0
@@ -252,12 +277,18 @@ def check_samples(tap, path, env):
         if need and not shutil.which(need):
             tap.skip(what, need + " not installed")
             continue
-        want, got, secs = outcome(mode, opts, body, block, env)
+        senv = env
+        if "locale" in opts:
+            if not locale_generated(opts["locale"]):
+                tap.skip(what, "no %s locale" % opts["locale"])
+                continue
+            senv = localised(env)
+        want, got, secs = outcome(mode, opts, body, block, senv)
         if got != want:
             # some samples race two processes (two writes that the guide
             # says may come as one read or two): a drift of the document
             # fails twice, a loaded machine hardly ever
-            want, got, secs = outcome(mode, opts, body, block, env, True)
+            want, got, secs = outcome(mode, opts, body, block, senv, True)
             what += " (second run)"
         if secs is not None:
             what += " (%.1f s)" % secs
