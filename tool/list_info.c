@@ -390,7 +390,13 @@ size_t list_info_line(char *buf, size_t size, const struct sock_diag *d,
 		      const struct sock_diag_entry *e,
 		      const struct list_opts *o)
 {
-	const struct sock_diag_extra *x = sock_diag_extra(d, e);
+	return list_info_text(buf, size, e, sock_diag_extra(d, e), o);
+}
+
+size_t list_info_text(char *buf, size_t size, const struct sock_diag_entry *e,
+		      const struct sock_diag_extra *x,
+		      const struct list_opts *o)
+{
 	struct line l = { buf, size, 0 };
 
 	if (!size)
