@@ -62,9 +62,8 @@ int sock_diag_snapshot(const struct sock_diag_query *q, struct sock_diag **out)
 	return 0;
 }
 
-int sock_diag_stream(const struct sock_diag_query *q,
-		     int (*fn)(const struct sock_diag_entry *e, void *arg),
-		     void *arg, int *source)
+int sock_diag_stream_extra(const struct sock_diag_query *q,
+			   sock_diag_emit_fn *fn, void *arg, int *source)
 {
 	struct sock_diag *d;
 	int ret;
@@ -85,4 +84,30 @@ int sock_diag_stream(const struct sock_diag_query *q,
 		*source = sock_diag_source(d);
 	sock_diag_free(d);
 	return ret;
+}
+
+/* sock_diag_stream()'s callback, called by sock_diag_stream_extra(). */
+struct plain_emit {
+	int (*fn)(const struct sock_diag_entry *e, void *arg);
+	void *arg;
+};
+
+static int plain_emit(const struct sock_diag_entry *e,
+		      const struct sock_diag_extra *x, void *arg)
+{
+	const struct plain_emit *p = arg;
+
+	(void)x;
+	return p->fn(e, p->arg);
+}
+
+int sock_diag_stream(const struct sock_diag_query *q,
+		     int (*fn)(const struct sock_diag_entry *e, void *arg),
+		     void *arg, int *source)
+{
+	struct plain_emit p = { fn, arg };
+
+	if (!fn)
+		return -EINVAL;
+	return sock_diag_stream_extra(q, plain_emit, &p, source);
 }

@@ -70,10 +70,9 @@ size_t sock__diag_filter_bytecode(const struct sock_diag_filter *f, void *buf,
 /* Snapshot with nothing in it yet, set up from q. */
 struct sock_diag *sock__diag_new(const struct sock_diag_query *q);
 
-/* Send every selected socket to fn instead of keeping it. */
-void sock__diag_set_emit(struct sock_diag *d,
-			 int (*fn)(const struct sock_diag_entry *e, void *arg),
-			 void *arg);
+/* Send every selected socket, with its extras (NULL when the query asks
+ * for none), to fn instead of keeping it. */
+void sock__diag_set_emit(struct sock_diag *d, sock_diag_emit_fn *fn, void *arg);
 
 /* What the last call to the emit function returned, and how many
  * sockets went to it. */

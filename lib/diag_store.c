@@ -6,7 +6,7 @@
  *
  * Sockets are kept as fixed-size records in one growing array (no
  * allocation per socket); Unix names go into one byte pool.  Or, for
- * sock_diag_stream(), each goes to a callback as it is added and
+ * sock_diag_stream(), each goes to a callback (with its extras) as it is added and
  * nothing is kept.
  */
 #include <errno.h>
@@ -53,7 +53,7 @@ struct sock_diag {
 	int role;
 	const struct sock_diag_filter *filter;
 	/* sock_diag_stream(): sockets go to emit instead of ent */
-	int (*emit)(const struct sock_diag_entry *e, void *arg);
+	sock_diag_emit_fn *emit;
 	void *emit_arg;
 	size_t emitted;
 	int emit_err;
@@ -97,9 +97,7 @@ void sock_diag_free(struct sock_diag *d)
 	free(d);
 }
 
-void sock__diag_set_emit(struct sock_diag *d,
-			 int (*fn)(const struct sock_diag_entry *e, void *arg),
-			 void *arg)
+void sock__diag_set_emit(struct sock_diag *d, sock_diag_emit_fn *fn, void *arg)
 {
 	d->emit = fn;
 	d->emit_arg = arg;
@@ -200,11 +198,15 @@ static int grow(struct sock_diag *d)
 int sock__diag_add_extra(struct sock_diag *d, const struct sock_diag_entry *e,
 			 const struct sock_diag_extra *x)
 {
+	static const struct sock_diag_extra none;
+
 	if (!selected(d, e))
 		return 0;
 	if (d->emit) {
+		if (d->extras && !x)
+			x = &none; /* from /proc/net: nothing known */
 		d->emitted++;
-		d->emit_err = d->emit(e, d->emit_arg);
+		d->emit_err = d->emit(e, d->extras ? x : NULL, d->emit_arg);
 		return d->emit_err;
 	}
 	if (d->n == d->cap && grow(d))

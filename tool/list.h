@@ -135,6 +135,11 @@ size_t list_info_line(char *buf, size_t size, const struct sock_diag *d,
 		      const struct sock_diag_entry *e,
 		      const struct list_opts *o);
 
+/* The same from the extras x of e (NULL: none), as streamed. */
+size_t list_info_text(char *buf, size_t size, const struct sock_diag_entry *e,
+		      const struct sock_diag_extra *x,
+		      const struct list_opts *o);
+
 /* What limits a TCP sender now, one word (docs/list.md): application,
  * receiver, sndbuf, congestion, backlog, idle; NULL when there is no
  * tcp_info or the socket does not send (not established). */

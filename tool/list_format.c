@@ -449,13 +449,14 @@ static void explain_line(const struct list_row_ctx *c,
 	ob_put(c->b, "\n", 1);
 }
 
-/* -i, -m: the socket's insides on the line under it. */
+/* -i, -m: the socket's insides (x) on the line under it. */
 static void info_line(const struct list_row_ctx *c,
-		      const struct sock_diag_entry *e)
+		      const struct sock_diag_entry *e,
+		      const struct sock_diag_extra *x)
 {
 	char text[2048];
 
-	if (!list_info_line(text, sizeof(text), c->d, e, c->o))
+	if (!list_info_text(text, sizeof(text), e, x, c->o))
 		return;
 	ob_put(c->b, "     ", 5);
 	ob_str(c->b, text);
@@ -472,8 +473,10 @@ static void timer_column(struct list_obuf *b, const struct sock_diag_entry *e)
 	ob_str(b, text);
 }
 
+/* x: e's extras, NULL without -i, -m. */
 static void inet_row(const struct list_row_ctx *c,
-		     const struct sock_diag_entry *e)
+		     const struct sock_diag_entry *e,
+		     const struct sock_diag_extra *x)
 {
 	struct list_obuf *b = c->b;
 	char local[512], remote[512];
@@ -503,7 +506,7 @@ static void inet_row(const struct list_row_ctx *c,
 		netns_column(b, c->d, e);
 	ob_put(b, "\n", 1);
 	if (c->o->info || c->o->memory)
-		info_line(c, e);
+		info_line(c, e, x);
 	if (c->o->explain)
 		explain_line(c, e);
 }
@@ -554,7 +557,7 @@ static void inet_table(struct list_row_ctx *c)
 		const struct sock_diag_entry *e = sock_diag_get(c->d, i);
 
 		if (e->family != AF_UNIX)
-			inet_row(c, e);
+			inet_row(c, e, sock_diag_extra(c->d, e));
 	}
 }
 
@@ -634,7 +637,7 @@ static void unix_row(const struct list_row_ctx *c,
 		netns_column(b, c->d, e);
 	ob_put(b, "\n", 1);
 	if (c->o->memory)
-		info_line(c, e);
+		info_line(c, e, sock_diag_extra(c->d, e));
 	if (c->o->explain)
 		explain_line(c, e);
 }
@@ -734,17 +737,18 @@ static void v6_rows(struct list_stream *s, int r)
 
 		if (rank(e->protocol) >= r)
 			break;
-		inet_row(&s->c, e);
+		inet_row(&s->c, e, sock_diag_extra(s->v6, e));
 		s->next6++;
 	}
 }
 
-static int stream_row(const struct sock_diag_entry *e, void *arg)
+static int stream_row(const struct sock_diag_entry *e,
+		      const struct sock_diag_extra *x, void *arg)
 {
 	struct list_stream *s = arg;
 
 	v6_rows(s, rank(e->protocol));
-	inet_row(&s->c, e);
+	inet_row(&s->c, e, x);
 	s->count++;
 	return s->c.b->err; /* stops the dump: no one reads the rest */
 }
@@ -752,9 +756,9 @@ static int stream_row(const struct sock_diag_entry *e, void *arg)
 int list_can_stream(const struct list_opts *o, const struct sock_diag_query *q)
 {
 	return o->numeric && !o->programs && !o->json && !o->dump &&
-	       !list_info_extras(o) && !q->record && !q->replay &&
-	       !(o->protocols & SOCK_DIAG_UNIX) && !q->netns &&
-	       sock_diag_filter_streamable(o->filter);
+	       !(list_info_extras(o) & ~(SOCK_DIAG_X_INFO | SOCK_DIAG_X_MEM)) &&
+	       !q->record && !q->replay && !(o->protocols & SOCK_DIAG_UNIX) &&
+	       !q->netns && sock_diag_filter_streamable(o->filter);
 }
 
 /*
@@ -770,7 +774,7 @@ static int stream_v4(struct list_stream *s, const struct sock_diag_query *q,
 
 	if (q->family != AF_INET6) {
 		q4.family = AF_INET;
-		ret = sock_diag_stream(&q4, stream_row, s, &src);
+		ret = sock_diag_stream_extra(&q4, stream_row, s, &src);
 	}
 	if (!ret)
 		v6_rows(s, 3);

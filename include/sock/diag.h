@@ -290,6 +290,17 @@ int sock_diag_stream(const struct sock_diag_query *q,
 		     int (*fn)(const struct sock_diag_entry *e, void *arg),
 		     void *arg, int *source);
 
+/* What sock_diag_stream_extra() calls with each socket: x holds the
+ * extras q->extras asked for (zeroed where the kernel sent none), NULL
+ * when q asks for none; both are borrowed for the call. */
+typedef int sock_diag_emit_fn(const struct sock_diag_entry *e,
+			      const struct sock_diag_extra *x, void *arg);
+
+/* sock_diag_stream() with each socket's extras (-i, -m without holding
+ * the table). */
+int sock_diag_stream_extra(const struct sock_diag_query *q,
+			   sock_diag_emit_fn *fn, void *arg, int *source);
+
 /* Free a snapshot and everything borrowed from it.  NULL is ignored. */
 void sock_diag_free(struct sock_diag *d);
 
