@@ -194,6 +194,7 @@ static void norm_addr(uint8_t out[16], int family, const uint8_t *a)
 
 /* What joins two inet sockets: protocol and both ends, normalized. */
 struct ikey {
+	uint32_t netns; /* peers share a network namespace */
 	uint8_t proto;
 	uint8_t local[16];
 	uint16_t lport;
@@ -208,8 +209,10 @@ struct isock {
 
 static int cmp_ikey(const struct ikey *a, const struct ikey *b)
 {
-	int c = (int)a->proto - (int)b->proto;
+	int c = (a->netns > b->netns) - (a->netns < b->netns);
 
+	if (!c)
+		c = (int)a->proto - (int)b->proto;
 	if (!c)
 		c = memcmp(a->local, b->local, 16);
 	if (!c)
@@ -240,6 +243,7 @@ struct graph {
 static void ikey_of(struct ikey *k, const struct sock_diag_entry *e)
 {
 	memset(k, 0, sizeof(*k));
+	k->netns = e->netns;
 	k->proto = e->protocol;
 	norm_addr(k->local, e->family, e->in.local);
 	k->lport = e->in.local_port;
@@ -287,6 +291,7 @@ static long inet_peer(const struct graph *g, const struct sock_diag_entry *e)
 		return -1;
 	ikey_of(&own, e);
 	memset(&k, 0, sizeof(k));
+	k.netns = own.netns;
 	k.proto = own.proto;
 	memcpy(k.local, own.remote, 16);
 	k.lport = own.rport;
