@@ -57,7 +57,7 @@ both_ways_big "unix:$T/big.sock" "unix:$T/big.sock" 6000000
 check "6 MB each way over unix:PATH, byte-exact" both_ways_arrived
 
 bg sh -c "exec socat 'ABSTRACT-LISTEN:$abs-big' 'SYSTEM:cat'"
-wait_for sh -c "grep -q '@$abs-big' /proc/net/unix"
+wait_secs 20 sh -c "grep -q '@$abs-big' /proc/net/unix"
 timeout -k 2 30 "$SOCK" connect "unix:@$abs-big" < "$T/big1" > "$T/b9.out"
 check "6 MB echoed by socat over unix:@NAME, byte-exact" \
 	cmp -s "$T/big1" "$T/b9.out"

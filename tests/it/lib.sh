@@ -41,7 +41,7 @@ bg() { "$@" & PIDS+=($!); }
 # wait_port FILE: the port from sock -v's "listening on ADDR:PORT" line
 wait_port() {
 	local p
-	for _ in $(seq 100); do
+	for _ in $(seq 300); do
 		p=$(sed -n 's/.*listening on .*:\([0-9][0-9]*\) (.*/\1/p' "$1" 2>/dev/null | head -1)
 		[ -n "$p" ] && { echo "$p"; return 0; }
 		sleep 0.05
@@ -49,10 +49,11 @@ wait_port() {
 	return 1
 }
 
-# wait_for COND...: retry a command for up to 5 s
-# (the condition's stderr is dropped: a file it reads may not exist yet)
+# wait_for COND...: retry a command for up to 15 s
+# (the condition's stderr is dropped: a file it reads may not exist yet;
+# 15 s: a program can take seconds to start on a loaded 2-core machine)
 wait_for() {
-	for _ in $(seq 100); do "$@" 2> /dev/null && return 0; sleep 0.05; done
+	for _ in $(seq 300); do "$@" 2> /dev/null && return 0; sleep 0.05; done
 	return 1
 }
 
