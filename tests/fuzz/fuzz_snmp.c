@@ -13,7 +13,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static volatile int64_t sink;
+/* Unsigned, so that adding any two values the parser accepts is
+ * defined (a sum of two large counters overflowed a signed one). */
+static volatile uint64_t sink;
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -31,6 +33,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort(); /* a value per name, at most one per byte */
 	for (size_t i = 0; i < n; i++)
 		if (c[i].found)
-			sink += c[i].value;
+			sink += (uint64_t)c[i].value;
 	return 0;
 }
