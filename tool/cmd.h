@@ -136,4 +136,8 @@ void tool_trace_enable(void);
  * of folded calls (async-signal-safe; nothing without --trace). */
 void tool_trace_signaled(void);
 
+/* Display cells of the first len bytes of s in the current locale (a
+ * byte that is not a character counts one). */
+int tool_display_width(const char *s, size_t len);
+
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "cmd.h"
 #include "demo.h"
 #include "i18n.h"
 
@@ -18,37 +19,11 @@
 #define W_STATE 13
 #define W_NOTE 88
 
-/* Display cells of the first n bytes of s. */
-static int cells(const char *s, size_t n)
-{
-	mbstate_t ps = { 0 };
-	int w = 0;
-
-	while (n > 0 && *s) {
-		wchar_t wc;
-		size_t k = mbrtowc(&wc, s, n, &ps);
-		int cw;
-
-		if (k == (size_t)-1 || k == (size_t)-2 || k == 0) {
-			memset(&ps, 0, sizeof(ps));
-			k = 1;
-			cw = 1;
-		} else {
-			cw = wcwidth(wc);
-			cw = cw < 0 ? 1 : cw;
-		}
-		w += cw;
-		s += k;
-		n -= k;
-	}
-	return w;
-}
-
 /* s and spaces up to width cells. */
 static void pad(FILE *f, const char *s, size_t n, int width)
 {
 	fprintf(f, "%.*s", (int)n, s);
-	for (int w = cells(s, n); w < width; w++)
+	for (int w = tool_display_width(s, n); w < width; w++)
 		fputc(' ', f);
 }
 
@@ -65,7 +40,7 @@ static size_t chunk(const char *s, int width)
 
 		if (k == (size_t)-1 || k == (size_t)-2 || k == 0)
 			k = 1;
-		if (cells(s, fit + k) > width)
+		if (tool_display_width(s, fit + k) > width)
 			break;
 		fit += k;
 		if (s[fit - 1] == ' ' || s[fit - 1] == ',')

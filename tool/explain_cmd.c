@@ -10,7 +10,6 @@
 #include <string.h>
 #include <stdlib.h>
 #include <sys/stat.h>
-#include <wchar.h>
 
 #include <sock/addr.h>
 #include <sock/diag.h>
@@ -35,11 +34,7 @@ static void usage(FILE *f)
  * is measured in columns, not bytes ("dirección:"). */
 static void field(const char *label, const char *text)
 {
-	wchar_t w[64];
-	size_t n = mbstowcs(w, label, 64);
-	int cols =
-	    n == (size_t)-1 || n >= 64 ? (int)strlen(label) : wcswidth(w, n);
-	int pad = 12 - (cols < 0 ? (int)strlen(label) : cols);
+	int pad = 12 - tool_display_width(label, strlen(label));
 
 	printf("%s%*s%s\n", label, pad > 1 ? pad : 1, "", text);
 }

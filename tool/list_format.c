@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <wchar.h>
 
 #include "explain.h"
 #include "i18n.h"
@@ -21,43 +20,9 @@
 
 #define ADDR_WIDTH 23 /* netstat's minimum */
 
-/*
- * Columns are padded by display width, not bytes: a translated word
- * ("Dirección", "ÚLTIMO_ACK") or a process name may hold characters of
- * several bytes.  ASCII text, every cell of an English listing, takes
- * the strlen() path.
- */
-static int display_width(const char *s, size_t len)
-{
-	mbstate_t st = { 0 };
-	size_t i = 0;
-	int w = 0;
-
-	while (i < len && !((unsigned char)s[i] & 0x80))
-		i++;
-	if (i == len)
-		return (int)len;
-	w = (int)i;
-	while (i < len) {
-		wchar_t wc;
-		size_t n = mbrtowc(&wc, s + i, len - i, &st);
-		int cw;
-
-		if (n == (size_t)-1 || n == (size_t)-2 || !n) {
-			/* not valid here (a C locale, a broken name):
-			 * a column a byte, as the terminal will likely */
-			memset(&st, 0, sizeof(st));
-			n = 1;
-			cw = 1;
-		} else {
-			cw = wcwidth(wc);
-			cw = cw < 0 ? 1 : cw;
-		}
-		w += cw;
-		i += n;
-	}
-	return w;
-}
+/* Columns are padded by display width (tool_tool_display_width()), not
+ * bytes: a translated word or a process name may hold characters of
+ * several bytes. */
 
 /* The words of the tables, translated once per listing (not per row),
  * with their display widths. */
@@ -105,7 +70,7 @@ static int make_cells(struct cell *cells, const char *const *text, int n,
 		const char *t = *text[i] ? _(text[i]) : "";
 
 		cells[i].text = t;
-		cells[i].width = display_width(t, strlen(t));
+		cells[i].width = tool_display_width(t, strlen(t));
 		if (i && cells[i].width > min)
 			min = cells[i].width;
 	}
@@ -114,7 +79,7 @@ static int make_cells(struct cell *cells, const char *const *text, int n,
 
 static struct cell make_cell(const char *text)
 {
-	struct cell c = { text, display_width(text, strlen(text)) };
+	struct cell c = { text, tool_display_width(text, strlen(text)) };
 
 	return c;
 }
@@ -287,7 +252,7 @@ static void ob_cell(struct list_obuf *b, const struct cell *c, int width)
 /* Any text padded by its display width, left or (right) aligned. */
 static void ob_text(struct list_obuf *b, const char *s, int width, int right)
 {
-	int w = display_width(s, strlen(s));
+	int w = tool_display_width(s, strlen(s));
 
 	if (right && w < width)
 		ob_pad(b, (size_t)(width - w));
@@ -353,7 +318,7 @@ static size_t put_owners(struct list_obuf *b, const struct sock_diag *d,
 		len += (len ? 1 : 0) + ob_uint(b, (uint32_t)o[i].pid, 0) + 1;
 		ob_put(b, "/", 1);
 		ob_put(b, o[i].command, cl);
-		len += (size_t)display_width(o[i].command, cl);
+		len += (size_t)tool_display_width(o[i].command, cl);
 		last = o[i].pid;
 	}
 	return len;

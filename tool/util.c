@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 #include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -260,4 +261,41 @@ void tool_trace_enable(void)
 	catch_fatal(SIGINT);
 	catch_fatal(SIGTERM);
 	catch_fatal(SIGHUP);
+}
+
+/*
+ * Display cells of s's first len bytes: a translated word ("Dirección",
+ * "ÚLTIMO_ACK") or a process name may hold characters of several bytes.
+ * ASCII text, every cell of an English listing, takes the strlen() path.
+ */
+int tool_display_width(const char *s, size_t len)
+{
+	mbstate_t st = { 0 };
+	size_t i = 0;
+	int w = 0;
+
+	while (i < len && !((unsigned char)s[i] & 0x80))
+		i++;
+	if (i == len)
+		return (int)len;
+	w = (int)i;
+	while (i < len) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, s + i, len - i, &st);
+		int cw;
+
+		if (n == (size_t)-1 || n == (size_t)-2 || !n) {
+			/* not valid here (a C locale, a broken name):
+			 * a column a byte, as the terminal will likely */
+			memset(&st, 0, sizeof(st));
+			n = 1;
+			cw = 1;
+		} else {
+			cw = wcwidth(wc);
+			cw = cw < 0 ? 1 : cw;
+		}
+		w += cw;
+		i += n;
+	}
+	return w;
 }
