@@ -162,20 +162,29 @@ bench: $(BUILD)/sock $(BUILD)/bench/relaypeer
 DEPS = build-essential clang libclang-rt-14-dev libmnl-dev libcmocka-dev \
        pkg-config clang-format socat ncat netcat-openbsd curl iproute2 \
        net-tools python3 hyperfine procps psmisc man-db gettext locales \
-       libxml2-utils graphviz
+       libxml2-utils graphviz \
+       libssl-dev openssl libncurses-dev tmux libseccomp-dev \
+       dante-server microsocks tinyproxy nginx stunnel4 \
+       bash-completion zsh debhelper lintian dpkg-dev fakeroot
 # es_CL.UTF-8 for the Spanish tests (and for users who read sock in Spanish)
 LOCALES = es_CL.UTF-8 es_ES.UTF-8
+# Servers the tests start themselves (nginx, danted, tinyproxy) must not
+# start as system services when installed: a policy-rc.d that refuses
+# service starts is put in place for the install only, if none is there.
 deps:
 	apt-get update
-	DEBIAN_FRONTEND=noninteractive apt-get install -y $(DEPS)
+	@made=; if [ ! -e /usr/sbin/policy-rc.d ]; then made=1; \
+		printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; \
+		chmod 755 /usr/sbin/policy-rc.d; fi; \
+	DEBIAN_FRONTEND=noninteractive apt-get install -y $(DEPS); rc=$$?; \
+	[ -z "$$made" ] || rm -f /usr/sbin/policy-rc.d; exit $$rc
 	for l in $(LOCALES); do localedef -i $${l%%.*} -f UTF-8 $$l || exit 1; done
 
-# The relay benchmark's peers.  Apart from `deps`, since Debian's packages
-# start their system services (nginx on port 80) where an init runs.
-BENCH_DEPS = haproxy nginx libnginx-mod-stream
+# The benchmarks' peers (HAProxy, nginx's stream module, stunnel), which
+# the tests do not need, installed the same way.
+BENCH_DEPS = haproxy nginx libnginx-mod-stream stunnel4
 bench-deps:
-	apt-get update
-	DEBIAN_FRONTEND=noninteractive apt-get install -y $(BENCH_DEPS)
+	$(MAKE) deps DEPS="$(BENCH_DEPS)"
 
 FORMAT_SRC = $(wildcard include/sock/*.h lib/*.c lib/*.h tool/*.c tool/*.h \
 	tests/unit/*.c tests/fuzz/*.c examples/*.c bench/*.c)
