@@ -30,6 +30,10 @@ CPPFLAGS += -Iinclude -D_GNU_SOURCE
 CFLAGS += -std=c11 $(WARN) $(OPT) $(SAN) -MMD -MP
 LDFLAGS += $(SAN)
 LDLIBS += -lmnl
+# OpenSSL 3 (TLS ends), ncurses (sock top), libseccomp (--sandbox):
+# Debian's libraries, installed by make deps.
+PKGS = openssl ncursesw libseccomp
+LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 LIB_SRC := $(wildcard lib/*.c)
 TOOL_SRC := $(wildcard tool/*.c)
