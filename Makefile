@@ -93,6 +93,53 @@ $(BUILD)/libsocktool.a: $(TOOLLIB_OBJ)
 $(BUILD)/sock: $(BUILD)/tool/main.o $(BUILD)/libsocktool.a $(BUILD)/libsock.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# The version, and the commit it is built from: git describe in a git
+# checkout of sock's own, "unknown" from a tarball (or set SOCK_COMMIT).
+# tool/version.c prints both; a stamp rebuilds it when the commit moves.
+VERSION = 0.1.0
+ifndef SOCK_COMMIT
+SOCK_COMMIT := $(shell [ -e .git ] && git describe --always --dirty 2>/dev/null || echo unknown)
+endif
+$(BUILD)/tool/version.o: CPPFLAGS += -DSOCK_VERSION='"$(VERSION)"' \
+	-DSOCK_COMMIT='"$(SOCK_COMMIT)"'
+$(BUILD)/tool/version.o: $(BUILD)/commit.stamp
+$(BUILD)/commit.stamp: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(SOCK_COMMIT)' | cmp -s - $@ || echo '$(SOCK_COMMIT)' > $@
+FORCE:
+
+# libsock as a shared library too: the same sources compiled
+# position-independent into $(BUILD)/pic/, linked with a soname and a
+# version script (lib/libsock.map) that exports the public sock_* names
+# only, never the sock__* ones lib/ files share.  The tool links the
+# static library.  LIB_PKGS: what libsock itself links (sock.pc's
+# Requires.private; test 1400 checks them against the .so's NEEDED).
+SOVERSION = 0
+SONAME = libsock.so.$(SOVERSION)
+SHLIB = $(BUILD)/libsock.so.$(VERSION)
+LIB_PKGS = libmnl openssl libseccomp
+PIC_OBJ := $(LIB_SRC:%.c=$(BUILD)/pic/%.o)
+$(BUILD)/pic/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -fPIC -c -o $@ $<
+$(SHLIB): $(PIC_OBJ) lib/libsock.map
+	$(CC) $(filter-out -pie -static-pie,$(LDFLAGS)) -shared \
+		-Wl,-soname,$(SONAME) -Wl,--version-script=lib/libsock.map \
+		-Wl,--no-undefined -o $@ $(PIC_OBJ) -Wl,--as-needed $(LDLIBS)
+$(BUILD)/libsock.so: $(SHLIB)
+	ln -sf $(notdir $(SHLIB)) $(BUILD)/$(SONAME)
+	ln -sf $(SONAME) $@
+# Rewritten when PREFIX, LIBDIR or the version change (FORCE, compared).
+$(BUILD)/sock.pc: FORCE
+	@mkdir -p $(dir $@)
+	@printf '%s\n' 'prefix=$(PREFIX)' 'includedir=$(INCLUDEDIR)' \
+		'libdir=$(LIBDIR)' '' 'Name: sock' \
+		'Description: libsock, the socket library behind the sock tool' \
+		'Version: $(VERSION)' 'Requires.private: $(LIB_PKGS)' \
+		'Cflags: -I$${includedir}' 'Libs: -L$${libdir} -lsock' > $@.tmp
+	@cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
+all tests: $(BUILD)/libsock.so $(BUILD)/sock.pc
+
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(BUILD)/libsocktool.a \
 		$(BUILD)/libsock.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
@@ -209,11 +256,44 @@ install: $(BUILD)/sock $(MO)
 	for m in $(MO); do l=$${m#$(BUILD)/locale/}; \
 		install -D -m 644 $$m $(DESTDIR)$(LOCALEDIR)/$$l || exit 1; done
 
+# Where make install puts the library, its headers, sock.pc and the
+# shell completions (Debian: LIBDIR=/usr/lib/$(DEB_HOST_MULTIARCH)).
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/vendor-completions
+HEADERS := $(wildcard include/sock/*.h)
+# Every file install puts, so that uninstall removes exactly those.
+INSTALLED = $(LIBDIR)/$(notdir $(SHLIB)) $(LIBDIR)/$(SONAME) $(LIBDIR)/libsock.so \
+	$(LIBDIR)/libsock.a $(LIBDIR)/pkgconfig/sock.pc \
+	$(HEADERS:include/%=$(INCLUDEDIR)/%) \
+	$(BASHCOMPDIR)/sock $(ZSHCOMPDIR)/_sock \
+	$(PREFIX)/bin/sock $(PREFIX)/share/man/man1/sock.1 \
+	$(PREFIX)/share/man/es/man1/sock.1 \
+	$(MO:$(BUILD)/locale/%=$(LOCALEDIR)/%)
+install: install-lib install-completion
+install-lib: $(BUILD)/libsock.so $(BUILD)/libsock.a $(BUILD)/sock.pc
+	install -D -m 644 $(SHLIB) $(DESTDIR)$(LIBDIR)/$(notdir $(SHLIB))
+	ln -sf $(notdir $(SHLIB)) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libsock.so
+	install -m 644 $(BUILD)/libsock.a $(DESTDIR)$(LIBDIR)/libsock.a
+	install -D -m 644 $(BUILD)/sock.pc $(DESTDIR)$(LIBDIR)/pkgconfig/sock.pc
+	install -d $(DESTDIR)$(INCLUDEDIR)/sock
+	install -m 644 $(HEADERS) $(DESTDIR)$(INCLUDEDIR)/sock/
+	@[ -n "$(DESTDIR)" ] || ldconfig 2>/dev/null || true
+install-completion:
+	install -D -m 644 completion/sock.bash $(DESTDIR)$(BASHCOMPDIR)/sock
+	install -D -m 644 completion/_sock $(DESTDIR)$(ZSHCOMPDIR)/_sock
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	rmdir $(DESTDIR)$(INCLUDEDIR)/sock 2>/dev/null || true
+	@[ -n "$(DESTDIR)" ] || ldconfig 2>/dev/null || true
+
 clean:
 	rm -rf build build-asan build-fuzz
 
 .PHONY: all check tests asan fuzz fuzz-smoke bench deps bench-deps po-update po-check format format-check \
-	lint examples install clean
+	lint examples install clean install-lib install-completion uninstall FORCE
 .SECONDARY:
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
