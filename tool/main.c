@@ -12,10 +12,7 @@
 #include "cmd.h"
 #include "explain.h"
 #include "i18n.h"
-
-#ifndef SOCK_VERSION
-#define SOCK_VERSION "0.1.0"
-#endif
+#include "version.h"
 
 static const struct tool_cmd commands[] = {
 	{ "connect", cmd_connect,
@@ -159,10 +156,8 @@ int main(int argc, char **argv)
 	if (is_help(argv[1]))
 		return help(argc > 2 ? argv[2] : NULL, &g);
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V") ||
-	    !strcmp(argv[1], "version")) {
-		printf("sock %s\n", SOCK_VERSION);
-		return EXIT_OK;
-	}
+	    !strcmp(argv[1], "version"))
+		return cmd_version(argc - 1, argv + 1);
 	cmd = find_command(argv[1]);
 	if (!cmd && argv[1][0] == '-') {
 		tool_errorf(
