@@ -140,6 +140,16 @@ $(BUILD)/sock.pc: FORCE
 	@cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
 all tests: $(BUILD)/libsock.so $(BUILD)/sock.pc
 
+# Shell completions (bash, zsh): each reads sock's --help at completion
+# time through the one awk program completion/help.awk, put in place here.
+COMPLETIONS = $(BUILD)/completion/sock $(BUILD)/completion/_sock
+$(BUILD)/completion/sock: completion/sock.bash completion/help.awk
+$(BUILD)/completion/_sock: completion/_sock.zsh completion/help.awk
+$(COMPLETIONS):
+	@mkdir -p $(dir $@)
+	sed -e '/^@HELP_AWK@$$/{r completion/help.awk' -e 'd;}' $< > $@
+all tests: $(COMPLETIONS)
+
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(BUILD)/libsocktool.a \
 		$(BUILD)/libsock.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
@@ -281,9 +291,9 @@ install-lib: $(BUILD)/libsock.so $(BUILD)/libsock.a $(BUILD)/sock.pc
 	install -d $(DESTDIR)$(INCLUDEDIR)/sock
 	install -m 644 $(HEADERS) $(DESTDIR)$(INCLUDEDIR)/sock/
 	@[ -n "$(DESTDIR)" ] || ldconfig 2>/dev/null || true
-install-completion:
-	install -D -m 644 completion/sock.bash $(DESTDIR)$(BASHCOMPDIR)/sock
-	install -D -m 644 completion/_sock $(DESTDIR)$(ZSHCOMPDIR)/_sock
+install-completion: $(COMPLETIONS)
+	install -D -m 644 $(BUILD)/completion/sock $(DESTDIR)$(BASHCOMPDIR)/sock
+	install -D -m 644 $(BUILD)/completion/_sock $(DESTDIR)$(ZSHCOMPDIR)/_sock
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
 	rmdir $(DESTDIR)$(INCLUDEDIR)/sock 2>/dev/null || true
