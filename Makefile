@@ -299,11 +299,20 @@ uninstall:
 	rmdir $(DESTDIR)$(INCLUDEDIR)/sock 2>/dev/null || true
 	@[ -n "$(DESTDIR)" ] || ldconfig 2>/dev/null || true
 
+# The Debian packages (debian/), built from a copy of the tree in
+# $(DEB_DIR)/src so that the checkout stays clean; the .debs land in
+# $(DEB_DIR).  The copy has no .git: the commit is handed over.
+DEB_DIR ?= /tmp/sock-deb
+deb:
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/src
+	tar -cf - --exclude=./.git --exclude='./build*' . | tar -xf - -C $(DEB_DIR)/src
+	cd $(DEB_DIR)/src && SOCK_COMMIT='$(SOCK_COMMIT)' dpkg-buildpackage -us -uc -b
+
 clean:
 	rm -rf build build-asan build-fuzz
 
 .PHONY: all check tests asan fuzz fuzz-smoke bench deps bench-deps po-update po-check format format-check \
-	lint examples install clean install-lib install-completion uninstall FORCE
+	lint examples install clean install-lib install-completion uninstall deb FORCE
 .SECONDARY:
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
