@@ -131,6 +131,8 @@ static int help(const char *name, struct sock_global *g)
 		usage(stdout);
 		return EXIT_OK;
 	}
+	if (!strcmp(name, "version"))
+		return cmd_version(2, argv);
 	cmd = find_command(name);
 	if (!cmd) {
 		tool_errorf(_("unknown command '%s' (try: sock --help)"), name);

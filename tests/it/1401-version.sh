@@ -5,7 +5,7 @@
 # --json says the same.
 . "$(dirname "$0")/lib.sh"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-plan 9
+plan 10
 
 v=$("$SOCK" --version)
 check "--version, -V and sock version print the same" \
@@ -62,4 +62,9 @@ assert f["landlock"]["abi"] == (int(abi) if int(abi) >= 0 else None), f
 r = subprocess.run(["$SOCK", "version", "--bogus"], capture_output=True)
 assert r.returncode == 2 and r.stderr.count(b"\n") == 1, r
 PY
+
+# 10: its help, as every command's
+check "sock help version: what sock version --help prints, exit 0" \
+	test "$("$SOCK" help version; echo $?)" = "$("$SOCK" version --help)
+0"
 done_testing
