@@ -122,10 +122,13 @@ PIC_OBJ := $(LIB_SRC:%.c=$(BUILD)/pic/%.o)
 $(BUILD)/pic/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -fPIC -c -o $@ $<
+# Every symbol resolved at link time, except in a sanitized build: the
+# program that loads the library brings the sanitizer's runtime.
+SHLIB_DEFS = $(if $(SAN),,-Wl,--no-undefined)
 $(SHLIB): $(PIC_OBJ) lib/libsock.map
 	$(CC) $(filter-out -pie -static-pie,$(LDFLAGS)) -shared \
 		-Wl,-soname,$(SONAME) -Wl,--version-script=lib/libsock.map \
-		-Wl,--no-undefined -o $@ $(PIC_OBJ) -Wl,--as-needed $(LDLIBS)
+		$(SHLIB_DEFS) -o $@ $(PIC_OBJ) -Wl,--as-needed $(LDLIBS)
 $(BUILD)/libsock.so: $(SHLIB)
 	ln -sf $(notdir $(SHLIB)) $(BUILD)/$(SONAME)
 	ln -sf $(SONAME) $@

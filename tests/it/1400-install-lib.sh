@@ -57,12 +57,15 @@ done
 check "pkg-config --libs --static sock covers the .so's NEEDED" test -z "$bad"
 [ -z "$bad" ] || diag "missing: $bad; have: $static"
 
-# 8-9: the example, built from the installed files only
+# 8-9: the example, built from the installed files only (by clang with
+# the sanitizers when the library was: make asan)
+cc=(cc)
+nm "$L/libsock.a" 2> /dev/null | grep -q ' U __asan_' && cc=(clang -fsanitize=address,undefined)
 cp "$ROOT/examples/tcp_echo_server.c" "$T/"
-(cd "$T" && cc -o echo_shared tcp_echo_server.c $(pkg-config --cflags --libs sock)) 2> "$T/cc1.err"
+(cd "$T" && "${cc[@]}" -o echo_shared tcp_echo_server.c $(pkg-config --cflags --libs sock)) 2> "$T/cc1.err"
 check "cc \$(pkg-config --cflags --libs sock): builds against libsock.so" \
 	sh -c "readelf -d '$T/echo_shared' | grep -q 'NEEDED.*\[libsock.so.0\]'"
-(cd "$T" && cc -o echo_static tcp_echo_server.c $(pkg-config --cflags --libs --static sock | sed 's/-lsock\b/-l:libsock.a/')) 2> "$T/cc2.err"
+(cd "$T" && "${cc[@]}" -o echo_static tcp_echo_server.c $(pkg-config --cflags --libs --static sock | sed 's/-lsock\b/-l:libsock.a/')) 2> "$T/cc2.err"
 check "the same, libsock linked statically (no libsock.so.0 needed)" \
 	sh -c "[ -x '$T/echo_static' ] && ! readelf -d '$T/echo_static' | grep -q libsock"
 cat "$T/cc1.err" "$T/cc2.err" >&2
