@@ -98,7 +98,7 @@ $(BUILD)/sock: $(BUILD)/tool/main.o $(BUILD)/libsocktool.a $(BUILD)/libsock.a
 # tool/version.c prints both; a stamp rebuilds it when the commit moves.
 VERSION = 0.1.0
 ifndef SOCK_COMMIT
-SOCK_COMMIT := $(shell [ -e .git ] && git describe --always --dirty 2>/dev/null || echo unknown)
+SOCK_COMMIT := $(shell { [ -e .git ] && git describe --always --dirty; } 2>/dev/null || echo unknown)
 endif
 $(BUILD)/tool/version.o: CPPFLAGS += -DSOCK_VERSION='"$(VERSION)"' \
 	-DSOCK_COMMIT='"$(SOCK_COMMIT)"'
