@@ -112,12 +112,10 @@ FORCE:
 # position-independent into $(BUILD)/pic/, linked with a soname and a
 # version script (lib/libsock.map) that exports the public sock_* names
 # only, never the sock__* ones lib/ files share.  The tool links the
-# static library.  LIB_PKGS: what libsock itself links (sock.pc's
-# Requires.private; test 1400 checks them against the .so's NEEDED).
+# static library.
 SOVERSION = 0
 SONAME = libsock.so.$(SOVERSION)
 SHLIB = $(BUILD)/libsock.so.$(VERSION)
-LIB_PKGS = libmnl openssl libseccomp
 PIC_OBJ := $(LIB_SRC:%.c=$(BUILD)/pic/%.o)
 $(BUILD)/pic/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -132,13 +130,22 @@ $(SHLIB): $(PIC_OBJ) lib/libsock.map
 $(BUILD)/libsock.so: $(SHLIB)
 	ln -sf $(notdir $(SHLIB)) $(BUILD)/$(SONAME)
 	ln -sf $(SONAME) $@
-# Rewritten when PREFIX, LIBDIR or the version change (FORCE, compared).
-$(BUILD)/sock.pc: FORCE
+# sock.pc, rewritten when PREFIX, LIBDIR or the version change (FORCE,
+# compared).  Requires.private: those of libmnl and $(PKGS) whose
+# libraries the shared library needs (its NEEDED entries), so that a
+# static link gets what libsock uses and no more.
+$(BUILD)/sock.pc: $(SHLIB) FORCE
 	@mkdir -p $(dir $@)
-	@printf '%s\n' 'prefix=$(PREFIX)' 'includedir=$(INCLUDEDIR)' \
+	@need=" $$(readelf -d $(SHLIB) | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')"; \
+	req=; for p in libmnl $(PKGS); do \
+		for l in $$(pkg-config --libs-only-l $$p); do \
+			case $$need in *" lib$${l#-l}.so."*) req="$$req $$p"; break ;; esac; \
+		done; \
+	done; \
+	printf '%s\n' 'prefix=$(PREFIX)' 'includedir=$(INCLUDEDIR)' \
 		'libdir=$(LIBDIR)' '' 'Name: sock' \
 		'Description: libsock, the socket library behind the sock tool' \
-		'Version: $(VERSION)' 'Requires.private: $(LIB_PKGS)' \
+		'Version: $(VERSION)' "Requires.private:$$req" \
 		'Cflags: -I$${includedir}' 'Libs: -L$${libdir} -lsock' > $@.tmp
 	@cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
 all tests: $(BUILD)/libsock.so $(BUILD)/sock.pc
