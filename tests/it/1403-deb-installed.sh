@@ -43,9 +43,9 @@ wait_exit $lpid 10
 check "1 MB from installed sock connect to installed sock listen, unchanged" \
 	test "$(md5sum < "$T/got")|$st" = "$(md5sum < "$T/data")|0"
 
-# 6-7: an example built from libsock-dev with pkg-config only, run on
+# 6-7: libsock-dev's example built with pkg-config only, run on
 # libsock0 (the system's loader finds it), against socat
-cp "$ROOT/examples/tcp_echo_server.c" "$T/"
+cp /usr/share/doc/libsock-dev/examples/tcp_echo_server.c "$T/"
 (cd "$T" && cc -o echo tcp_echo_server.c $(pkg-config --cflags --libs sock)) 2>&1
 lib=$(ldd "$T/echo" 2> /dev/null | sed -n 's/.*libsock.so.0 => \([^ ]*\) .*/\1/p')
 check "cc \$(pkg-config --cflags --libs sock) links libsock.so.0 from libsock0" \
