@@ -57,6 +57,7 @@ _sock_value() {
 	NS) compadd -- /run/netns/*(N:t) ;;
 	MODE) [[ $1 == --io ]] && compadd -- auto splice copy ;;
 	*'|'*) compadd -- ${(s:|:)2} ;;
+	*) [[ $1 == --proxy ]] && compadd -S '' -- socks5:// socks4a:// http:// ;;
 	esac
 }
 

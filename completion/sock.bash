@@ -97,6 +97,12 @@ _sock_value()
 	NS) COMPREPLY=($(compgen -W "$(ls /run/netns 2> /dev/null)" -- "$cur")) ;;
 	MODE) [[ $opt == --io ]] && COMPREPLY=($(compgen -W "auto splice copy" -- "$cur")) ;;
 	*'|'*) COMPREPLY=($(compgen -W "${val//|/ }" -- "$cur")) ;;
+	*)
+		[[ $opt == --proxy && $cur != *://* ]] || return
+		compopt -o nospace
+		COMPREPLY=($(compgen -W "socks5:// socks4a:// http://" -- "$cur"))
+		__ltrim_colon_completions "$cur"
+		;;
 	esac
 }
 

@@ -12,7 +12,7 @@ BUILD=${BUILD:-$ROOT/build}
 BC=/usr/share/bash-completion/bash_completion
 [ -r "$BC" ] || skip_all "bash-completion not installed"
 [ -r "$BUILD/completion/sock" ] || skip_all "no $BUILD/completion/sock: run make"
-plan 14
+plan 15
 
 # complete LINE...: for each LINE, what bash offers at its end, on one
 # line (sorted, space-separated).  The words are split as readline
@@ -119,10 +119,21 @@ check "values: --graph dot|svg, --graph=s, --io ($modes), --dump FILE, demo's wo
 	test "${got[0]}|${got[1]}|$miss|${got[3]}|${got[5]}" = "dot svg |svg ||$T/sockfile |$(echo $cmds help version | tr ' ' '\n' | sort | tr '\n' ' ')" \
 	-a -n "$modes"
 has "tcp udp unix-dgram normal half-close backlog" "${got[4]}" || diag "demo: missing$miss"
+# 9: a --proxy option (issue 12's, once its help names it) gets the
+# proxy schemes: a sock whose connect --help says so stands in for it
+cat > "$T/sock" <<SH
+#!/bin/sh
+[ "\$1 \$2" = "connect --help" ] && { printf '  --proxy URL  through a proxy\n'; exit 0; }
+exec "$SOCK" "\$@"
+SH
+chmod +x "$T/sock"
+mapfile -t got < <(complete_bash "$T/sock connect --proxy " "$T/sock connect --proxy socks5:")
+check "--proxy URL: socks5://, socks4a://, http://" \
+	test "${got[0]}|${got[1]}" = "http:// socks4a:// socks5:// |// "
 check "the bash completion said nothing on stderr" test ! -s "$T/bash.err"
 [ -s "$T/bash.err" ] && diag "$(head -5 "$T/bash.err")"
 
-# 10-11: make install puts both where bash-completion and zsh find them
+# 11-12: make install puts both where bash-completion and zsh find them
 make -s -C "$ROOT" install-completion BUILD="$BUILD" DESTDIR="$T/root" PREFIX=/usr > "$T/inst.out" 2>&1
 out=$(XDG_DATA_DIRS=$T/root/usr/share bash -c ". $BC; __load_completion sock && complete -p sock" 2>&1)
 check "installed: bash-completion loads it (complete -F _sock sock)" test "$out" = "complete -F _sock sock"
@@ -134,7 +145,7 @@ check "zsh: compinit finds the installed _sock; sourced, it loads without error"
 	test "$out" = "$(printf '_sock\n_sock')"
 [ "$out" = "$(printf '_sock\n_sock')" ] || diag "$out"
 
-# 12-14: zsh on a pty offers the commands, list's options, the schemes
+# 13-15: zsh on a pty offers the commands, list's options, the schemes
 zc() { timeout -k 2 20 zsh -f "$(dirname "$0")/zsh_complete.zsh" "$BUILD/completion/_sock" "$1" | sort -u | tr '\n' ' '; }
 got=$(zc "$SOCK ")
 has "$cmds help version" "$got"
