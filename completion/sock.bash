@@ -33,8 +33,8 @@ _sock_help()
 	_sock_out=${_sock_cache[$key]}
 }
 
-# _sock_pick KIND [FIELD]: the lines of $_sock_out of KIND (o, w, c),
-# their second field (or FIELD).
+# _sock_pick KIND: the second field of $_sock_out's lines of KIND (o, w,
+# c): the options, the words, the commands.
 _sock_pick()
 {
 	local kind field
