@@ -227,7 +227,7 @@ $(BUILD)/bench/relaypeer: bench/relaypeer.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
 bench: $(BUILD)/sock $(BUILD)/bench/relaypeer
-	@for b in bench/*.sh; do SOCK=$(abspath $(BUILD)/sock) \
+	@for b in $(filter-out bench/lib.sh,$(wildcard bench/*.sh)); do SOCK=$(abspath $(BUILD)/sock) \
 		RELAYPEER=$(abspath $(BUILD)/bench/relaypeer) bash $$b || exit 1; done
 
 DEPS = build-essential clang libclang-rt-14-dev libmnl-dev libcmocka-dev \
