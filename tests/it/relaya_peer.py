@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""Peers for the relay hardening tests (tests/it/12xx, issue 14).
+
+  dgram-stall RELAY_PATH [SECS]
+      prints "target-port N", then reads the relay's pid from stdin; a
+      unix-dgram client that never reads its replies (its queue fills,
+      the relay stashes them) of a UDP target that then dies (the next
+      datagram meets ICMP port unreachable): prints the relay's CPU time
+      over SECS seconds (default 2) in that state: "cpu-ms N wall-ms M"
+  cpu PID SECS
+      prints "cpu-ms N wall-ms M": PID's CPU time over SECS seconds
+  rss PID
+      prints PID's resident set in KiB
+  fds PID
+      prints how many descriptors PID has open
+"""
+import os
+import socket
+import sys
+import time
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_ms(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    # utime and stime: fields 14 and 15, counted from 1 with pid first
+    return (int(fields[11]) + int(fields[12])) * 1000 // TICK
+
+
+def cpu_over(pid, secs):
+    c0, t0 = cpu_ms(pid), time.monotonic()
+    time.sleep(secs)
+    return cpu_ms(pid) - c0, int((time.monotonic() - t0) * 1000)
+
+
+def rss_kib(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def dgram_stall(args):
+    path = args[0]
+    secs = float(args[1]) if len(args) > 1 else 2.0
+    target = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    target.bind(("127.0.0.1", 0))
+    target.settimeout(10)
+    print("target-port %d" % target.getsockname()[1], flush=True)
+    # the test starts the relay towards that port, and says its pid
+    pid = int(sys.stdin.readline())
+    client = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    client.bind("\0sock-1201-%d" % os.getpid())
+    client.sendto(b"hello", path)
+    _, session = target.recvfrom(100)
+    for i in range(40):
+        target.sendto(b"reply %d" % i, session)
+    time.sleep(0.5)  # the relay meets the client's full queue: a stash
+    target.close()
+    client.sendto(b"after the target died", path)
+    time.sleep(0.3)  # ICMP unreachable reaches the session's socket
+    cpu, wall = cpu_over(pid, secs)
+    print("cpu-ms %d wall-ms %d" % (cpu, wall), flush=True)
+
+
+def main():
+    cmd, args = sys.argv[1], sys.argv[2:]
+    if cmd == "dgram-stall":
+        dgram_stall(args)
+    elif cmd == "cpu":
+        print("cpu-ms %d wall-ms %d" % cpu_over(int(args[0]), float(args[1])))
+    elif cmd == "rss":
+        print(rss_kib(int(args[0])))
+    elif cmd == "fds":
+        print(len(os.listdir("/proc/%d/fd" % int(args[0]))))
+    else:
+        sys.exit("relaya_peer.py: unknown command " + cmd)
+
+
+main()
