@@ -74,6 +74,16 @@ static void release(struct fwd_session *h)
 
 /* ---- moving bytes --------------------------------------------------- */
 
+/* A Unix message is refused when larger than the sender's buffer less a
+ * little (208 KiB by default): the relay's seqpacket sockets take every
+ * message its buffer holds (the kernel doubles the value, capped by
+ * net.core.wmem_max), as a direct sender that raised its own would.  A
+ * refusal leaves the default, and larger messages fail as before. */
+static void size_for_messages(int fd)
+{
+	sock__setsockopt_int(fd, SOL_SOCKET, SO_SNDBUF, FWD_BUF);
+}
+
 /* A side as the copy engine sees it: a connected stream socket, which
  * keeps message boundaries when it is a seqpacket one. */
 static void make_end(struct sock_copy_end *e, int fd, enum sock_kind kind)
@@ -81,10 +91,12 @@ static void make_end(struct sock_copy_end *e, int fd, enum sock_kind kind)
 	*e = (struct sock_copy_end){ .ops = &sock_copy_ops_socket,
 				     .rfd = fd,
 				     .wfd = fd };
-	if (kind == SOCK_KIND_UNIX_SEQPACKET)
+	if (kind == SOCK_KIND_UNIX_SEQPACKET) {
 		e->flags = SOCK_COPY_MESSAGES;
-	else
+		size_for_messages(fd);
+	} else {
 		e->flags = SOCK_COPY_SPLICE;
+	}
 }
 
 /* Lend direction d what its next read goes into. */

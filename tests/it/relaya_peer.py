@@ -7,6 +7,13 @@
       the relay stashes them) of a UDP target that then dies (the next
       datagram meets ICMP port unreachable): prints the relay's CPU time
       over SECS seconds (default 2) in that state: "cpu-ms N wall-ms M"
+  seq-big FRONT TARGET SIZE_OUT SIZE_BACK
+      listens at TARGET (seqpacket:PATH or tcp:PORT on 127.0.0.1), then a
+      unix-seqpacket client of FRONT with a 1 MiB send buffer sends one
+      message of SIZE_OUT bytes; prints "out N" (the first read the
+      target got: N bytes, "eof" or "reset"); a seqpacket target then
+      answers one message of SIZE_BACK bytes, and the client prints
+      "back N" likewise
   cpu PID SECS
       prints "cpu-ms N wall-ms M": PID's CPU time over SECS seconds
   rss PID
@@ -66,10 +73,51 @@ def dgram_stall(args):
     print("cpu-ms %d wall-ms %d" % (cpu, wall), flush=True)
 
 
+def first_read(c):
+    c.settimeout(10)
+    try:
+        d = c.recv(1 << 20)
+    except ConnectionResetError:
+        return "reset"
+    except socket.timeout:
+        return "timeout"
+    return str(len(d)) if d else "eof"
+
+
+def seq_big(args):
+    front, target, size_out, size_back = args[0], args[1], int(args[2]), int(args[3])
+    kind, where = target.split(":", 1)
+    if kind == "tcp":
+        t = socket.socket()
+        t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        t.bind(("127.0.0.1", int(where)))
+    else:
+        t = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        t.bind(where)
+    t.listen(4)
+    t.settimeout(10)
+    c = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1 << 20)
+    c.connect(front)
+    c.send(b"o" * size_out)
+    a, _ = t.accept()
+    print("out", first_read(a), flush=True)
+    if kind == "tcp":
+        return
+    a.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1 << 20)
+    try:
+        a.send(b"b" * size_back)
+    except OSError as e:
+        print("target-send", e.errno, flush=True)
+    print("back", first_read(c), flush=True)
+
+
 def main():
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "dgram-stall":
         dgram_stall(args)
+    elif cmd == "seq-big":
+        seq_big(args)
     elif cmd == "cpu":
         print("cpu-ms %d wall-ms %d" % cpu_over(int(args[0]), float(args[1])))
     elif cmd == "rss":
