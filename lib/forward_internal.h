@@ -25,6 +25,17 @@
 #define FWD_PIPE (256 * 1024)
 /* Free buffers and pipes kept for the next burst. */
 #define FWD_POOL_MAX 16
+/* What sessions may hold at once (docs/relay.md, "What a session
+ * costs"): a direction holds its buffer or pipe for as long as its
+ * destination does not take the bytes, forever for a peer that never
+ * reads.  Buffers lent stay under FWD_HOLD_MAX bytes: FWD_BUF ones while
+ * under 3/4 of it, FWD_SMALL ones beyond (a direction stalled then pins
+ * little), and at the limit a direction waits for one to come back.
+ * At most FWD_PIPES_MAX pipes are lent; beyond, or when pipe2() fails
+ * (the descriptor limit), a splice direction reads through a buffer. */
+#define FWD_HOLD_MAX (32u << 20)
+#define FWD_SMALL (16 * 1024)
+#define FWD_PIPES_MAX 128
 
 /* The variant's struct that holds head p (its member named head). */
 #define fwd_container_of(p, type)                                              \
@@ -47,6 +58,9 @@ struct fwd_session {
 	int timer; /* the variant's: a retry, a resumed pump... */
 	struct sockaddr_storage peer; /* the client's address */
 	socklen_t peer_len;
+	/* Waiting for a buffer (sock__fwd_wait()): the core's queue. */
+	struct fwd_session *wprev, *wnext;
+	unsigned char waiting;
 };
 
 /* What the core asks of a variant. */
@@ -65,6 +79,9 @@ struct fwd_variant {
 	/* The bytes a session has moved: b[0] client -> target, b[1]
 	 * back. */
 	void (*bytes)(const struct fwd_session *s, unsigned long long b[2]);
+	/* A buffer has come back for a session that waited for one
+	 * (sock__fwd_wait()); NULL: the variant never waits. */
+	void (*wake)(struct fwd_session *s);
 	/* Free the variant's state (not NULL); NULL: it has none. */
 	void (*free)(struct sock_forward *f, void *state);
 	/* 1: connections (an error resets the other side, and a session
@@ -99,6 +116,13 @@ struct sock_forward {
 	size_t nbufs;
 	int (*pipes)[2];
 	size_t npipes;
+	/* Lent to sessions now: bytes of buffers, pipes. */
+	size_t held;
+	size_t pipes_lent;
+	/* Sessions waiting for a buffer, oldest first, and the timer that
+	 * wakes them once one comes back. */
+	struct fwd_session *wait_head, *wait_tail;
+	int wake_timer;
 };
 
 /* The forwarder, serving lfd with variant v (see sock_forward_new());
@@ -139,12 +163,22 @@ void sock__fwd_event(struct sock_forward *f, enum sock_forward_event_type t,
 void sock__fwd_count(struct sock_forward *f, unsigned long long datagrams,
 		     unsigned long long dropped);
 
-/* The pools: a FWD_BUF buffer (NULL when out of memory), a pipe of
- * FWD_PIPE bytes if the kernel allows (0 or -errno); giving back an empty
- * pipe only (its fds are set to -1). */
-char *sock__fwd_take_buf(struct sock_forward *f);
-void sock__fwd_give_buf(struct sock_forward *f, char *buf);
+/* The pools.  A buffer of *size bytes (FWD_BUF, or FWD_SMALL unless
+ * large is set: a message source must read a whole message) within
+ * FWD_HOLD_MAX: 0, -ENOBUFS at the limit (wait: sock__fwd_wait()), or
+ * -ENOMEM.  A pipe of FWD_PIPE bytes if the kernel allows: 0, -ENOBUFS
+ * past FWD_PIPES_MAX, or pipe2()'s -errno (EMFILE...).  Giving back: a
+ * buffer of its size; an empty pipe to the pool, or dropping one that
+ * still holds bytes (its fds are set to -1 either way). */
+int sock__fwd_take_buf(struct sock_forward *f, int large, char **buf,
+		       size_t *size);
+void sock__fwd_give_buf(struct sock_forward *f, char *buf, size_t size);
 int sock__fwd_take_pipe(struct sock_forward *f, int p[2]);
 void sock__fwd_give_pipe(struct sock_forward *f, int p[2]);
+void sock__fwd_drop_pipe(struct sock_forward *f, int p[2]);
+
+/* s waits for a buffer: the variant's wake() is called once one comes
+ * back (not at once: from the loop).  Ending the session cancels it. */
+void sock__fwd_wait(struct fwd_session *s);
 
 #endif

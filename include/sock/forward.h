@@ -50,6 +50,7 @@ enum sock_forward_end {
 	SOCK_FORWARD_END_UNREACHABLE, /* no target address answered */
 	SOCK_FORWARD_END_IDLE,	      /* a datagram session went quiet */
 	SOCK_FORWARD_END_STOPPED,     /* sock_forward_stop() */
+	SOCK_FORWARD_END_RELAY,	      /* the relay ran short (memory) */
 };
 
 enum sock_forward_event_type {

@@ -14,6 +14,13 @@
       target got: N bytes, "eof" or "reset"); a seqpacket target then
       answers one message of SIZE_BACK bytes, and the client prints
       "back N" likewise
+  flood ADDR [--quiet]
+      a TCP server on ADDR (HOST:PORT, port 0: any) that sends without end
+      to every connection (--quiet: sends nothing) and never reads; prints
+      its port
+  hold ADDR N [--flood]
+      opens N TCP connections, never reads, prints "open N" and holds them
+      until killed (at most 300 s); --flood: sends on each without end
   cpu PID SECS
       prints "cpu-ms N wall-ms M": PID's CPU time over SECS seconds
   rss PID
@@ -112,12 +119,79 @@ def seq_big(args):
     print("back", first_read(c), flush=True)
 
 
+def hostport(a):
+    h, p = a.rsplit(":", 1)
+    return h, int(p)
+
+
+def pump(sel, quiet, until):
+    """Send on every writable registered connection until the time."""
+    import selectors
+    chunk = b"f" * 65536
+    held = []
+    while time.monotonic() < until:
+        for key, _ in sel.select(1):
+            if key.data == "listener":
+                try:
+                    c, _ = key.fileobj.accept()
+                except OSError:
+                    continue
+                c.setblocking(False)
+                if quiet:
+                    held.append(c)  # never read, never written
+                else:
+                    sel.register(c, selectors.EVENT_WRITE)
+                continue
+            try:
+                key.fileobj.send(chunk)
+            except BlockingIOError:
+                pass
+            except OSError:
+                sel.unregister(key.fileobj)
+                key.fileobj.close()
+
+
+def flood(args):
+    import selectors
+    sel = selectors.DefaultSelector()
+    ls = socket.socket()
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind(hostport(args[0]))
+    ls.listen(4096)
+    ls.setblocking(False)
+    sel.register(ls, selectors.EVENT_READ, "listener")
+    print(ls.getsockname()[1], flush=True)
+    pump(sel, "--quiet" in args, time.monotonic() + 300)
+
+
+def hold(args):
+    import selectors
+    n = int(args[1])
+    sel = selectors.DefaultSelector()
+    conns = []
+    for _ in range(n):
+        c = socket.create_connection(hostport(args[0]), timeout=10)
+        c.setblocking(False)
+        conns.append(c)
+    print("open %d" % len(conns), flush=True)
+    if "--flood" not in args:
+        time.sleep(300)
+        return
+    for c in conns:
+        sel.register(c, selectors.EVENT_WRITE)
+    pump(sel, False, time.monotonic() + 300)
+
+
 def main():
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "dgram-stall":
         dgram_stall(args)
     elif cmd == "seq-big":
         seq_big(args)
+    elif cmd == "flood":
+        flood(args)
+    elif cmd == "hold":
+        hold(args)
     elif cmd == "cpu":
         print("cpu-ms %d wall-ms %d" % cpu_over(int(args[0]), float(args[1])))
     elif cmd == "rss":
