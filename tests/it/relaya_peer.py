@@ -21,6 +21,17 @@
   hold ADDR N [--flood]
       opens N TCP connections, never reads, prints "open N" and holds them
       until killed (at most 300 s); --flood: sends on each without end
+  echo ADDR
+      a TCP echo server on ADDR for any number of connections (one
+      thread, non-blocking); prints its port
+  clients ADDR N SIZE WAIT
+      N clients at once, each: connect, wait WAIT seconds, send SIZE
+      bytes, half-close, read to EOF; prints "intact K/N secs T"
+  udp-peers ADDR N
+      one datagram from each of N distinct sources (127.0.0.0/8 addresses
+      times ephemeral ports); prints "sent N secs T"
+  cputime PID
+      prints PID's CPU time in ms
   cpu PID SECS
       prints "cpu-ms N wall-ms M": PID's CPU time over SECS seconds
   rss PID
@@ -182,6 +193,91 @@ def hold(args):
     pump(sel, False, time.monotonic() + 300)
 
 
+def echo(args):
+    import selectors
+    sel = selectors.DefaultSelector()
+    ls = socket.socket()
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind(hostport(args[0]))
+    ls.listen(4096)
+    ls.setblocking(False)
+    sel.register(ls, selectors.EVENT_READ)
+    print(ls.getsockname()[1], flush=True)
+    end = time.monotonic() + 300
+    while time.monotonic() < end:
+        for key, _ in sel.select(1):
+            if key.fileobj is ls:
+                try:
+                    c, _ = ls.accept()
+                except OSError:
+                    continue
+                sel.register(c, selectors.EVENT_READ)
+                continue
+            c = key.fileobj
+            try:
+                d = c.recv(65536)
+                if d:
+                    c.setblocking(True)
+                    c.settimeout(5)
+                    c.sendall(d)
+                    continue
+            except OSError:
+                pass
+            sel.unregister(c)
+            c.close()
+
+
+def clients(args):
+    import threading
+    n, size, wait = int(args[1]), int(args[2]), float(args[3])
+    results = [False] * n
+    t0 = time.monotonic()
+
+    def one(i):
+        data = os.urandom(size)
+        try:
+            c = socket.create_connection(hostport(args[0]), timeout=60)
+            time.sleep(wait)
+            c.sendall(data)
+            c.shutdown(socket.SHUT_WR)
+            back = b""
+            while True:
+                b = c.recv(65536)
+                if not b:
+                    break
+                back += b
+            c.close()
+            results[i] = back == data
+        except OSError:
+            pass
+
+    ts = [threading.Thread(target=one, args=(i,)) for i in range(n)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    print("intact %d/%d secs %.1f" % (results.count(True), n,
+                                     time.monotonic() - t0), flush=True)
+
+
+def udp_peers(args):
+    host, port = hostport(args[0])
+    n = int(args[1])
+    t0 = time.monotonic()
+    sent = 0
+    for i in range(n):
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        # 127.0.<1..>.<1..250>: distinct addresses, then ports
+        s.bind(("127.0.%d.%d" % (1 + i // 250 % 250, 1 + i % 250), 0))
+        try:
+            s.sendto(b"peer %d" % i, (host, port))
+            sent += 1
+        except OSError:
+            pass
+        s.close()
+    print("sent %d secs %.1f" % (sent, time.monotonic() - t0), flush=True)
+
+
 def main():
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "dgram-stall":
@@ -192,6 +288,14 @@ def main():
         flood(args)
     elif cmd == "hold":
         hold(args)
+    elif cmd == "echo":
+        echo(args)
+    elif cmd == "clients":
+        clients(args)
+    elif cmd == "udp-peers":
+        udp_peers(args)
+    elif cmd == "cputime":
+        print(cpu_ms(int(args[0])))
     elif cmd == "cpu":
         print("cpu-ms %d wall-ms %d" % cpu_over(int(args[0]), float(args[1])))
     elif cmd == "rss":
