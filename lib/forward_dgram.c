@@ -485,7 +485,11 @@ static struct fwd_dgram_session *open_session(struct sock_forward *f,
 			fd = -ENOMEM;
 	}
 	if (fd < 0) {
-		sock__fwd_session_end(&s->head, SOCK_FORWARD_END_UNREACHABLE,
+		/* Out of descriptors is the relay's shortage, not TO's. */
+		sock__fwd_session_end(&s->head,
+				      fd == -EMFILE || fd == -ENFILE
+					  ? SOCK_FORWARD_END_RELAY
+					  : SOCK_FORWARD_END_UNREACHABLE,
 				      fd);
 		return NULL;
 	}

@@ -10,6 +10,9 @@ need python3
 	skip_all "the descriptor limit ($(ulimit -Hn)) is under the 11000 the relay needs"
 plan 3
 P=$(dirname "$0")/relaya_peer.py
+# (a function: wait_for runs it anew each time, $(...) included)
+fds_at_least() { test "$(python3 "$P" fds "$1")" -ge "$2"; }
+fds_at_most() { test "$(python3 "$P" fds "$1")" -le "$2"; }
 N=5000
 
 bg python3 "$P" echo 127.0.0.1:0 > "$T/echo.out"
@@ -19,7 +22,7 @@ base=$(python3 "$P" rss "$rpid")
 (ulimit -n $((N + 100)) && exec python3 "$P" hold "127.0.0.1:$rport" $N) > "$T/hold.out" &
 PIDS+=($!)
 wait_for grep -q "open $N" "$T/hold.out"
-wait_for test "$(python3 "$P" fds "$rpid")" -ge $((2 * N))
+wait_for fds_at_least "$rpid" $((2 * N))
 fds=$(python3 "$P" fds "$rpid")
 t0=$(date +%s%N)
 out=$(timeout -k 2 10 python3 "$P" clients "127.0.0.1:$rport" 1 1000 0)
