@@ -55,9 +55,9 @@ int sock__fwd_take_buf(struct sock_forward *f, int large, char **buf,
 {
 	size_t want = FWD_BUF;
 
-	if (!large && f->held + FWD_BUF > FWD_HOLD_MAX / 4 * 3)
+	if (!large && f->held + FWD_BUF > f->hold_max / 4)
 		want = FWD_SMALL;
-	if (f->held + want > FWD_HOLD_MAX)
+	if (f->held + want > f->hold_max)
 		return -ENOBUFS;
 	if (want == FWD_BUF && f->nbufs)
 		*buf = f->bufs[--f->nbufs];
@@ -89,7 +89,7 @@ void sock__fwd_give_buf(struct sock_forward *f, char *buf, size_t size)
 
 int sock__fwd_take_pipe(struct sock_forward *f, int p[2])
 {
-	if (f->pipes_lent >= FWD_PIPES_MAX)
+	if (f->pipes_lent >= f->pipes_max)
 		return -ENOBUFS;
 	if (f->npipes) {
 		f->npipes--;
@@ -176,7 +176,7 @@ static void on_wake(struct sock_loop *loop, void *arg)
 
 	(void)loop;
 	f->wake_timer = 0;
-	while (f->wait_head && f->held + FWD_SMALL <= FWD_HOLD_MAX) {
+	while (f->wait_head && f->held + FWD_SMALL <= f->hold_max) {
 		struct fwd_session *s = f->wait_head;
 
 		stop_waiting(s);
@@ -388,6 +388,10 @@ struct sock_forward *sock__fwd_create(struct sock_loop *loop, int lfd,
 				    .fn = fn,
 				    .arg = arg,
 				    .watching = 1 };
+	f->hold_max = o->max_held ? o->max_held : FWD_HOLD_MAX;
+	if (f->hold_max < FWD_BUF)
+		f->hold_max = FWD_BUF; /* room for one whole message */
+	f->pipes_max = f->hold_max / FWD_HOLD_PER_PIPE;
 	fcntl(lfd, F_SETFL, fcntl(lfd, F_GETFL) | O_NONBLOCK);
 	/* A stream variant is fed by the accept loop here. */
 	if (v->start)

@@ -28,14 +28,15 @@
 /* What sessions may hold at once (docs/relay.md, "What a session
  * costs"): a direction holds its buffer or pipe for as long as its
  * destination does not take the bytes, forever for a peer that never
- * reads.  Buffers lent stay under FWD_HOLD_MAX bytes: FWD_BUF ones while
- * under 3/4 of it, FWD_SMALL ones beyond (a direction stalled then pins
- * little), and at the limit a direction waits for one to come back.
- * At most FWD_PIPES_MAX pipes are lent; beyond, or when pipe2() fails
- * (the descriptor limit), a splice direction reads through a buffer. */
-#define FWD_HOLD_MAX (32u << 20)
+ * reads.  Buffers lent stay under hold_max bytes (the option max_held,
+ * FWD_HOLD_MAX by default): FWD_BUF ones while under a quarter of it,
+ * FWD_SMALL ones beyond (a direction stalled then pins little), and at
+ * the limit a direction waits for one to come back.  One pipe may be lent
+ * per FWD_HOLD_PER_PIPE bytes of it; beyond, or when pipe2() fails (the
+ * descriptor limit), a splice direction reads through a buffer. */
+#define FWD_HOLD_MAX ((size_t)64 << 20)
 #define FWD_SMALL (16 * 1024)
-#define FWD_PIPES_MAX 128
+#define FWD_HOLD_PER_PIPE (2 * FWD_PIPE)
 
 /* The variant's struct that holds head p (its member named head). */
 #define fwd_container_of(p, type)                                              \
@@ -116,9 +117,9 @@ struct sock_forward {
 	size_t nbufs;
 	int (*pipes)[2];
 	size_t npipes;
-	/* Lent to sessions now: bytes of buffers, pipes. */
-	size_t held;
-	size_t pipes_lent;
+	/* Lent to sessions now (bytes of buffers, pipes), and the most. */
+	size_t held, hold_max;
+	size_t pipes_lent, pipes_max;
 	/* Sessions waiting for a buffer, oldest first, and the timer that
 	 * wakes them once one comes back. */
 	struct fwd_session *wait_head, *wait_tail;
@@ -165,9 +166,9 @@ void sock__fwd_count(struct sock_forward *f, unsigned long long datagrams,
 
 /* The pools.  A buffer of *size bytes (FWD_BUF, or FWD_SMALL unless
  * large is set: a message source must read a whole message) within
- * FWD_HOLD_MAX: 0, -ENOBUFS at the limit (wait: sock__fwd_wait()), or
+ * hold_max: 0, -ENOBUFS at the limit (wait: sock__fwd_wait()), or
  * -ENOMEM.  A pipe of FWD_PIPE bytes if the kernel allows: 0, -ENOBUFS
- * past FWD_PIPES_MAX, or pipe2()'s -errno (EMFILE...).  Giving back: a
+ * past pipes_max, or pipe2()'s -errno (EMFILE...).  Giving back: a
  * buffer of its size; an empty pipe to the pool, or dropping one that
  * still holds bytes (its fds are set to -1 either way). */
 int sock__fwd_take_buf(struct sock_forward *f, int large, char **buf,
