@@ -13,6 +13,11 @@
 need python3
 plan 5
 P=$(dirname "$0")/relaya_peer.py
+# A sanitizer's allocator keeps freed memory in quarantine and adds its
+# own: RSS says nothing about the relay then, and those checks skip.
+sanitized=
+nm "$SOCK" 2> /dev/null | grep -q __asan_init && sanitized="# SKIP RSS under a sanitizer"
+check_rss() { if [ -n "$sanitized" ]; then ok 0 "$1 $sanitized"; else check "$@"; fi; }
 N=300
 
 # settled PID: the relay's RSS (KiB) once two samples 0.5 s apart agree
@@ -47,7 +52,7 @@ stall() {
 }
 
 stall copy-back copy target
-check "copy mode, target floods, clients never read: RSS grows by under 40 MiB ($(( (rss - base) / 1024 )) MiB)" \
+check_rss "copy mode, target floods, clients never read: RSS grows by under 40 MiB ($(( (rss - base) / 1024 )) MiB)" \
 	test $((rss - base)) -lt $((40 * 1024))
 check "the relay still serves a new client" \
 	test "$(timeout -k 2 10 "$SOCK" connect "tcp://127.0.0.1:$rport" < /dev/null 2> /dev/null | head -c 100000 | wc -c)" = 100000
@@ -56,9 +61,9 @@ stall splice-back splice target
 # 2 per session, 2 per pipe lent (at most 128) or pooled (16), and a few
 check "splice mode: descriptors stay under 2 x sessions + 2 x 144 + 16 ($fds)" \
 	test "$fds" -lt $((2 * N + 2 * 144 + 16))
-check "splice mode: RSS grows by under 40 MiB ($(( (rss - base) / 1024 )) MiB)" \
+check_rss "splice mode: RSS grows by under 40 MiB ($(( (rss - base) / 1024 )) MiB)" \
 	test $((rss - base)) -lt $((40 * 1024))
 kill "$rpid"
 stall copy-out copy clients
-check "copy mode, clients flood, target never reads: RSS grows by under 40 MiB ($(( (rss - base) / 1024 )) MiB)" \
+check_rss "copy mode, clients flood, target never reads: RSS grows by under 40 MiB ($(( (rss - base) / 1024 )) MiB)" \
 	test $((rss - base)) -lt $((40 * 1024))

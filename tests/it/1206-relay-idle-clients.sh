@@ -13,6 +13,11 @@ P=$(dirname "$0")/relaya_peer.py
 # (a function: wait_for runs it anew each time, $(...) included)
 fds_at_least() { test "$(python3 "$P" fds "$1")" -ge "$2"; }
 fds_at_most() { test "$(python3 "$P" fds "$1")" -le "$2"; }
+# A sanitizer's allocator keeps freed memory in quarantine and adds its
+# own: RSS says nothing about the relay then, and those checks skip.
+sanitized=
+nm "$SOCK" 2> /dev/null | grep -q __asan_init && sanitized="# SKIP RSS under a sanitizer"
+check_rss() { if [ -n "$sanitized" ]; then ok 0 "$1 $sanitized"; else check "$@"; fi; }
 N=5000
 
 bg python3 "$P" echo 127.0.0.1:0 > "$T/echo.out"
@@ -34,5 +39,5 @@ served=no
 grep -q '^intact 1/1 ' <<< "$out" && served=yes
 check "a client after them is served within 5 s ($ms ms)" \
 	test "$served|$((ms < 5000))" = "yes|1"
-check "the relay's RSS grows by under 8 MiB ($(( (rss - base) / 1024 )) MiB)" \
+check_rss "the relay's RSS grows by under 8 MiB ($(( (rss - base) / 1024 )) MiB)" \
 	test $((rss - base)) -lt $((8 * 1024))
