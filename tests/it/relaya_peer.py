@@ -278,32 +278,27 @@ def udp_peers(args):
     print("sent %d secs %.1f" % (sent, time.monotonic() - t0), flush=True)
 
 
+COMMANDS = {
+    "dgram-stall": dgram_stall,
+    "seq-big": seq_big,
+    "flood": flood,
+    "hold": hold,
+    "echo": echo,
+    "clients": clients,
+    "udp-peers": udp_peers,
+    "cputime": lambda a: print(cpu_ms(int(a[0]))),
+    "cpu": lambda a: print("cpu-ms %d wall-ms %d"
+                           % cpu_over(int(a[0]), float(a[1]))),
+    "rss": lambda a: print(rss_kib(int(a[0]))),
+    "fds": lambda a: print(len(os.listdir("/proc/%d/fd" % int(a[0])))),
+}
+
+
 def main():
     cmd, args = sys.argv[1], sys.argv[2:]
-    if cmd == "dgram-stall":
-        dgram_stall(args)
-    elif cmd == "seq-big":
-        seq_big(args)
-    elif cmd == "flood":
-        flood(args)
-    elif cmd == "hold":
-        hold(args)
-    elif cmd == "echo":
-        echo(args)
-    elif cmd == "clients":
-        clients(args)
-    elif cmd == "udp-peers":
-        udp_peers(args)
-    elif cmd == "cputime":
-        print(cpu_ms(int(args[0])))
-    elif cmd == "cpu":
-        print("cpu-ms %d wall-ms %d" % cpu_over(int(args[0]), float(args[1])))
-    elif cmd == "rss":
-        print(rss_kib(int(args[0])))
-    elif cmd == "fds":
-        print(len(os.listdir("/proc/%d/fd" % int(args[0]))))
-    else:
+    if cmd not in COMMANDS:
         sys.exit("relaya_peer.py: unknown command " + cmd)
+    COMMANDS[cmd](args)
 
 
 main()
