@@ -228,10 +228,23 @@ static void on_accept_retry(struct sock_loop *loop, void *arg)
 		sock__fwd_watch_listener(f, 1);
 }
 
+/* Out of descriptors: the pipes kept for the next burst are descriptors
+ * a client could use (a direction without a pipe copies instead). */
+static void close_pooled_pipes(struct sock_forward *f)
+{
+	while (f->npipes) {
+		f->npipes--;
+		close(f->pipes[f->npipes][0]);
+		close(f->pipes[f->npipes][1]);
+	}
+}
+
 /* Out of descriptors or memory: say so once per pause, and let sessions
  * end before trying again. */
 static void pause_accepting(struct sock_forward *f, int err)
 {
+	if (err == -EMFILE || err == -ENFILE)
+		close_pooled_pipes(f);
 	sock__fwd_event(f, SOCK_FORWARD_ACCEPT_FAILED, NULL, 0, err);
 	sock__fwd_watch_listener(f, 0);
 	f->accept_timer =
@@ -430,10 +443,7 @@ void sock__fwd_destroy(struct sock_forward *f)
 	free_variant(f);
 	for (size_t i = 0; i < f->nbufs; i++)
 		free(f->bufs[i]);
-	for (size_t i = 0; i < f->npipes; i++) {
-		close(f->pipes[i][0]);
-		close(f->pipes[i][1]);
-	}
+	close_pooled_pipes(f);
 	free(f->bufs);
 	free(f->pipes);
 	free(f);
