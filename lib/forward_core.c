@@ -204,6 +204,12 @@ void sock__fwd_count(struct sock_forward *f, unsigned long long datagrams,
 	f->st.dropped += dropped;
 }
 
+int sock__fwd_short(int err)
+{
+	return err == -EMFILE || err == -ENFILE || err == -ENOMEM ||
+	       err == -ENOBUFS;
+}
+
 /* ---- the listener --------------------------------------------------- */
 
 void sock__fwd_watch_listener(struct sock_forward *f, int on)

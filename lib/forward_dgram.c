@@ -487,7 +487,7 @@ static struct fwd_dgram_session *open_session(struct sock_forward *f,
 	if (fd < 0) {
 		/* Out of descriptors is the relay's shortage, not TO's. */
 		sock__fwd_session_end(&s->head,
-				      fd == -EMFILE || fd == -ENFILE
+				      sock__fwd_short(fd)
 					  ? SOCK_FORWARD_END_RELAY
 					  : SOCK_FORWARD_END_UNREACHABLE,
 				      fd);

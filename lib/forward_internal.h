@@ -153,6 +153,11 @@ struct fwd_session *sock__fwd_session_new(struct sock_forward *f,
 void sock__fwd_session_end(struct fwd_session *s, enum sock_forward_end end,
 			   int err);
 
+/* 1 when err (-errno) is the relay's own shortage (descriptors, memory,
+ * kernel buffers), which must not be blamed on a side: such a session
+ * ends as SOCK_FORWARD_END_RELAY. */
+int sock__fwd_short(int err);
+
 /* Watch lfd for clients (on) or leave them waiting in the kernel. */
 void sock__fwd_watch_listener(struct sock_forward *f, int on);
 

@@ -33,9 +33,8 @@ struct fwd_stream_session {
 	unsigned char rd[2];	 /* the side may have input (edge-triggered) */
 	unsigned char wr[2];	 /* the side may take output */
 	unsigned char connecting;
-	unsigned char splice_ok;   /* both sides are byte streams: splice */
-	unsigned char relay_short; /* ended for want of memory, the relay's */
-	size_t addr_i;		   /* the target address being tried */
+	unsigned char splice_ok; /* both sides are byte streams: splice */
+	size_t addr_i;		 /* the target address being tried */
 	/* The sides as the copy engine sees them, and direction i from
 	 * side i to side !i. */
 	struct sock_copy_end end[2];
@@ -140,10 +139,8 @@ static int pump(struct fwd_stream_session *s, int i)
 				sock__fwd_wait(&s->head);
 				return 0;
 			}
-			if (ret < 0) {
-				s->relay_short = 1;
+			if (ret < 0)
 				return ret;
-			}
 		}
 		ret = sock_copy_step(d, s->rd[i], s->wr[!i]);
 		if (ret == 0)
@@ -168,13 +165,14 @@ static int pump(struct fwd_stream_session *s, int i)
 
 static void on_resume(struct sock_loop *loop, void *arg);
 
-/* Whose failure ended direction i: a side's, or the relay's own. */
+/* Whose failure (err) ended direction i: a side's, or the relay's own
+ * (a buffer it could not get, a call short of memory). */
 static enum sock_forward_end who_failed(const struct fwd_stream_session *s,
-					int i)
+					int i, int err)
 {
 	int side = s->dir[i].fail == SOCK_COPY_SRC ? i : !i;
 
-	if (s->relay_short)
+	if (sock__fwd_short(err))
 		return SOCK_FORWARD_END_RELAY;
 	return side ? SOCK_FORWARD_END_TARGET : SOCK_FORWARD_END_CLIENT;
 }
@@ -189,7 +187,8 @@ static void run(struct fwd_stream_session *s)
 		int ret = pump(s, i);
 
 		if (ret < 0) {
-			sock__fwd_session_end(&s->head, who_failed(s, i), ret);
+			sock__fwd_session_end(&s->head, who_failed(s, i, ret),
+					      ret);
 			return;
 		}
 		more |= ret;
@@ -249,7 +248,7 @@ static void next_address(struct fwd_stream_session *s, int err)
 		sock__close(s->head.fd[1]);
 		s->head.fd[1] = -1;
 	}
-	if (out_of_fds(err)) {
+	if (sock__fwd_short(err)) {
 		sock__fwd_session_end(&s->head, SOCK_FORWARD_END_RELAY, err);
 		return;
 	}
@@ -397,7 +396,7 @@ static void accept_client(struct sock_forward *f, int fd,
 	s->rd[0] = 1;
 	s->wr[0] = 1;
 	if (sock_loop_add(f->loop, fd, WATCH, on_side, s)) {
-		sock__fwd_session_end(&s->head, SOCK_FORWARD_END_CLIENT,
+		sock__fwd_session_end(&s->head, SOCK_FORWARD_END_RELAY,
 				      -ENOMEM);
 		return;
 	}
