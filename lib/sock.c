@@ -325,17 +325,20 @@ static int probe_stale(const struct sockaddr_un *sun, socklen_t len)
 }
 
 /* probe_stale() of the file in u's directory, not of a path resolved
- * anew (the path itself when the detour does not fit sun_path). */
+ * anew (the path itself when the detour does not fit sun_path, or leads
+ * nowhere: no /proc). */
 static int probe_stale_in(const struct sock_unixfile *u,
 			  const struct sockaddr_un *sun, socklen_t len)
 {
 	struct sockaddr_un via = { .sun_family = AF_UNIX };
+	int ret;
 
 	if (sock_unixfile_via_dir(u, via.sun_path, sizeof(via.sun_path)))
 		return probe_stale(sun, len);
-	return probe_stale(&via,
-			   (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
-				       strlen(via.sun_path) + 1));
+	ret = probe_stale(&via,
+			  (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
+				      strlen(via.sun_path) + 1));
+	return ret == -ENOENT || ret == -ENOTDIR ? probe_stale(sun, len) : ret;
 }
 
 /* Make room for a Unix listener at a filesystem path, or say why not.
