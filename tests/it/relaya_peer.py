@@ -6,7 +6,8 @@
       unix-dgram client that never reads its replies (its queue fills,
       the relay stashes them) of a UDP target that then dies (the next
       datagram meets ICMP port unreachable): prints the relay's CPU time
-      over SECS seconds (default 2) in that state: "cpu-ms N wall-ms M"
+      over SECS seconds (default 2) in that state: "cpu-ms N wall-ms M";
+      then reads its replies: "replies N" (40 when none was lost)
   seq-big FRONT TARGET SIZE_OUT SIZE_BACK
       listens at TARGET (seqpacket:PATH or tcp:PORT on 127.0.0.1), then a
       unix-seqpacket client of FRONT with a 1 MiB send buffer sends one
@@ -89,6 +90,16 @@ def dgram_stall(args):
     time.sleep(0.3)  # ICMP unreachable reaches the session's socket
     cpu, wall = cpu_over(pid, secs)
     print("cpu-ms %d wall-ms %d" % (cpu, wall), flush=True)
+    # the replies held for the client still come, all of them
+    client.settimeout(5)
+    got = 0
+    try:
+        while got < 40:
+            client.recv(100)
+            got += 1
+    except socket.timeout:
+        pass
+    print("replies %d" % got, flush=True)
 
 
 def first_read(c):
