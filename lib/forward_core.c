@@ -148,6 +148,7 @@ void sock__fwd_wait(struct fwd_session *s)
 	else
 		f->wait_head = s;
 	f->wait_tail = s;
+	f->nwaiting++;
 }
 
 static void stop_waiting(struct fwd_session *s)
@@ -165,6 +166,7 @@ static void stop_waiting(struct fwd_session *s)
 	else
 		f->wait_tail = s->wprev;
 	s->waiting = 0;
+	f->nwaiting--;
 }
 
 /* Wake the sessions that waited when the wake-up was due, oldest first,
@@ -172,17 +174,15 @@ static void stop_waiting(struct fwd_session *s)
 static void on_wake(struct sock_loop *loop, void *arg)
 {
 	struct sock_forward *f = arg;
-	struct fwd_session *last = f->wait_tail;
+	size_t n = f->nwaiting; /* those that wait again come after */
 
 	(void)loop;
 	f->wake_timer = 0;
-	while (f->wait_head && f->held + FWD_SMALL <= f->hold_max) {
+	while (n-- && f->wait_head && f->held + FWD_SMALL <= f->hold_max) {
 		struct fwd_session *s = f->wait_head;
 
 		stop_waiting(s);
 		f->v->wake(s);
-		if (s == last)
-			break;
 	}
 }
 

@@ -123,6 +123,7 @@ struct sock_forward {
 	/* Sessions waiting for a buffer, oldest first, and the timer that
 	 * wakes them once one comes back. */
 	struct fwd_session *wait_head, *wait_tail;
+	size_t nwaiting;
 	int wake_timer;
 };
 
