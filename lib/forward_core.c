@@ -48,63 +48,153 @@ void sock__fwd_event(struct sock_forward *f, enum sock_forward_event_type t,
 
 /* ---- the pools ------------------------------------------------------ */
 
-char *sock__fwd_take_buf(struct sock_forward *f)
+static void wake_waiters(struct sock_forward *f);
+
+int sock__fwd_take_buf(struct sock_forward *f, int large, char **buf,
+		       size_t *size)
 {
-	if (f->nbufs)
-		return f->bufs[--f->nbufs];
-	return malloc(FWD_BUF);
+	size_t want = FWD_BUF;
+
+	if (!large && f->held + FWD_BUF > f->hold_max / 4)
+		want = FWD_SMALL;
+	if (f->held + want > f->hold_max)
+		return -ENOBUFS;
+	if (want == FWD_BUF && f->nbufs)
+		*buf = f->bufs[--f->nbufs];
+	else if (!(*buf = malloc(want)))
+		return -ENOMEM;
+	*size = want;
+	f->held += want;
+	return 0;
 }
 
-void sock__fwd_give_buf(struct sock_forward *f, char *buf)
+/* Only FWD_BUF buffers are pooled: a small one is lent in a squeeze. */
+static int pool_buf(struct sock_forward *f, char *buf, size_t size)
 {
-	if (f->nbufs < FWD_POOL_MAX) {
-		char **v = f->bufs;
+	if (size != FWD_BUF || f->nbufs >= FWD_POOL_MAX)
+		return 0;
+	if (!f->bufs && !(f->bufs = malloc(FWD_POOL_MAX * sizeof(*f->bufs))))
+		return 0;
+	f->bufs[f->nbufs++] = buf;
+	return 1;
+}
 
-		if (!f->nbufs && !v)
-			v = malloc(FWD_POOL_MAX * sizeof(*v));
-		if (v) {
-			f->bufs = v;
-			f->bufs[f->nbufs++] = buf;
-			return;
-		}
-	}
-	free(buf);
+void sock__fwd_give_buf(struct sock_forward *f, char *buf, size_t size)
+{
+	f->held -= size;
+	if (!pool_buf(f, buf, size))
+		free(buf);
+	wake_waiters(f);
 }
 
 int sock__fwd_take_pipe(struct sock_forward *f, int p[2])
 {
+	if (f->pipes_lent >= f->pipes_max)
+		return -ENOBUFS;
 	if (f->npipes) {
 		f->npipes--;
 		p[0] = f->pipes[f->npipes][0];
 		p[1] = f->pipes[f->npipes][1];
-		return 0;
-	}
-	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0)
+	} else if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0) {
 		return -errno;
-	/* A larger pipe is an optimisation only: keep the default size
-	 * when the kernel refuses (a user over its pipe page quota). */
-	fcntl(p[0], F_SETPIPE_SZ, FWD_PIPE);
+	} else {
+		/* A larger pipe is an optimisation only: keep the default
+		 * size when the kernel refuses (a user over its pipe page
+		 * quota). */
+		fcntl(p[0], F_SETPIPE_SZ, FWD_PIPE);
+	}
+	f->pipes_lent++;
 	return 0;
+}
+
+void sock__fwd_drop_pipe(struct sock_forward *f, int p[2])
+{
+	close(p[0]);
+	close(p[1]);
+	p[0] = p[1] = -1;
+	f->pipes_lent--;
 }
 
 /* Only an empty pipe goes back to the pool: bytes left in it would leak
  * into another session. */
 void sock__fwd_give_pipe(struct sock_forward *f, int p[2])
 {
-	if (f->npipes < FWD_POOL_MAX) {
-		if (!f->pipes)
-			f->pipes = malloc(FWD_POOL_MAX * sizeof(*f->pipes));
-		if (f->pipes) {
-			f->pipes[f->npipes][0] = p[0];
-			f->pipes[f->npipes][1] = p[1];
-			f->npipes++;
-			p[0] = p[1] = -1;
-			return;
-		}
+	if (f->npipes >= FWD_POOL_MAX ||
+	    (!f->pipes &&
+	     !(f->pipes = malloc(FWD_POOL_MAX * sizeof(*f->pipes))))) {
+		sock__fwd_drop_pipe(f, p);
+		return;
 	}
-	close(p[0]);
-	close(p[1]);
+	f->pipes[f->npipes][0] = p[0];
+	f->pipes[f->npipes][1] = p[1];
+	f->npipes++;
+	f->pipes_lent--;
 	p[0] = p[1] = -1;
+}
+
+/* ---- sessions waiting for a buffer ---------------------------------- */
+
+void sock__fwd_wait(struct fwd_session *s)
+{
+	struct sock_forward *f = s->f;
+
+	if (s->waiting)
+		return;
+	s->waiting = 1;
+	s->wnext = NULL;
+	s->wprev = f->wait_tail;
+	if (f->wait_tail)
+		f->wait_tail->wnext = s;
+	else
+		f->wait_head = s;
+	f->wait_tail = s;
+	f->nwaiting++;
+}
+
+static void stop_waiting(struct fwd_session *s)
+{
+	struct sock_forward *f = s->f;
+
+	if (!s->waiting)
+		return;
+	if (s->wprev)
+		s->wprev->wnext = s->wnext;
+	else
+		f->wait_head = s->wnext;
+	if (s->wnext)
+		s->wnext->wprev = s->wprev;
+	else
+		f->wait_tail = s->wprev;
+	s->waiting = 0;
+	f->nwaiting--;
+}
+
+/* Wake the sessions that waited when the wake-up was due, oldest first,
+ * while there is room: one that finds none waits again, at the back. */
+static void on_wake(struct sock_loop *loop, void *arg)
+{
+	struct sock_forward *f = arg;
+	size_t n = f->nwaiting; /* those that wait again come after */
+
+	(void)loop;
+	f->wake_timer = 0;
+	while (n-- && f->wait_head && f->held + FWD_SMALL <= f->hold_max) {
+		struct fwd_session *s = f->wait_head;
+
+		stop_waiting(s);
+		f->v->wake(s);
+	}
+}
+
+/* From the loop, not at once: a buffer comes back in the middle of a
+ * session's work, and the woken one may be that very session. */
+static void wake_waiters(struct sock_forward *f)
+{
+	if (!f->wait_head || f->wake_timer || f->stopped)
+		return;
+	f->wake_timer = sock_loop_timer(f->loop, 0, on_wake, f);
+	if (f->wake_timer < 0)
+		f->wake_timer = 0;
 }
 
 void sock__fwd_count(struct sock_forward *f, unsigned long long datagrams,
@@ -112,6 +202,12 @@ void sock__fwd_count(struct sock_forward *f, unsigned long long datagrams,
 {
 	f->st.datagrams += datagrams;
 	f->st.dropped += dropped;
+}
+
+int sock__fwd_short(int err)
+{
+	return err == -EMFILE || err == -ENFILE || err == -ENOMEM ||
+	       err == -ENOBUFS;
 }
 
 /* ---- the listener --------------------------------------------------- */
@@ -138,10 +234,23 @@ static void on_accept_retry(struct sock_loop *loop, void *arg)
 		sock__fwd_watch_listener(f, 1);
 }
 
+/* Out of descriptors: the pipes kept for the next burst are descriptors
+ * a client could use (a direction without a pipe copies instead). */
+static void close_pooled_pipes(struct sock_forward *f)
+{
+	while (f->npipes) {
+		f->npipes--;
+		close(f->pipes[f->npipes][0]);
+		close(f->pipes[f->npipes][1]);
+	}
+}
+
 /* Out of descriptors or memory: say so once per pause, and let sessions
  * end before trying again. */
 static void pause_accepting(struct sock_forward *f, int err)
 {
+	if (err == -EMFILE || err == -ENFILE)
+		close_pooled_pipes(f);
 	sock__fwd_event(f, SOCK_FORWARD_ACCEPT_FAILED, NULL, 0, err);
 	sock__fwd_watch_listener(f, 0);
 	f->accept_timer =
@@ -248,6 +357,7 @@ void sock__fwd_session_end(struct fwd_session *s, enum sock_forward_end end,
 
 	if (s->timer)
 		sock_loop_timer_cancel(f->loop, s->timer);
+	stop_waiting(s);
 	f->v->release(s);
 	close_side(f, s->fd[0], stream && err);
 	close_side(f, s->fd[1], stream && err);
@@ -297,6 +407,10 @@ struct sock_forward *sock__fwd_create(struct sock_loop *loop, int lfd,
 				    .fn = fn,
 				    .arg = arg,
 				    .watching = 1 };
+	f->hold_max = o->max_held ? o->max_held : FWD_HOLD_MAX;
+	if (f->hold_max < FWD_BUF)
+		f->hold_max = FWD_BUF; /* room for one whole message */
+	f->pipes_max = f->hold_max / FWD_HOLD_PER_PIPE;
 	fcntl(lfd, F_SETFL, fcntl(lfd, F_GETFL) | O_NONBLOCK);
 	/* A stream variant is fed by the accept loop here. */
 	if (v->start)
@@ -321,6 +435,9 @@ void sock__fwd_stop(struct sock_forward *f)
 	if (f->accept_timer)
 		sock_loop_timer_cancel(f->loop, f->accept_timer);
 	f->accept_timer = 0;
+	if (f->wake_timer)
+		sock_loop_timer_cancel(f->loop, f->wake_timer);
+	f->wake_timer = 0;
 	while (f->head)
 		sock__fwd_session_end(f->head, SOCK_FORWARD_END_STOPPED, 0);
 	free_variant(f);
@@ -332,10 +449,7 @@ void sock__fwd_destroy(struct sock_forward *f)
 	free_variant(f);
 	for (size_t i = 0; i < f->nbufs; i++)
 		free(f->bufs[i]);
-	for (size_t i = 0; i < f->npipes; i++) {
-		close(f->pipes[i][0]);
-		close(f->pipes[i][1]);
-	}
+	close_pooled_pipes(f);
 	free(f->bufs);
 	free(f->pipes);
 	free(f);

@@ -429,6 +429,19 @@ static void read_replies(struct fwd_dgram_session *s)
 
 static void pass_on(struct sock_forward *f);
 
+/* An error on the session's socket (ICMP port unreachable from a target
+ * that died) while its replies wait for the client: nothing reads the
+ * socket then, and EPOLLERR, reported whatever the watch, would wake the
+ * loop at once, forever.  Taking the error clears it; the stashed replies
+ * still go to the client, and the client's next datagram meets the
+ * target's state anew (read_replies() ends the session on an error). */
+static void take_error(struct fwd_dgram_session *s)
+{
+	int err = 0;
+
+	sock__getsockopt_error(s->head.fd[1], &err);
+}
+
 static void on_session(struct sock_loop *loop, int fd, uint32_t ev, void *arg)
 {
 	struct fwd_dgram_session *s = arg;
@@ -444,6 +457,8 @@ static void on_session(struct sock_loop *loop, int fd, uint32_t ev, void *arg)
 	}
 	if ((ev & (EPOLLIN | EPOLLERR)) && !s->stash)
 		read_replies(s);
+	else if (ev & EPOLLERR)
+		take_error(s);
 }
 
 /* A new client: a socket of its own towards the target, the first of
@@ -470,7 +485,11 @@ static struct fwd_dgram_session *open_session(struct sock_forward *f,
 			fd = -ENOMEM;
 	}
 	if (fd < 0) {
-		sock__fwd_session_end(&s->head, SOCK_FORWARD_END_UNREACHABLE,
+		/* Out of descriptors is the relay's shortage, not TO's. */
+		sock__fwd_session_end(&s->head,
+				      sock__fwd_short(fd)
+					  ? SOCK_FORWARD_END_RELAY
+					  : SOCK_FORWARD_END_UNREACHABLE,
 				      fd);
 		return NULL;
 	}

@@ -25,6 +25,18 @@
 #define FWD_PIPE (256 * 1024)
 /* Free buffers and pipes kept for the next burst. */
 #define FWD_POOL_MAX 16
+/* What sessions may hold at once (docs/relay.md, "What a session
+ * costs"): a direction holds its buffer or pipe for as long as its
+ * destination does not take the bytes, forever for a peer that never
+ * reads.  Buffers lent stay under hold_max bytes (the option max_held,
+ * FWD_HOLD_MAX by default): FWD_BUF ones while under a quarter of it,
+ * FWD_SMALL ones beyond (a direction stalled then pins little), and at
+ * the limit a direction waits for one to come back.  One pipe may be lent
+ * per FWD_HOLD_PER_PIPE bytes of it; beyond, or when pipe2() fails (the
+ * descriptor limit), a splice direction reads through a buffer. */
+#define FWD_HOLD_MAX ((size_t)64 << 20)
+#define FWD_SMALL (16 * 1024)
+#define FWD_HOLD_PER_PIPE (2 * FWD_PIPE)
 
 /* The variant's struct that holds head p (its member named head). */
 #define fwd_container_of(p, type)                                              \
@@ -47,6 +59,9 @@ struct fwd_session {
 	int timer; /* the variant's: a retry, a resumed pump... */
 	struct sockaddr_storage peer; /* the client's address */
 	socklen_t peer_len;
+	/* Waiting for a buffer (sock__fwd_wait()): the core's queue. */
+	struct fwd_session *wprev, *wnext;
+	unsigned char waiting;
 };
 
 /* What the core asks of a variant. */
@@ -65,6 +80,9 @@ struct fwd_variant {
 	/* The bytes a session has moved: b[0] client -> target, b[1]
 	 * back. */
 	void (*bytes)(const struct fwd_session *s, unsigned long long b[2]);
+	/* A buffer has come back for a session that waited for one
+	 * (sock__fwd_wait()); NULL: the variant never waits. */
+	void (*wake)(struct fwd_session *s);
 	/* Free the variant's state (not NULL); NULL: it has none. */
 	void (*free)(struct sock_forward *f, void *state);
 	/* 1: connections (an error resets the other side, and a session
@@ -99,6 +117,14 @@ struct sock_forward {
 	size_t nbufs;
 	int (*pipes)[2];
 	size_t npipes;
+	/* Lent to sessions now (bytes of buffers, pipes), and the most. */
+	size_t held, hold_max;
+	size_t pipes_lent, pipes_max;
+	/* Sessions waiting for a buffer, oldest first, and the timer that
+	 * wakes them once one comes back. */
+	struct fwd_session *wait_head, *wait_tail;
+	size_t nwaiting;
+	int wake_timer;
 };
 
 /* The forwarder, serving lfd with variant v (see sock_forward_new());
@@ -128,6 +154,11 @@ struct fwd_session *sock__fwd_session_new(struct sock_forward *f,
 void sock__fwd_session_end(struct fwd_session *s, enum sock_forward_end end,
 			   int err);
 
+/* 1 when err (-errno) is the relay's own shortage (descriptors, memory,
+ * kernel buffers), which must not be blamed on a side: such a session
+ * ends as SOCK_FORWARD_END_RELAY. */
+int sock__fwd_short(int err);
+
 /* Watch lfd for clients (on) or leave them waiting in the kernel. */
 void sock__fwd_watch_listener(struct sock_forward *f, int on);
 
@@ -139,12 +170,22 @@ void sock__fwd_event(struct sock_forward *f, enum sock_forward_event_type t,
 void sock__fwd_count(struct sock_forward *f, unsigned long long datagrams,
 		     unsigned long long dropped);
 
-/* The pools: a FWD_BUF buffer (NULL when out of memory), a pipe of
- * FWD_PIPE bytes if the kernel allows (0 or -errno); giving back an empty
- * pipe only (its fds are set to -1). */
-char *sock__fwd_take_buf(struct sock_forward *f);
-void sock__fwd_give_buf(struct sock_forward *f, char *buf);
+/* The pools.  A buffer of *size bytes (FWD_BUF, or FWD_SMALL unless
+ * large is set: a message source must read a whole message) within
+ * hold_max: 0, -ENOBUFS at the limit (wait: sock__fwd_wait()), or
+ * -ENOMEM.  A pipe of FWD_PIPE bytes if the kernel allows: 0, -ENOBUFS
+ * past pipes_max, or pipe2()'s -errno (EMFILE...).  Giving back: a
+ * buffer of its size; an empty pipe to the pool, or dropping one that
+ * still holds bytes (its fds are set to -1 either way). */
+int sock__fwd_take_buf(struct sock_forward *f, int large, char **buf,
+		       size_t *size);
+void sock__fwd_give_buf(struct sock_forward *f, char *buf, size_t size);
 int sock__fwd_take_pipe(struct sock_forward *f, int p[2]);
 void sock__fwd_give_pipe(struct sock_forward *f, int p[2]);
+void sock__fwd_drop_pipe(struct sock_forward *f, int p[2]);
+
+/* s waits for a buffer: the variant's wake() is called once one comes
+ * back (not at once: from the loop).  Ending the session cancels it. */
+void sock__fwd_wait(struct fwd_session *s);
 
 #endif

@@ -21,7 +21,8 @@
 /* Reads and writes per session per wake-up: one busy flow must not keep
  * the others waiting. */
 #define FWD_ROUNDS 16
-/* A Unix target whose backlog is full (EAGAIN) is tried again after: */
+/* A Unix target whose backlog is full (EAGAIN), or a relay out of
+ * descriptors, tries to connect again after: */
 #define FWD_RETRY_MS 20
 
 #define WATCH (EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET)
@@ -32,7 +33,8 @@ struct fwd_stream_session {
 	unsigned char rd[2];	 /* the side may have input (edge-triggered) */
 	unsigned char wr[2];	 /* the side may take output */
 	unsigned char connecting;
-	size_t addr_i; /* the target address being tried */
+	unsigned char splice_ok; /* both sides are byte streams: splice */
+	size_t addr_i;		 /* the target address being tried */
 	/* The sides as the copy engine sees them, and direction i from
 	 * side i to side !i. */
 	struct sock_copy_end end[2];
@@ -50,17 +52,14 @@ static struct fwd_stream_session *stream_of(const struct fwd_session *h)
 static void release_half(struct sock_forward *f, struct sock_copy_dir *h)
 {
 	if (h->buf) {
-		sock__fwd_give_buf(f, h->buf);
+		sock__fwd_give_buf(f, h->buf, h->cap);
 		h->buf = NULL;
 	}
 	if (h->pipe[0] >= 0) {
-		if (h->len) {
-			close(h->pipe[0]);
-			close(h->pipe[1]);
-			h->pipe[0] = h->pipe[1] = -1;
-		} else {
+		if (h->len)
+			sock__fwd_drop_pipe(f, h->pipe);
+		else
 			sock__fwd_give_pipe(f, h->pipe);
-		}
 	}
 }
 
@@ -74,6 +73,16 @@ static void release(struct fwd_session *h)
 
 /* ---- moving bytes --------------------------------------------------- */
 
+/* A Unix message is refused when larger than the sender's buffer less a
+ * little (208 KiB by default): the relay's seqpacket sockets take every
+ * message its buffer holds (the kernel doubles the value, capped by
+ * net.core.wmem_max), as a direct sender that raised its own would.  A
+ * refusal leaves the default, and larger messages fail as before. */
+static void size_for_messages(int fd)
+{
+	sock__setsockopt_int(fd, SOL_SOCKET, SO_SNDBUF, FWD_BUF);
+}
+
 /* A side as the copy engine sees it: a connected stream socket, which
  * keeps message boundaries when it is a seqpacket one. */
 static void make_end(struct sock_copy_end *e, int fd, enum sock_kind kind)
@@ -81,20 +90,36 @@ static void make_end(struct sock_copy_end *e, int fd, enum sock_kind kind)
 	*e = (struct sock_copy_end){ .ops = &sock_copy_ops_socket,
 				     .rfd = fd,
 				     .wfd = fd };
-	if (kind == SOCK_KIND_UNIX_SEQPACKET)
+	if (kind == SOCK_KIND_UNIX_SEQPACKET) {
 		e->flags = SOCK_COPY_MESSAGES;
-	else
+		size_for_messages(fd);
+	} else {
 		e->flags = SOCK_COPY_SPLICE;
+	}
 }
 
-/* Lend direction d what its next read goes into. */
-static int lend(struct sock_forward *f, struct sock_copy_dir *d)
+/*
+ * Lend direction i what its next read goes into: a pipe where the
+ * session splices and the relay has one to spare, a buffer otherwise (at
+ * the descriptor limit too: the bytes still move, by copy).  0, -ENOBUFS
+ * when the relay's limit on what sessions hold is reached (wait for a
+ * buffer to come back), or -ENOMEM.
+ */
+static int lend(struct fwd_stream_session *s, int i)
 {
-	if (d->splice)
-		return d->pipe[0] >= 0 ? 0 : sock__fwd_take_pipe(f, d->pipe);
-	if (!d->buf && !(d->buf = sock__fwd_take_buf(f)))
-		return -ENOMEM;
-	return 0;
+	struct sock_forward *f = s->head.f;
+	struct sock_copy_dir *d = &s->dir[i];
+
+	if (d->buf || d->pipe[0] >= 0)
+		return 0;
+	if (s->splice_ok && !sock__fwd_take_pipe(f, d->pipe)) {
+		d->splice = 1;
+		d->cap = FWD_PIPE;
+		return 0;
+	}
+	d->splice = 0;
+	return sock__fwd_take_buf(f, !!(d->src->flags & SOCK_COPY_MESSAGES),
+				  &d->buf, &d->cap);
 }
 
 /*
@@ -108,9 +133,15 @@ static int pump(struct fwd_stream_session *s, int i)
 	int ret = 0;
 
 	for (int round = 0; round < FWD_ROUNDS && !d->done; round++) {
-		if (sock_copy_wants_read(d) && s->rd[i] &&
-		    lend(s->head.f, d) < 0)
-			return -ENOMEM;
+		if (sock_copy_wants_read(d) && s->rd[i]) {
+			ret = lend(s, i);
+			if (ret == -ENOBUFS) {
+				sock__fwd_wait(&s->head);
+				return 0;
+			}
+			if (ret < 0)
+				return ret;
+		}
 		ret = sock_copy_step(d, s->rd[i], s->wr[!i]);
 		if (ret == 0)
 			return 0;
@@ -134,6 +165,18 @@ static int pump(struct fwd_stream_session *s, int i)
 
 static void on_resume(struct sock_loop *loop, void *arg);
 
+/* Whose failure (err) ended direction i: a side's, or the relay's own
+ * (a buffer it could not get, a call short of memory). */
+static enum sock_forward_end who_failed(const struct fwd_stream_session *s,
+					int i, int err)
+{
+	int side = s->dir[i].fail == SOCK_COPY_SRC ? i : !i;
+
+	if (sock__fwd_short(err))
+		return SOCK_FORWARD_END_RELAY;
+	return side ? SOCK_FORWARD_END_TARGET : SOCK_FORWARD_END_CLIENT;
+}
+
 /* Move bytes both ways until both wait; end the session when both
  * directions are done or one fails. */
 static void run(struct fwd_stream_session *s)
@@ -144,11 +187,7 @@ static void run(struct fwd_stream_session *s)
 		int ret = pump(s, i);
 
 		if (ret < 0) {
-			int side = s->dir[i].fail == SOCK_COPY_SRC ? i : !i;
-
-			sock__fwd_session_end(&s->head,
-					      side ? SOCK_FORWARD_END_TARGET
-						   : SOCK_FORWARD_END_CLIENT,
+			sock__fwd_session_end(&s->head, who_failed(s, i, ret),
 					      ret);
 			return;
 		}
@@ -188,6 +227,13 @@ static int so_error(int fd)
 
 static void start_connect(struct fwd_stream_session *s);
 
+/* The relay's own shortage of descriptors: the client waits (retried
+ * like a full backlog) until sessions end and free some. */
+static int out_of_fds(int err)
+{
+	return err == -EMFILE || err == -ENFILE;
+}
+
 /* The target did not answer at this address: try the next one, or give
  * the client up with a reset. */
 static void next_address(struct fwd_stream_session *s, int err)
@@ -201,6 +247,10 @@ static void next_address(struct fwd_stream_session *s, int err)
 		sock_loop_del(f->loop, s->head.fd[1]);
 		sock__close(s->head.fd[1]);
 		s->head.fd[1] = -1;
+	}
+	if (sock__fwd_short(err)) {
+		sock__fwd_session_end(&s->head, SOCK_FORWARD_END_RELAY, err);
+		return;
 	}
 	if (++s->addr_i < f->target->n) {
 		start_connect(s);
@@ -263,10 +313,11 @@ static void start_connect(struct fwd_stream_session *s)
 	int pending, fd, ret;
 
 	fd = sock_connect_start(f->target, s->addr_i, &pending);
-	if (fd == -EAGAIN &&
-	    f->target->addrs[s->addr_i].sa.ss_family == AF_UNIX) {
+	if (out_of_fds(fd) ||
+	    (fd == -EAGAIN &&
+	     f->target->addrs[s->addr_i].sa.ss_family == AF_UNIX)) {
 		if (!retry_later(s))
-			next_address(s, -EAGAIN);
+			next_address(s, fd);
 		return;
 	}
 	if (fd < 0)
@@ -338,21 +389,24 @@ static void accept_client(struct sock_forward *f, int fd,
 		sock_copy_init(&s->dir[i], &s->end[i], &s->end[!i]);
 	s->head.fd[0] = fd;
 	make_end(&s->end[0], fd, f->from);
-	for (int i = 0; i < 2; i++) {
-		s->dir[i].splice = (unsigned char)f->splice;
-		s->dir[i].cap = f->splice ? FWD_PIPE : FWD_BUF;
-	}
+	s->splice_ok = (unsigned char)f->splice;
 	s->connecting = 1;
 	/* The client may send before the target answers: its first bytes
 	 * wait in its socket, and the edge is not lost (rd starts set). */
 	s->rd[0] = 1;
 	s->wr[0] = 1;
 	if (sock_loop_add(f->loop, fd, WATCH, on_side, s)) {
-		sock__fwd_session_end(&s->head, SOCK_FORWARD_END_CLIENT,
+		sock__fwd_session_end(&s->head, SOCK_FORWARD_END_RELAY,
 				      -ENOMEM);
 		return;
 	}
 	start_connect(s);
+}
+
+/* A buffer came back after this session waited for one. */
+static void wake(struct fwd_session *h)
+{
+	run(stream_of(h));
 }
 
 static void bytes(const struct fwd_session *h, unsigned long long b[2])
@@ -367,5 +421,6 @@ const struct fwd_variant sock__fwd_stream = { .session_size = sizeof(
 						  struct fwd_stream_session),
 					      .accept = accept_client,
 					      .release = release,
+					      .wake = wake,
 					      .bytes = bytes,
 					      .stream = 1 };

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -14,6 +15,7 @@
 
 #include <sock/io.h>
 #include <sock/sock.h>
+#include <sock/unixfile.h>
 
 #include "sys.h"
 
@@ -322,20 +324,41 @@ static int probe_stale(const struct sockaddr_un *sun, socklen_t len)
 	return ret;
 }
 
-/* Make room for a Unix listener at a filesystem path, or say why not. */
-static int clear_unix_path(const struct sockaddr_un *sun, socklen_t len)
+/* probe_stale() of the file in u's directory, not of a path resolved
+ * anew (the path itself when the detour does not fit sun_path, or leads
+ * nowhere: no /proc). */
+static int probe_stale_in(const struct sock_unixfile *u,
+			  const struct sockaddr_un *sun, socklen_t len)
 {
-	struct stat st;
+	struct sockaddr_un via = { .sun_family = AF_UNIX };
 	int ret;
 
-	if (lstat(sun->sun_path, &st) < 0)
-		return errno == ENOENT ? 0 : -errno;
-	if (!S_ISSOCK(st.st_mode))
-		return -ENOTSOCK;
-	ret = probe_stale(sun, len);
-	if (ret < 0)
-		return ret;
-	return sock__unlink(sun->sun_path) < 0 ? -errno : 0;
+	if (sock_unixfile_via_dir(u, via.sun_path, sizeof(via.sun_path)))
+		return probe_stale(sun, len);
+	ret = probe_stale(&via,
+			  (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
+				      strlen(via.sun_path) + 1));
+	return ret == -ENOENT || ret == -ENOTDIR ? probe_stale(sun, len) : ret;
+}
+
+/* Make room for a Unix listener at a filesystem path, or say why not.
+ * Every step works on the directory opened once (sock/unixfile.h), and
+ * only the stale socket that was probed is removed. */
+static int clear_unix_path(const struct sockaddr_un *sun, socklen_t len)
+{
+	struct sock_unixfile u;
+	int ret = sock_unixfile_open(&u, sun->sun_path);
+
+	if (!ret)
+		ret = sock_unixfile_claim(&u);
+	if (!ret)
+		ret = probe_stale_in(&u, sun, len);
+	if (ret == 1)
+		ret = sock_unixfile_remove(&u);
+	sock_unixfile_close(&u);
+	if (ret == -ESTALE) /* replaced since the probe: not ours to remove */
+		return -EADDRINUSE;
+	return ret == -ENOENT ? 0 : ret;
 }
 
 static int listen_unix(const struct sock_addr *a, const struct sock_opts *o,
@@ -428,7 +451,16 @@ int sock_shutdown(int fd, int how)
 
 int sock_remove(const struct sock_addr *a)
 {
+	struct sock_unixfile u;
+	int ret;
+
 	if (a->family != AF_UNIX || !a->path[0])
 		return 0;
-	return sock__unlink(a->path) < 0 ? -errno : 0;
+	ret = sock_unixfile_open(&u, a->path);
+	if (!ret)
+		ret = sock_unixfile_claim(&u);
+	if (!ret)
+		ret = sock_unixfile_remove(&u);
+	sock_unixfile_close(&u);
+	return ret;
 }

@@ -301,6 +301,16 @@ int sock__unlink(const char *path)
 	return ret;
 }
 
+int sock__unlinkat(int dirfd, const char *base, const char *path)
+{
+	int ret = unlinkat(dirfd, base, 0), err = errno;
+
+	if (sock__trace_fn)
+		sock__trace_unlink(path, ret, err);
+	errno = err;
+	return ret;
+}
+
 int sock__getaddrinfo(const char *host, const char *service,
 		      const struct addrinfo *hints, struct addrinfo **res)
 {

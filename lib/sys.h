@@ -55,6 +55,8 @@ ssize_t sock__splice(int in, loff_t *in_off, int out, loff_t *out_off,
 int sock__shutdown(int fd, int how);
 int sock__close(int fd);
 int sock__unlink(const char *path);
+/* unlinkat(dirfd, base), traced as an unlink of path. */
+int sock__unlinkat(int dirfd, const char *base, const char *path);
 int sock__getaddrinfo(const char *host, const char *service,
 		      const struct addrinfo *hints, struct addrinfo **res);
 

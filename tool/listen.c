@@ -348,8 +348,7 @@ static int serve_stream(const struct sock_global *g, struct listen_args *a,
 			 * left waiting in the backlog. */
 			sock_close(lfd);
 			a->lfd = -1;
-			if (server_file_is_ours())
-				sock_remove(&a->addr);
+			server_remove_file();
 			server_forget_file();
 		}
 		ret = serve_conn(g, a, &c, peer);

@@ -233,6 +233,8 @@ static const char *end_words(enum sock_forward_end end)
 		return _("idle");
 	case SOCK_FORWARD_END_STOPPED:
 		return _("the relay is stopping");
+	case SOCK_FORWARD_END_RELAY:
+		return _("the relay itself ran short");
 	}
 	return "?";
 }
@@ -245,6 +247,8 @@ static const char *consequence(const struct relay_run *r,
 		return "";
 	if (ev->end == SOCK_FORWARD_END_CLIENT)
 		return _("; the target's connection was reset");
+	if (ev->end == SOCK_FORWARD_END_RELAY)
+		return _("; both connections were reset");
 	return _("; the client's connection was reset");
 }
 

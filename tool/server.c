@@ -49,35 +49,37 @@ int server_fail_listen(const struct sock_addr *a, const char *endpoint, int err)
 	return tool_fail(N_("listen on"), endpoint, err);
 }
 
-static char file_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
-static struct stat file_stat; /* the file our bind() created */
+/* The file our bind() created, held by its directory (opened once): at
+ * exit it is removed only if it is still that socket file, wherever the
+ * path leads by then (sock/unixfile.h). */
+static struct sock_unixfile file = { .dirfd = -1 };
 
 int server_file_is_ours(void)
 {
-	struct stat st;
-
-	return file_path[0] && !lstat(file_path, &st) &&
-	       st.st_dev == file_stat.st_dev && st.st_ino == file_stat.st_ino;
+	return sock_unixfile_is_ours(&file);
 }
 
 void server_remove_file(void)
 {
-	if (server_file_is_ours())
-		unlink(file_path);
+	sock_unixfile_remove(&file);
 }
 
 void server_forget_file(void)
 {
-	file_path[0] = '\0';
+	sock_unixfile_close(&file);
+	file.ino = 0;
 }
 
 void server_claim_file(const struct sock_addr *a)
 {
+	static int registered;
+
 	if (a->family != AF_UNIX || !a->path[0])
 		return;
-	memcpy(file_path, a->path, sizeof(file_path));
-	if (lstat(file_path, &file_stat) < 0)
-		file_path[0] = '\0';
-	else
+	if (sock_unixfile_open(&file, a->path) || sock_unixfile_claim(&file)) {
+		server_forget_file();
+		return;
+	}
+	if (!registered++)
 		atexit(server_remove_file);
 }

@@ -7,6 +7,7 @@
 #define SOCK_TOOL_SERVER_H
 
 #include <sock/sock.h>
+#include <sock/unixfile.h>
 
 #include "cmd.h"
 
@@ -22,8 +23,9 @@ void server_say_listening(const struct sock_global *g, enum sock_kind kind,
 int server_fail_listen(const struct sock_addr *a, const char *endpoint,
 		       int err);
 
-/* Remember the file that binding a (filesystem) Unix endpoint created,
- * and remove it at exit. */
+/* Remember the file that binding a (filesystem) Unix endpoint created
+ * (its directory and identity: a path swapped meanwhile leads nowhere
+ * else), and remove it at exit. */
 void server_claim_file(const struct sock_addr *a);
 
 /* The claimed file is still the one our bind() created: nobody removed
@@ -33,7 +35,7 @@ int server_file_is_ours(void);
 /* Remove the claimed file if it is still ours (async-signal-safe). */
 void server_remove_file(void);
 
-/* Give the claim up (the file was removed already). */
+/* Give the claim up (the file was removed already, or stays). */
 void server_forget_file(void);
 
 #endif

@@ -40,6 +40,10 @@ struct sock_forward_opts {
 	long udp_idle_ms;	 /* datagram sessions: end after this quiet */
 	long connect_timeout_ms; /* per target address; <= 0: none */
 	enum sock_forward_io io;
+	/* Bytes of buffers all sessions may hold at once (a side that does
+	 * not read pins what waits for it); 0: 64 MiB.  Pipes lent: one per
+	 * 512 KiB of it.  See docs/relay.md, "What a session costs". */
+	size_t max_held;
 };
 
 /* Why a session ended. */
@@ -50,6 +54,7 @@ enum sock_forward_end {
 	SOCK_FORWARD_END_UNREACHABLE, /* no target address answered */
 	SOCK_FORWARD_END_IDLE,	      /* a datagram session went quiet */
 	SOCK_FORWARD_END_STOPPED,     /* sock_forward_stop() */
+	SOCK_FORWARD_END_RELAY,	      /* the relay ran short (memory) */
 };
 
 enum sock_forward_event_type {

@@ -102,7 +102,8 @@ void sock_target_free(struct sock_target *t);
 int sock_connect_start(const struct sock_target *t, size_t i, int *pending);
 
 /* Remove the socket file of a Unix listener at a filesystem path (no-op
- * for other endpoints, abstract names included).  Returns 0 or -errno. */
+ * for other endpoints, abstract names included); a file that is not a
+ * socket is left (-ENOTSOCK).  Returns 0 or -errno. */
 int sock_remove(const struct sock_addr *a);
 
 /* close() with tracing; returns 0 or -errno. */
