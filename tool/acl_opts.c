@@ -166,9 +166,10 @@ int tool_acl_check(const char *cmd, const struct tool_acl_opts *o,
 
 	if (sock_acl_has_cidrs(o->acl) && !inet)
 		return tool_usage_error(cmd,
-					_("--allow and --deny judge TCP "
-					  "clients by address; %s has none "
-					  "(for Unix sockets: --allow-uid)"),
+					_("--allow and --deny judge the "
+					  "clients of TCP endpoints; %s is "
+					  "not one (Unix sockets: "
+					  "--allow-uid)"),
 					sock_addr_kind_name(a->kind));
 	if (sock_acl_has_uids(o->acl) && !unix_stream)
 		return tool_usage_error(cmd,
@@ -187,16 +188,7 @@ int tool_acl_admit(const struct sock_global *g, const struct tool_acl_opts *o,
 
 	if (ret == 1)
 		return 1;
-	if (ret < 0)
-		tool_verbosef(g, _("refused %s: its credentials cannot be read "
-				   "(%s)"),
-			      peer, sock_strerror(ret));
-	else if (uid != (uid_t)-1)
-		tool_verbosef(g, _("refused %s: uid %u is not in --allow-uid"),
-			      peer, (unsigned int)uid);
-	else
-		tool_verbosef(g, _("refused %s: not allowed by --allow/--deny"),
-			      peer);
+	tool_acl_say_refused(g, peer, (unsigned int)uid, ret < 0 ? ret : 0);
 	return 0;
 }
 
@@ -204,4 +196,19 @@ void tool_acl_free(struct tool_acl_opts *o)
 {
 	sock_acl_free(o->acl);
 	o->acl = NULL;
+}
+
+void tool_acl_say_refused(const struct sock_global *g, const char *peer,
+			  unsigned int uid, int err)
+{
+	if (err)
+		tool_verbosef(g, _("refused %s: its credentials cannot be read "
+				   "(%s)"),
+			      peer, sock_strerror(err));
+	else if (uid != (unsigned int)-1)
+		tool_verbosef(g, _("refused %s: uid %u is not in --allow-uid"),
+			      peer, uid);
+	else
+		tool_verbosef(g, _("refused %s: not allowed by --allow/--deny"),
+			      peer);
 }

@@ -92,6 +92,11 @@ int tool_acl_admit(const struct sock_global *g, const struct tool_acl_opts *o,
 		   int fd, const struct sockaddr *sa, socklen_t len,
 		   const char *peer);
 
+/* With -v: "refused PEER: why" (uid: a Unix client's, else -1; err: the
+ * credentials could not be read). */
+void tool_acl_say_refused(const struct sock_global *g, const char *peer,
+			  unsigned int uid, int err);
+
 void tool_acl_free(struct tool_acl_opts *o);
 
 #endif

@@ -194,7 +194,8 @@ static const char *http_words(int n)
 			 "give USER@ in --proxy and the password in "
 			 "SOCK_PROXY_PASSWORD or --proxy-auth-file");
 	case 500:
-		return _("the proxy failed (HTTP 500)");
+		return _("the proxy failed, or could not reach the target "
+			 "(HTTP 500)");
 	case 502:
 		return _("the proxy could not connect to the target (HTTP "
 			 "502)");

@@ -21,8 +21,10 @@
 
 #include <sys/socket.h>
 
+#include <sock/acl.h>
 #include <sock/addr.h>
 #include <sock/loop.h>
+#include <sock/proxy.h>
 #include <sock/sock.h>
 
 /* How stream bytes are moved from one socket to the other. */
@@ -40,6 +42,17 @@ struct sock_forward_opts {
 	long udp_idle_ms;	 /* datagram sessions: end after this quiet */
 	long connect_timeout_ms; /* per target address; <= 0: none */
 	enum sock_forward_io io;
+	/* Stream kinds: reach the target through this proxy; the target's
+	 * addresses are then the proxy's, and each session asks it for
+	 * proxy_host:proxy_port (sock/proxy.h) before any byte moves, in
+	 * the connect timeout.  NULL: no proxy.  Must outlive the
+	 * forwarder. */
+	const struct sock_proxy *proxy;
+	const char *proxy_host;
+	int proxy_port;
+	/* Stream kinds: clients these lists refuse (sock/acl.h) are closed
+	 * at once, reported as REFUSED.  NULL: all come in. */
+	const struct sock_acl *acl;
 };
 
 /* Why a session ended. */
@@ -56,6 +69,8 @@ enum sock_forward_event_type {
 	SOCK_FORWARD_OPENED,	    /* a client arrived (session id, peer) */
 	SOCK_FORWARD_CLOSED,	    /* a session ended (all fields) */
 	SOCK_FORWARD_ACCEPT_FAILED, /* accept() failed (err); retried */
+	SOCK_FORWARD_REFUSED,	    /* the acl refused a client (peer, uid,
+				       err when its credentials failed) */
 };
 
 struct sock_forward_event {
@@ -68,6 +83,7 @@ struct sock_forward_event {
 	long long duration_ms;
 	enum sock_forward_end end;
 	int err; /* 0, or the -errno that ended it */
+	unsigned int uid; /* REFUSED: a Unix client's uid, else -1 */
 };
 
 typedef void (*sock_forward_event_fn)(const struct sock_forward_event *ev,

@@ -112,8 +112,9 @@ struct sock_proxy_hs {
 	int want_write; /* the step waits for the socket to take output */
 	unsigned char out[1024];
 	size_t out_len, out_off;
-	unsigned char in[SOCK_PROXY_REPLY_MAX + 1]; /* + NUL */
 	size_t in_len;
+	/* Last: sock_proxy_hs_init() leaves it as it is. */
+	unsigned char in[SOCK_PROXY_REPLY_MAX + 1]; /* + NUL */
 };
 
 /*
