@@ -46,7 +46,7 @@ void sock_acl_free(struct sock_acl *a)
 }
 
 /* ::ffff:0:0/96, where IPv4 addresses live. */
-static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0,
+static const unsigned char mapped[12] = { 0, 0, 0, 0, 0,    0,
 					  0, 0, 0, 0, 0xff, 0xff };
 
 static void map_v4(unsigned char out[16], const void *v4)

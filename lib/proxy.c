@@ -113,15 +113,16 @@ static void socks4a_connect(struct sock_proxy_hs *h)
 	put(h, h->p->user, strlen(h->p->user) + 1);
 	if (!literal)
 		put(h, h->host, strlen(h->host) + 1);
-	sock__tracef(0, "proxy socks4a: CONNECT %s port %d%s", h->host,
-		     h->port, literal ? "" : " (the proxy resolves the name)");
+	sock__tracef(0, "proxy socks4a: CONNECT %s port %d%s", h->host, h->port,
+		     literal ? "" : " (the proxy resolves the name)");
 	h->state = ST_S4_REPLY;
 }
 
 static void base64(const char *in, size_t n, char *out)
 {
-	static const char t[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvw"
-				"xyz0123456789+/";
+	static const char t[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvw"
+	    "xyz0123456789+/";
 	size_t o = 0;
 
 	for (size_t i = 0; i < n; i += 3) {
@@ -155,9 +156,9 @@ static void http_connect(struct sock_proxy_hs *h)
 		snprintf(auth, sizeof(auth),
 			 "Proxy-Authorization: Basic %s\r\n", b64);
 	}
-	h->out_len = (size_t)snprintf((char *)h->out, sizeof(h->out),
-				      "CONNECT %s HTTP/1.1\r\nHost: %s\r\n%s\r\n",
-				      target, target, auth);
+	h->out_len = (size_t)snprintf(
+	    (char *)h->out, sizeof(h->out),
+	    "CONNECT %s HTTP/1.1\r\nHost: %s\r\n%s\r\n", target, target, auth);
 	sock__tracef(0, "proxy http: CONNECT %s HTTP/1.1%s", target,
 		     auth[0] ? " with Proxy-Authorization (Basic)" : "");
 	h->state = ST_HTTP_REPLY;
@@ -191,8 +192,8 @@ int sock_proxy_hs_init(struct sock_proxy_hs *h, const struct sock_proxy *p,
 
 /* Parse what has come for the current state: > 0 the reply is whole,
  * 0 more is needed (*need), < 0 a failure. */
-static int parse(struct sock_proxy_hs *h, size_t *need, int *val,
-		 char *bound, size_t len)
+static int parse(struct sock_proxy_hs *h, size_t *need, int *val, char *bound,
+		 size_t len)
 {
 	switch (h->state) {
 	case ST_S5_METHOD:
@@ -206,8 +207,7 @@ static int parse(struct sock_proxy_hs *h, size_t *need, int *val,
 	case ST_S4_REPLY:
 		return sock_proxy_parse_socks4_reply(h->in, h->in_len, need);
 	case ST_HTTP_REPLY:
-		return sock_proxy_parse_http_reply(h->in, h->in_len, need,
-						   val);
+		return sock_proxy_parse_http_reply(h->in, h->in_len, need, val);
 	}
 	return -EINVAL;
 }
@@ -220,7 +220,7 @@ static int advance(struct sock_proxy_hs *h, int val, const char *bound)
 	h->in_len = 0;
 	if (st == ST_S5_METHOD) {
 		sock__tracef(0, "proxy socks5: the proxy chose %s",
-			     val == 0   ? "no authentication"
+			     val == 0	? "no authentication"
 			     : val == 2 ? "user/password"
 					: "a method not offered");
 		if (val == 2 && !h->p->user[0])
@@ -239,7 +239,8 @@ static int advance(struct sock_proxy_hs *h, int val, const char *bound)
 		return 0;
 	}
 	if (st == ST_S5_REPLY)
-		sock__tracef(0, "proxy socks5: connected, the proxy's side is %s",
+		sock__tracef(0,
+			     "proxy socks5: connected, the proxy's side is %s",
 			     bound);
 	else if (st == ST_S4_REPLY)
 		sock__tracef(0, "proxy socks4a: request granted (90)");
@@ -255,9 +256,9 @@ static void trace_refusal(struct sock_proxy_hs *h)
 	sock__tracef(0, "proxy %s: refused (reply: %d bytes%s%.*s)",
 		     sock_proxy_type_name(h->p->type), (int)h->in_len,
 		     h->p->type == SOCK_PROXY_HTTP && h->in_len ? ", " : "",
-		     h->p->type == SOCK_PROXY_HTTP ? (int)strcspn((char *)h->in,
-								  "\r\n")
-						   : 0,
+		     h->p->type == SOCK_PROXY_HTTP
+			 ? (int)strcspn((char *)h->in, "\r\n")
+			 : 0,
 		     (const char *)h->in);
 }
 

@@ -116,8 +116,8 @@ int sock_proxy_parse(const char *text, struct sock_proxy *p, const char **why)
 	if (len && rest[len - 1] == '/') /* http://host:3128/ */
 		len--;
 	if (snprintf(ep, sizeof(ep), "tcp://%.*s%s%s", (int)len, rest,
-		     has_port ? "" : ":", has_port ? "" : port) >=
-	    (int)sizeof(ep)) {
+		     has_port ? "" : ":",
+		     has_port ? "" : port) >= (int)sizeof(ep)) {
 		*why = "the proxy's host name is too long";
 		return -EINVAL;
 	}
@@ -150,8 +150,7 @@ int sock_proxy_parse_socks5_method(const unsigned char *b, size_t n,
 	return 2;
 }
 
-int sock_proxy_parse_socks5_auth(const unsigned char *b, size_t n,
-				 size_t *need)
+int sock_proxy_parse_socks5_auth(const unsigned char *b, size_t n, size_t *need)
 {
 	/* RFC 1929 says version 1; some servers answer 5. */
 	if (n >= 1 && b[0] != 1 && b[0] != 5)
@@ -244,8 +243,7 @@ static int status_line(const unsigned char *b, size_t n)
 	const unsigned char *eol = memchr(b, '\n', n);
 
 	if (!eol || eol - b < 12 || memcmp(b, "HTTP/", 5) || b[6] != '.' ||
-	    b[5] < '0' || b[5] > '9' || b[7] < '0' || b[7] > '9' ||
-	    b[8] != ' ')
+	    b[5] < '0' || b[5] > '9' || b[7] < '0' || b[7] > '9' || b[8] != ' ')
 		return -1;
 	for (int i = 9; i < 12; i++)
 		if (b[i] < '0' || b[i] > '9')
@@ -255,8 +253,8 @@ static int status_line(const unsigned char *b, size_t n)
 	return (b[9] - '0') * 100 + (b[10] - '0') * 10 + (b[11] - '0');
 }
 
-int sock_proxy_parse_http_reply(const unsigned char *b, size_t n,
-				size_t *need, int *status)
+int sock_proxy_parse_http_reply(const unsigned char *b, size_t n, size_t *need,
+				int *status)
 {
 	size_t pre = n < 5 ? n : 5;
 	int st = -1;

@@ -131,8 +131,7 @@ static int take_max(const char *cmd, const char *arg, unsigned int *out)
 
 	errno = 0;
 	v = strtoul(arg, &end, 10);
-	if (arg[0] < '0' || arg[0] > '9' || errno || *end || !v ||
-	    v > 10000000)
+	if (arg[0] < '0' || arg[0] > '9' || errno || *end || !v || v > 10000000)
 		return tool_usage_error(cmd,
 					_("bad --max-conns '%s' (a whole "
 					  "number from 1 to 10000000)"),
@@ -202,8 +201,9 @@ void tool_acl_say_refused(const struct sock_global *g, const char *peer,
 			  unsigned int uid, int err)
 {
 	if (err)
-		tool_verbosef(g, _("refused %s: its credentials cannot be read "
-				   "(%s)"),
+		tool_verbosef(g,
+			      _("refused %s: its credentials cannot be read "
+				"(%s)"),
 			      peer, sock_strerror(err));
 	else if (uid != (unsigned int)-1)
 		tool_verbosef(g, _("refused %s: uid %u is not in --allow-uid"),

@@ -226,8 +226,8 @@ int cmd_connect(int argc, char **argv, struct sock_global *g)
 	if (ret)
 		return ret;
 	if (a.proxy.url) {
-		ret = tool_proxy_connect(g, &a.proxy, a.endpoint, &a.opts,
-					 &conn);
+		ret =
+		    tool_proxy_connect(g, &a.proxy, a.endpoint, &a.opts, &conn);
 		if (ret)
 			return ret;
 		snprintf(peer, sizeof(peer), "%s", a.endpoint);

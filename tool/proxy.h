@@ -33,7 +33,9 @@ struct tool_proxy_opts {
 /* Long options shared by connect and relay (values >= 0x200). */
 #define TOOL_PROXY_LONGOPTS                                                    \
 	{ "proxy", required_argument, NULL, 0x200 },                           \
-	    { "proxy-auth-file", required_argument, NULL, 0x201 }
+	{                                                                      \
+		"proxy-auth-file", required_argument, NULL, 0x201              \
+	}
 /* Take option c (0x200, 0x201); returns 1 when it was one of them. */
 int tool_proxy_option(int c, const char *arg, struct tool_proxy_opts *o);
 
@@ -65,7 +67,7 @@ int tool_proxy_fail(const char *action, const char *endpoint,
 /* ---- access control ----------------------------------------------------- */
 
 struct tool_acl_opts {
-	struct sock_acl *acl; /* NULL until an option needs it */
+	struct sock_acl *acl;	/* NULL until an option needs it */
 	unsigned int max_conns; /* --max-conns; 0: no limit */
 };
 
@@ -75,7 +77,9 @@ struct tool_acl_opts {
 	    { "allow-file", required_argument, NULL, 0x212 },                  \
 	    { "deny-file", required_argument, NULL, 0x213 },                   \
 	    { "allow-uid", required_argument, NULL, 0x214 },                   \
-	    { "max-conns", required_argument, NULL, 0x215 }
+	{                                                                      \
+		"max-conns", required_argument, NULL, 0x215                    \
+	}
 /* Take option c; returns 0 when it was not one of them, 1 when taken,
  * or EXIT_USAGE after saying what is wrong. */
 int tool_acl_option(const char *cmd, int c, const char *arg,

@@ -45,8 +45,7 @@ int tool_proxy_option(int c, const char *arg, struct tool_proxy_opts *o)
 }
 
 /* The first line of file into buf, without its line end. */
-static int read_secret(const char *cmd, const char *file, char *buf,
-		       size_t len)
+static int read_secret(const char *cmd, const char *file, char *buf, size_t len)
 {
 	FILE *f = fopen(file, "re");
 	int ok;
@@ -311,8 +310,7 @@ int tool_proxy_connect(const struct sock_global *g, struct tool_proxy_opts *o,
 		return tool_fail(N_("connect to proxy"), proxy, ret);
 	tool_verbosef(g, _("connected to %s proxy %s; asking it for %s"),
 		      sock_proxy_type_name(o->p.type), proxy, text);
-	ret = sock_proxy_handshake(out->fd, &o->p, o->host,
-				   o->port,
+	ret = sock_proxy_handshake(out->fd, &o->p, o->host, o->port,
 				   so->timeout_ms > 0 ? so->timeout_ms
 						      : HANDSHAKE_DEFAULT_MS);
 	if (!ret)

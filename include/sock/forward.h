@@ -82,7 +82,7 @@ struct sock_forward_event {
 	unsigned long long bytes_back; /* target -> client */
 	long long duration_ms;
 	enum sock_forward_end end;
-	int err; /* 0, or the -errno that ended it */
+	int err;	  /* 0, or the -errno that ended it */
 	unsigned int uid; /* REFUSED: a Unix client's uid, else -1 */
 };
 

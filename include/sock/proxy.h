@@ -59,7 +59,7 @@ int sock_proxy_err_number(int err);
 /* A proxy: where it listens and who we are to it. */
 struct sock_proxy {
 	enum sock_proxy_type type;
-	struct sock_addr addr; /* a tcp endpoint */
+	struct sock_addr addr;		/* a tcp endpoint */
 	char user[SOCK_PROXY_USER_MAX]; /* "" none */
 	char pass[SOCK_PROXY_PASS_MAX]; /* SOCKS5 and HTTP; "" none */
 };
@@ -96,8 +96,8 @@ int sock_proxy_parse_socks4_reply(const unsigned char *b, size_t n,
 				  size_t *need);
 /* HTTP reply to CONNECT: the status line and headers up to the empty
  * line; *status gets the status code. */
-int sock_proxy_parse_http_reply(const unsigned char *b, size_t n,
-				size_t *need, int *status);
+int sock_proxy_parse_http_reply(const unsigned char *b, size_t n, size_t *need,
+				int *status);
 
 /* ---- the handshake ----------------------------------------------------- */
 
