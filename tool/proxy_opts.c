@@ -181,6 +181,9 @@ static const char *http_words(int n)
 	case 400:
 		return _("the proxy did not understand the CONNECT request "
 			 "(HTTP 400)");
+	case 401:
+		return _("the proxy refused the user name or password (HTTP "
+			 "401)");
 	case 403:
 		return _("the proxy forbids this connection: its rules do not "
 			 "allow this host or port (HTTP 403)");
@@ -267,7 +270,8 @@ static int proxy_status(int err)
 
 	if (c == SOCK_PROXY_E_NO_METHOD || c == SOCK_PROXY_E_NEED_AUTH ||
 	    c == SOCK_PROXY_E_AUTH ||
-	    (c == SOCK_PROXY_E_HTTP && sock_proxy_err_number(err) == 407))
+	    (c == SOCK_PROXY_E_HTTP && (sock_proxy_err_number(err) == 407 ||
+					sock_proxy_err_number(err) == 401)))
 		return EXIT_PROXY_AUTH;
 	if (c >= SOCK_PROXY_E_SOCKS5)
 		return EXIT_PROXY_REFUSED;
@@ -284,8 +288,15 @@ int tool_proxy_fail(const char *action, const char *endpoint,
 		 o->p.addr.service);
 	if (!sock_proxy_err_is(err))
 		return tool_fail_detail(action, endpoint, err, via);
-	tool_errorf(_("%s %s through %s: %s"), _(action), endpoint, via,
-		    tool_proxy_words(err));
+	/* A 407 to a login we sent: the login was wrong. */
+	if (o->p.user[0] && sock_proxy_err_class(err) == SOCK_PROXY_E_HTTP &&
+	    sock_proxy_err_number(err) == 407)
+		tool_errorf(_("%s %s through %s: %s"), _(action), endpoint, via,
+			    _("the proxy refused the user name or password "
+			      "(HTTP 407)"));
+	else
+		tool_errorf(_("%s %s through %s: %s"), _(action), endpoint,
+			    via, tool_proxy_words(err));
 	return proxy_status(err);
 }
 
