@@ -286,6 +286,12 @@ int tool_proxy_fail(const char *action, const char *endpoint,
 	snprintf(via, sizeof(via), _("%s proxy %s:%s"),
 		 sock_proxy_type_name(o->p.type), o->p.addr.host,
 		 o->p.addr.service);
+	if (err == -ETIMEDOUT) {
+		tool_errorf(_("%s %s through %s: the proxy took the connection "
+			      "but did not answer in time"),
+			    _(action), endpoint, via);
+		return EXIT_RUNTIME;
+	}
 	if (!sock_proxy_err_is(err))
 		return tool_fail_detail(action, endpoint, err, via);
 	/* A 407 to a login we sent: the login was wrong. */
