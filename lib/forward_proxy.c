@@ -15,7 +15,8 @@ static void on_timeout(struct sock_loop *loop, void *arg)
 
 	(void)loop;
 	s->timer = 0;
-	sock__fwd_session_end(s, SOCK_FORWARD_END_UNREACHABLE, -ETIMEDOUT);
+	sock__fwd_session_end(s, SOCK_FORWARD_END_UNREACHABLE,
+			      -(SOCK_ERR_PROXY_BASE + SOCK_PROXY_E_SILENT));
 }
 
 /* The handshake's state (8 KiB for a reply) lives only while it runs. */

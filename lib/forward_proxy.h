@@ -12,7 +12,8 @@
 /*
  * Move session s's proxy handshake on, over its target socket s->fd[1]
  * (connected to the proxy): the first call sets *hs up and arms s->timer
- * for the connect timeout (which ends the session as UNREACHABLE).
+ * for the connect timeout (which ends the session as UNREACHABLE with
+ * the SOCK_PROXY_E_SILENT failure).
  * Returns 0 once the tunnel is open (*hs freed, the timer left for the
  * caller to cancel), -EAGAIN while it waits for the socket, or the
  * failure (a proxy's refusal, -errno).

@@ -348,7 +348,7 @@ static int run(struct sock_proxy_hs *h, int fd, int timeout_ms)
 		if (timeout_ms > 0) {
 			wait = (int)(end - now_ms());
 			if (wait <= 0)
-				return -ETIMEDOUT;
+				return fail(SOCK_PROXY_E_SILENT);
 		}
 		pfd.events = h->want_write ? POLLOUT : POLLIN;
 		if (poll(&pfd, 1, wait) < 0 && errno != EINTR)

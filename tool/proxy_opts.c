@@ -231,6 +231,9 @@ static const char *class_words(int c)
 			 "SOCK_PROXY_PASSWORD or --proxy-auth-file");
 	case SOCK_PROXY_E_AUTH:
 		return _("the proxy refused the user name or password");
+	case SOCK_PROXY_E_SILENT:
+		return _("the proxy took the connection but did not answer in "
+			 "time");
 	}
 	return NULL;
 }
@@ -268,6 +271,8 @@ static int proxy_status(int err)
 {
 	int c = sock_proxy_err_class(err);
 
+	if (c == SOCK_PROXY_E_SILENT)
+		return EXIT_RUNTIME;
 	if (c == SOCK_PROXY_E_NO_METHOD || c == SOCK_PROXY_E_NEED_AUTH ||
 	    c == SOCK_PROXY_E_AUTH ||
 	    (c == SOCK_PROXY_E_HTTP && (sock_proxy_err_number(err) == 407 ||
@@ -286,12 +291,6 @@ int tool_proxy_fail(const char *action, const char *endpoint,
 	snprintf(via, sizeof(via), _("%s proxy %s:%s"),
 		 sock_proxy_type_name(o->p.type), o->p.addr.host,
 		 o->p.addr.service);
-	if (err == -ETIMEDOUT) {
-		tool_errorf(_("%s %s through %s: the proxy took the connection "
-			      "but did not answer in time"),
-			    _(action), endpoint, via);
-		return EXIT_RUNTIME;
-	}
 	if (!sock_proxy_err_is(err))
 		return tool_fail_detail(action, endpoint, err, via);
 	/* A 407 to a login we sent: the login was wrong. */
@@ -301,8 +300,8 @@ int tool_proxy_fail(const char *action, const char *endpoint,
 			    _("the proxy refused the user name or password "
 			      "(HTTP 407)"));
 	else
-		tool_errorf(_("%s %s through %s: %s"), _(action), endpoint,
-			    via, tool_proxy_words(err));
+		tool_errorf(_("%s %s through %s: %s"), _(action), endpoint, via,
+			    tool_proxy_words(err));
 	return proxy_status(err);
 }
 

@@ -41,6 +41,7 @@ enum sock_proxy_code {
 	SOCK_PROXY_E_NO_METHOD,	  /* SOCKS5: none of our methods (0xFF) */
 	SOCK_PROXY_E_NEED_AUTH,	  /* SOCKS5: wants user/password, none set */
 	SOCK_PROXY_E_AUTH,	  /* SOCKS5: user/password refused */
+	SOCK_PROXY_E_SILENT,	  /* no answer within the time allowed */
 	SOCK_PROXY_E_SOCKS5 = 1000,
 	SOCK_PROXY_E_SOCKS4 = 2000,
 	SOCK_PROXY_E_HTTP = 3000,
@@ -136,8 +137,8 @@ int sock_proxy_hs_step(struct sock_proxy_hs *h, int fd);
 
 /*
  * The whole handshake over connected socket fd (blocking or not; it is
- * left as it was), waiting at most timeout_ms in all (<= 0: no limit,
- * -ETIMEDOUT beyond it).  Returns 0 or a failure.
+ * left as it was), waiting at most timeout_ms in all (<= 0: no limit;
+ * beyond it the SOCK_PROXY_E_SILENT failure).  Returns 0 or a failure.
  */
 int sock_proxy_handshake(int fd, const struct sock_proxy *p, const char *host,
 			 int port, int timeout_ms);
