@@ -283,14 +283,23 @@ static int proxy_status(int err)
 	return EXIT_PROXY_NOT;
 }
 
+/* "127.0.0.1:1080", "[::1]:1080": where the proxy is. */
+static void proxy_name(const struct tool_proxy_opts *o, char *buf, size_t len)
+{
+	int v6 = strchr(o->p.addr.host, ':') != NULL;
+
+	snprintf(buf, len, "%s%s%s:%s", v6 ? "[" : "", o->p.addr.host,
+		 v6 ? "]" : "", o->p.addr.service);
+}
+
 int tool_proxy_fail(const char *action, const char *endpoint,
 		    const struct tool_proxy_opts *o, int err)
 {
-	char via[SOCK_ADDR_STR_MAX + 32];
+	char via[SOCK_ADDR_STR_MAX + 48], where[SOCK_ADDR_STR_MAX + 8];
 
-	snprintf(via, sizeof(via), _("%s proxy %s:%s"),
-		 sock_proxy_type_name(o->p.type), o->p.addr.host,
-		 o->p.addr.service);
+	proxy_name(o, where, sizeof(where));
+	snprintf(via, sizeof(via), _("%s proxy %s"),
+		 sock_proxy_type_name(o->p.type), where);
 	if (!sock_proxy_err_is(err))
 		return tool_fail_detail(action, endpoint, err, via);
 	/* A 407 to a login we sent: the login was wrong. */
@@ -318,9 +327,7 @@ int tool_proxy_connect(const struct sock_global *g, struct tool_proxy_opts *o,
 	char proxy[SOCK_ADDR_STR_MAX + 8];
 	int ret;
 
-	snprintf(proxy, sizeof(proxy), "%s%s%s:%s",
-		 strchr(o->p.addr.host, ':') ? "[" : "", o->p.addr.host,
-		 strchr(o->p.addr.host, ':') ? "]" : "", o->p.addr.service);
+	proxy_name(o, proxy, sizeof(proxy));
 	ret = sock_connect(&o->p.addr, so, out);
 	if (ret)
 		return tool_fail(N_("connect to proxy"), proxy, ret);
