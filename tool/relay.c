@@ -490,10 +490,10 @@ int cmd_relay(int argc, char **argv, struct sock_global *g)
 	ret = parse_args(argc, argv, &a);
 	if (!ret)
 		ret = check_endpoints(g, &a);
-	if (ret)
-		return ret < 0 ? EXIT_OK : ret;
-	raise_fd_limit();
-	ret = run(g, &a);
+	if (!ret) {
+		raise_fd_limit();
+		ret = run(g, &a);
+	}
 	tool_acl_free(&a.acl);
-	return ret;
+	return ret < 0 ? EXIT_OK : ret;
 }
