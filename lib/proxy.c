@@ -140,28 +140,33 @@ static void base64(const char *in, size_t n, char *out)
 	out[o] = '\0';
 }
 
-static void http_connect(struct sock_proxy_hs *h)
+static int http_connect(struct sock_proxy_hs *h)
 {
 	char target[SOCK_ADDR_HOST_MAX + 16], cred[SOCK_PROXY_USER_MAX * 2];
 	char b64[sizeof(cred) * 4 / 3 + 4], auth[sizeof(b64) + 40] = "";
-	int v6 = strchr(h->host, ':') != NULL;
+	int v6 = strchr(h->host, ':') != NULL, n;
 
 	snprintf(target, sizeof(target), "%s%s%s:%d", v6 ? "[" : "", h->host,
 		 v6 ? "]" : "", h->port);
 	if (h->p->user[0]) {
-		int n = snprintf(cred, sizeof(cred), "%s:%s", h->p->user,
-				 h->p->pass);
-
+		n = snprintf(cred, sizeof(cred), "%s:%s", h->p->user,
+			     h->p->pass);
+		if (n < 0 || (size_t)n >= sizeof(cred))
+			return -EMSGSIZE;
 		base64(cred, (size_t)n, b64);
 		snprintf(auth, sizeof(auth),
 			 "Proxy-Authorization: Basic %s\r\n", b64);
 	}
-	h->out_len = (size_t)snprintf(
-	    (char *)h->out, sizeof(h->out),
-	    "CONNECT %s HTTP/1.1\r\nHost: %s\r\n%s\r\n", target, target, auth);
+	n = snprintf((char *)h->out, sizeof(h->out),
+		     "CONNECT %s HTTP/1.1\r\nHost: %s\r\n%s\r\n", target,
+		     target, auth);
+	if (n < 0 || (size_t)n >= sizeof(h->out))
+		return -EMSGSIZE;
+	h->out_len = (size_t)n;
 	sock__tracef(0, "proxy http: CONNECT %s HTTP/1.1%s", target,
 		     auth[0] ? " with Proxy-Authorization (Basic)" : "");
 	h->state = ST_HTTP_REPLY;
+	return 0;
 }
 
 int sock_proxy_hs_init(struct sock_proxy_hs *h, const struct sock_proxy *p,

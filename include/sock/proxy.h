@@ -111,7 +111,7 @@ struct sock_proxy_hs {
 	int port;
 	int state;
 	int want_write; /* the step waits for the socket to take output */
-	unsigned char out[1024];
+	unsigned char out[2048]; /* the longest request: HTTP with a login */
 	size_t out_len, out_off;
 	size_t in_len;
 	/* Last: sock_proxy_hs_init() leaves it as it is. */

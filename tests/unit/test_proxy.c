@@ -351,6 +351,34 @@ static void test_hs_http(void **state)
 	assert_memory_equal(rest, "SSH-2.0", 7);
 }
 
+/* The longest requests still fit: 255-byte names, user and password. */
+static void test_hs_longest(void **state)
+{
+	static struct sock_proxy_hs h;
+	struct sock_proxy p = { .type = SOCK_PROXY_HTTP };
+	char host[256];
+
+	(void)state;
+	memset(p.user, 'u', 255);
+	memset(p.pass, 'p', 255);
+	memset(host, 'h', 255);
+	host[255] = '\0';
+	assert_int_equal(sock_proxy_hs_init(&h, &p, host, 65535), 0);
+	assert_true(h.out_len > 1000 && h.out_len < sizeof(h.out));
+	assert_memory_equal(h.out + h.out_len - 4, "\r\n\r\n", 4);
+	p.type = SOCK_PROXY_SOCKS5;
+	assert_int_equal(sock_proxy_hs_init(&h, &p, host, 1), 0);
+	p.type = SOCK_PROXY_SOCKS4A;
+	assert_int_equal(sock_proxy_hs_init(&h, &p, host, 1), 0);
+	assert_int_equal(h.out_len, 8 + 256 + 256);
+	/* a name over 255 bytes cannot be sent */
+	char longer[300];
+
+	memset(longer, 'h', 299);
+	longer[299] = '\0';
+	assert_int_equal(sock_proxy_hs_init(&h, &p, longer, 1), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -361,6 +389,7 @@ int main(void)
 		cmocka_unit_test(test_http_reply),
 		cmocka_unit_test(test_http_too_long),
 		cmocka_unit_test(test_err_classes),
+		cmocka_unit_test(test_hs_longest),
 		cmocka_unit_test_setup_teardown(test_hs_socks5_auth, setup_pair,
 						teardown_pair),
 		cmocka_unit_test_setup_teardown(test_hs_socks5_refusals,
