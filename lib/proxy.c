@@ -174,7 +174,9 @@ int sock_proxy_hs_init(struct sock_proxy_hs *h, const struct sock_proxy *p,
 {
 	unsigned char a[16];
 
-	if (strlen(host) > 255 || !host[0] || port < 0 || port > 65535)
+	/* A DNS name has at most 253 bytes (as sock_addr keeps them). */
+	if (strlen(host) >= sizeof(h->host) || !host[0] || port < 0 ||
+	    port > 65535)
 		return -EINVAL;
 	if (p->type == SOCK_PROXY_SOCKS4A && inet_pton(AF_INET6, host, a) == 1)
 		return -EAFNOSUPPORT;

@@ -121,7 +121,7 @@ struct sock_proxy_hs {
 /*
  * Prepare a handshake with p (which must outlive it) for target
  * host:port.  Returns 0, or -EINVAL when the request cannot be written
- * (SOCKS4a with an IPv6 address, a name over 255 bytes).
+ * (SOCKS4a with an IPv6 address, a name over 253 bytes).
  */
 int sock_proxy_hs_init(struct sock_proxy_hs *h, const struct sock_proxy *p,
 		       const char *host, int port);
