@@ -120,8 +120,9 @@ struct sock_proxy_hs {
 
 /*
  * Prepare a handshake with p (which must outlive it) for target
- * host:port.  Returns 0, or -EINVAL when the request cannot be written
- * (SOCKS4a with an IPv6 address, a name over 253 bytes).
+ * host:port.  Returns 0, or when the request cannot be written:
+ * -EAFNOSUPPORT (SOCKS4a and an IPv6 address), -EINVAL (an empty name, one
+ * over 253 bytes, a bad port), -EMSGSIZE (too long for the buffer).
  */
 int sock_proxy_hs_init(struct sock_proxy_hs *h, const struct sock_proxy *p,
 		       const char *host, int port);
