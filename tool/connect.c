@@ -69,7 +69,9 @@ static void usage(FILE *f)
 	      "the target's name\n"
 	      "  --proxy-auth-file FILE the proxy password is FILE's first "
 	      "line (else\n"
-	      "                         $SOCK_PROXY_PASSWORD)\n"),
+	      "                         $SOCK_PROXY_PASSWORD)\n"
+	      "  --proxy-dns local      resolve the target's name here, not "
+	      "at the proxy\n"),
 	    f);
 }
 
@@ -125,7 +127,7 @@ static int parse_args(int argc, char **argv, struct sock_global *g,
 		{ NULL, 0, NULL, 0 },
 	};
 	long idle = -1;
-	int c;
+	int c, ret;
 
 	a->idle_ms = DEFAULT_IDLE_MS;
 	a->quit_ms = -1;
@@ -140,8 +142,11 @@ static int parse_args(int argc, char **argv, struct sock_global *g,
 			return -1;
 		}
 		if (tool_global_letter(c, g) ||
-		    tool_proxy_option(c, optarg, &a->proxy))
+		    (ret = tool_proxy_option("connect", c, optarg,
+					     &a->proxy)) == 1)
 			continue;
+		if (ret)
+			return ret;
 		if ((c == 'w' && ms <= 0) || ((c == 'I' || c == 'q') && ms < 0))
 			return bad_seconds(optarg,
 					   c == 'w' ? _(", above 0") : "");
@@ -222,7 +227,8 @@ int cmd_connect(int argc, char **argv, struct sock_global *g)
 	ret = tool_check_family("connect", g, &addr, a.endpoint);
 	if (ret)
 		return ret;
-	ret = tool_proxy_setup("connect", &a.proxy, &addr, a.endpoint);
+	ret =
+	    tool_proxy_setup("connect", &a.proxy, &addr, a.endpoint, g->family);
 	if (ret)
 		return ret;
 	if (a.proxy.url) {

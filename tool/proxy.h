@@ -25,28 +25,33 @@ enum {
 struct tool_proxy_opts {
 	const char *url;       /* --proxy */
 	const char *auth_file; /* --proxy-auth-file */
+	int dns_local;	       /* --proxy-dns local: we resolve the target */
 	struct sock_proxy p;
 	char host[SOCK_ADDR_HOST_MAX]; /* the target, as the proxy gets it */
 	int port;		       /* the target's port, as a number */
 };
 
 /* Long options shared by connect and relay (values >= 0x200). */
-#define TOOL_PROXY_LONGOPTS                                                    \
-	{ "proxy", required_argument, NULL, 0x200 },                           \
-	{                                                                      \
-		"proxy-auth-file", required_argument, NULL, 0x201              \
-	}
-/* Take option c (0x200, 0x201); returns 1 when it was one of them. */
-int tool_proxy_option(int c, const char *arg, struct tool_proxy_opts *o);
+/* clang-format off */
+#define TOOL_PROXY_LONGOPTS \
+	{ "proxy", required_argument, NULL, 0x200 }, \
+	{ "proxy-auth-file", required_argument, NULL, 0x201 }, \
+	{ "proxy-dns", required_argument, NULL, 0x202 }
+/* clang-format on */
+/* Take option c (0x200-0x202); returns 0 when it was not one of them, 1
+ * when taken, or EXIT_USAGE after saying what is wrong. */
+int tool_proxy_option(const char *cmd, int c, const char *arg,
+		      struct tool_proxy_opts *o);
 
 /*
- * Make the proxy ready for target `to` (text: as typed): parse --proxy,
+ * Make the proxy ready for target `to` (text: as typed; family: -4/-6):
+ * parse --proxy, resolve the target here with --proxy-dns local,
  * read the password (SOCK_PROXY_PASSWORD, or --proxy-auth-file's first
  * line), check that to is a tcp endpoint.  Returns 0 (also when no
  * --proxy was given), or EXIT_USAGE after saying what is wrong.
  */
 int tool_proxy_setup(const char *cmd, struct tool_proxy_opts *o,
-		     const struct sock_addr *to, const char *text);
+		     const struct sock_addr *to, const char *text, int family);
 
 /* Connect to the proxy and have it connect us to text's target
  * (o->host, o->port), within so->timeout_ms (-w; else 60 s).  Returns 0
@@ -71,15 +76,15 @@ struct tool_acl_opts {
 	unsigned int max_conns; /* --max-conns; 0: no limit */
 };
 
-#define TOOL_ACL_LONGOPTS                                                      \
-	{ "allow", required_argument, NULL, 0x210 },                           \
-	    { "deny", required_argument, NULL, 0x211 },                        \
-	    { "allow-file", required_argument, NULL, 0x212 },                  \
-	    { "deny-file", required_argument, NULL, 0x213 },                   \
-	    { "allow-uid", required_argument, NULL, 0x214 },                   \
-	{                                                                      \
-		"max-conns", required_argument, NULL, 0x215                    \
-	}
+/* clang-format off */
+#define TOOL_ACL_LONGOPTS \
+	{ "allow", required_argument, NULL, 0x210 }, \
+	{ "deny", required_argument, NULL, 0x211 }, \
+	{ "allow-file", required_argument, NULL, 0x212 }, \
+	{ "deny-file", required_argument, NULL, 0x213 }, \
+	{ "allow-uid", required_argument, NULL, 0x214 }, \
+	{ "max-conns", required_argument, NULL, 0x215 }
+/* clang-format on */
 /* Take option c; returns 0 when it was not one of them, 1 when taken,
  * or EXIT_USAGE after saying what is wrong. */
 int tool_acl_option(const char *cmd, int c, const char *arg,

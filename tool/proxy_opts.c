@@ -33,15 +33,51 @@ static const char *reason_words(const char *why)
 	return tool_addr_reason(why);
 }
 
-int tool_proxy_option(int c, const char *arg, struct tool_proxy_opts *o)
+int tool_proxy_option(const char *cmd, int c, const char *arg,
+		      struct tool_proxy_opts *o)
 {
 	if (c == 0x200)
 		o->url = arg;
 	else if (c == 0x201)
 		o->auth_file = arg;
+	else if (c == 0x202 &&
+		 (!strcmp(arg, "local") || !strcmp(arg, "remote")))
+		o->dns_local = !strcmp(arg, "local");
+	else if (c == 0x202)
+		return tool_usage_error(cmd,
+					_("bad --proxy-dns '%s' (local or "
+					  "remote)"),
+					arg);
 	else
 		return 0;
 	return 1;
+}
+
+/* --proxy-dns local: the target's first address, as text, goes to the
+ * proxy (SOCKS4a: an IPv4 one). */
+static int resolve_here(struct tool_proxy_opts *o, const struct sock_addr *to,
+			const char *text, int family)
+{
+	struct sock_opts so = { .family = family };
+	struct sock_target t;
+	char at[SOCK_ADDR_STR_MAX];
+	int ret;
+
+	if (o->p.type == SOCK_PROXY_SOCKS4A && !family)
+		so.family = AF_INET;
+	ret = sock_resolve(to, &so, &t);
+	if (ret)
+		return tool_fail(N_("resolve"), text, ret);
+	ret = sock_addr_format_sa((const struct sockaddr *)&t.addrs[0].sa,
+				  t.addrs[0].len, at, sizeof(at));
+	sock_target_free(&t);
+	if (ret < 0)
+		return tool_fail(N_("resolve"), text, ret);
+	/* "192.0.2.1:80" or "[2001:db8::1]:80": the address only */
+	*strrchr(at, ':') = '\0';
+	snprintf(o->host, sizeof(o->host), "%.*s",
+		 (int)strlen(at) - (at[0] == '[' ? 2 : 0), at + (at[0] == '['));
+	return 0;
 }
 
 /* The first line of file into buf, without its line end. */
@@ -103,14 +139,17 @@ static int check_target(const char *cmd, struct tool_proxy_opts *o,
 }
 
 int tool_proxy_setup(const char *cmd, struct tool_proxy_opts *o,
-		     const struct sock_addr *to, const char *text)
+		     const struct sock_addr *to, const char *text, int family)
 {
+	int ret;
+
 	const char *why = NULL;
 
 	if (!o->url) {
-		if (o->auth_file)
-			return tool_usage_error(cmd, _("--proxy-auth-file "
-						       "needs --proxy"));
+		if (o->auth_file || o->dns_local)
+			return tool_usage_error(cmd, _("--proxy-auth-file and "
+						       "--proxy-dns need "
+						       "--proxy"));
 		return 0;
 	}
 	if (sock_proxy_parse(o->url, &o->p, &why))
@@ -124,7 +163,10 @@ int tool_proxy_setup(const char *cmd, struct tool_proxy_opts *o,
 					  "password: set SOCK_PROXY_PASSWORD "
 					  "or give --proxy-auth-file FILE"),
 					o->p.user);
-	return check_target(cmd, o, to, text);
+	ret = check_target(cmd, o, to, text);
+	if (!ret && o->dns_local)
+		ret = resolve_here(o, to, text, family);
+	return ret;
 }
 
 /* ---- the words ---------------------------------------------------------- */

@@ -85,6 +85,8 @@ static void usage(FILE *f)
 		"      --proxy-auth-file FILE  the proxy password is FILE's "
 		"first line\n"
 		"                        (else $SOCK_PROXY_PASSWORD)\n"
+		"      --proxy-dns local  resolve TO's name here (once), not "
+		"at the proxy\n"
 		"      --allow CIDR[,CIDR...], --deny CIDR[,CIDR...]\n"
 		"                        admit only these clients / refuse "
 		"these (deny wins)\n"
@@ -167,9 +169,9 @@ static int take_option(int c, struct relay_args *a, char **argv)
 		a->stats = 1;
 		return 0;
 	default:
-		if (tool_proxy_option(c, optarg, &a->proxy))
-			return 0;
-		ret = tool_acl_option("relay", c, optarg, &a->acl);
+		ret = tool_proxy_option("relay", c, optarg, &a->proxy);
+		if (!ret)
+			ret = tool_acl_option("relay", c, optarg, &a->acl);
 		if (ret)
 			return ret == 1 ? 0 : ret;
 		return tool_bad_option("relay", c, argv);
@@ -235,7 +237,8 @@ static int check_endpoints(const struct sock_global *g, struct relay_args *a)
 	if (!ret)
 		ret = tool_acl_check("relay", &a->acl, &a->from);
 	if (!ret)
-		ret = tool_proxy_setup("relay", &a->proxy, &a->to, a->to_text);
+		ret = tool_proxy_setup("relay", &a->proxy, &a->to, a->to_text,
+				       g->family);
 	return ret;
 }
 

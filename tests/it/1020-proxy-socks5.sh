@@ -9,7 +9,7 @@
 need python3
 need microsocks
 need danted
-plan 16
+plan 18
 
 echo_bg || exit 1
 microsocks_bg open
@@ -28,7 +28,16 @@ check "--trace shows the greeting, the name sent to the proxy, the tunnel" \
 		grep -q '^proxy socks5: connected' '$T/c1.err' &&
 		grep -q 'connected to localhost:$eport through the proxy' '$T/c1.err'"
 
-# 3-5: user/password from the environment, then from a file
+# 3-4: --proxy-dns local: sock resolves the name, the proxy gets an address
+through c2 socks5://127.0.0.1:$open localhost:$eport -4 --trace --proxy-dns local
+check "--proxy-dns local: the address goes to the proxy (rc $rc)" \
+	sh -c "test '$rc|$out' = '0|from-sock' &&
+		grep -q '^proxy socks5: CONNECT 127.0.0.1 port $eport$' '$T/c2.err'"
+"$SOCK" connect --proxy socks5://127.0.0.1:$open --proxy-dns nearby 127.0.0.1:9 < /dev/null 2> "$T/c2b.err"
+check "--proxy-dns takes local or remote: exit 2" \
+	sh -c "test $? = 2 && grep -q \"bad --proxy-dns 'nearby' (local or remote)\" '$T/c2b.err'"
+
+# 5-7: user/password from the environment, then from a file
 SOCK_PROXY_PASSWORD=s3cret through c3 socks5://alice@127.0.0.1:$auth 127.0.0.1:$eport --trace
 check "user/password from SOCK_PROXY_PASSWORD (rc $rc)" test "$rc|$out" = "0|from-sock"
 check "--trace names the user, never the password" \
@@ -37,7 +46,7 @@ printf 's3cret\n' > "$T/pw"
 SOCK_PROXY_PASSWORD=wrong through c4 socks5://alice@127.0.0.1:$auth 127.0.0.1:$eport --proxy-auth-file "$T/pw"
 check "--proxy-auth-file's first line (over the environment) (rc $rc)" test "$rc|$out" = "0|from-sock"
 
-# 6-8: logins that fail
+# 8-10: logins that fail
 SOCK_PROXY_PASSWORD=nope refused_by c6 socks5://alice@127.0.0.1:$auth 127.0.0.1:$eport
 check "wrong password: exit 5, one line ($err)" \
 	sh -c "test $rc = 5 && test \"\$(wc -l < '$T/c6.err')\" = 1"
@@ -46,7 +55,7 @@ refused_by c7 socks5://127.0.0.1:$auth 127.0.0.1:$eport
 check "no user for a proxy that demands one: exit 5 ($err)" \
 	sh -c "test $rc = 5 && grep -q 'accepts none of our ways to log in' '$T/c7.err'"
 
-# 9-10: a user but no password; a password on the command line
+# 11-12: a user but no password; a password on the command line
 env -u SOCK_PROXY_PASSWORD "$SOCK" connect --proxy socks5://alice@127.0.0.1:$auth 127.0.0.1:$eport < /dev/null 2> "$T/c9.err"
 check "a user without a password: exit 2, says where it goes" \
 	sh -c "test $? = 2 && grep -q \"names user 'alice' but no password\" '$T/c9.err'"
@@ -54,7 +63,7 @@ check "a user without a password: exit 2, says where it goes" \
 check "a password in --proxy is refused: exit 2 (ps shows it)" \
 	sh -c "test $? = 2 && grep -q 'would show in ps' '$T/c10.err'"
 
-# 11-15: Dante's refusals, each its own words, exit 4
+# 13-17: Dante's refusals, each its own words, exit 4
 through c11 socks5://127.0.0.1:$dport 127.0.0.1:$eport
 check "through Dante: the echo came back (rc $rc)" test "$rc|$out" = "0|from-sock"
 refused_by c12 socks5://127.0.0.1:$dport 127.0.0.1:$closed
@@ -71,7 +80,7 @@ refused_by c14 socks5://127.0.0.1:$dport no-such-host.invalid:80
 check "a name the proxy cannot resolve: exit 4, reply 4 in words" \
 	sh -c "test $rc = 4 && grep -q 'the proxy cannot reach the target host (SOCKS5 reply 4' '$T/c14.err'"
 
-# 16: the half-close goes through (Dante keeps the other direction open)
+# 18: the half-close goes through (Dante keeps the other direction open)
 out=$(printf 'from-sock' | timeout -k 2 10 "$SOCK" connect --proxy socks5://127.0.0.1:$dport 127.0.0.1:$eport)
 check "a plain pipe: stdin's end travels as a half-close, the echo comes back" \
 	test "$out" = from-sock

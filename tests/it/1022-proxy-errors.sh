@@ -66,7 +66,7 @@ check "a UDP target" \
 check "-z with --proxy" \
 	sh -c "test $(usage -z --proxy socks5://127.0.0.1:1080 127.0.0.1 9) = 2 && grep -q 'tests ports directly' '$T/u.err'"
 check "--proxy-auth-file without --proxy" \
-	sh -c "test $(usage --proxy-auth-file /etc/hostname 127.0.0.1:9) = 2 && grep -q 'needs --proxy' '$T/u.err'"
+	sh -c "test $(usage --proxy-auth-file /etc/hostname 127.0.0.1:9) = 2 && grep -q 'need --proxy' '$T/u.err'"
 check "an unreadable --proxy-auth-file" \
 	sh -c "test $(usage --proxy socks5://u@127.0.0.1:1 --proxy-auth-file "$T/none" 127.0.0.1:9) = 2 && grep -q \"cannot read --proxy-auth-file '$T/none'\" '$T/u.err'"
 check "a user name with a password" \
