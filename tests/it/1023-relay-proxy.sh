@@ -9,7 +9,8 @@
 need python3
 need danted
 need tinyproxy
-plan 11
+need microsocks
+plan 13
 
 echo_bg || exit 1
 closed=$(free_port tcp)
@@ -80,5 +81,21 @@ check "--trace relay: the handshake's steps are shown" \
 	sh -c "grep -q '^proxy socks5: greeting, methods: no-auth$' '$T/r10.err' &&
 		grep -q '^proxy socks5: CONNECT 127.0.0.1 port $eport$' '$T/r10.err' &&
 		grep -q '^proxy socks5: connected' '$T/r10.err'"
+
+# 12-13: a login from SOCK_PROXY_PASSWORD, once for every session
+microsocks_bg auth alice s3cret
+SOCK_PROXY_PASSWORD=s3cret relay_bg r12 --proxy socks5://alice@127.0.0.1:$mport \
+	127.0.0.1:0 127.0.0.1:$eport
+for i in 1 2 3 4; do
+	bg timeout -k 2 20 python3 "$RPEER" talk 127.0.0.1:$rport --send "login-$i" \
+		--read-until "login-$i" > "$T/t12.$i"
+done
+logged_in() { for i in 1 2 3 4; do grep -q ready "$T/t12.$i" || return 1; done; }
+check "SOCKS5 with a login: 4 clients at once, each got its echo" wait_for logged_in
+SOCK_PROXY_PASSWORD=wrong relay_bg r13 --proxy socks5://alice@127.0.0.1:$mport \
+	127.0.0.1:0 127.0.0.1:$eport
+timeout -k 2 10 python3 "$RPEER" talk 127.0.0.1:$rport --send x --read-eof > /dev/null
+check "a wrong password: the session ends in the proxy's words" \
+	wait_for grep -q "closed after .*cannot reach the target: the proxy refused the user name or password" "$T/r13.err"
 
 done_testing
