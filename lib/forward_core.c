@@ -269,6 +269,27 @@ static int client_gone(int err)
 	       err == EHOSTDOWN || err == ENONET || err == EOPNOTSUPP;
 }
 
+/* A client the acl refuses is closed at once: it never reaches the
+ * target.  Returns 1 when c may come in. */
+static int admit(struct sock_forward *f, int c, const struct sockaddr *peer,
+		 socklen_t len)
+{
+	struct sock_forward_event ev = { .type = SOCK_FORWARD_REFUSED,
+					 .peer = peer,
+					 .peer_len = len };
+	uid_t uid;
+	int ret = sock_acl_admit(f->o.acl, c, peer, len, &uid);
+
+	if (ret == 1)
+		return 1;
+	sock__close(c);
+	ev.err = ret < 0 ? ret : 0;
+	ev.uid = (unsigned int)uid;
+	if (f->fn)
+		f->fn(&ev, f->arg);
+	return 0;
+}
+
 static void on_listener(struct sock_loop *loop, int fd, uint32_t events,
 			void *arg)
 {
@@ -287,8 +308,11 @@ static void on_listener(struct sock_loop *loop, int fd, uint32_t events,
 		}
 		c = sock__accept4(fd, (struct sockaddr *)&peer, &len,
 				  SOCK_CLOEXEC | SOCK_NONBLOCK);
-		if (c >= 0)
+		if (c >= 0 &&
+		    (!f->o.acl || admit(f, c, (struct sockaddr *)&peer, len)))
 			f->v->accept(f, c, (struct sockaddr *)&peer, len);
+		else if (c >= 0)
+			continue;
 		else if (errno == EAGAIN || errno == EINTR)
 			return;
 		else if (!client_gone(errno))

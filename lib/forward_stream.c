@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "forward_internal.h"
+#include "forward_proxy.h"
 #include "sys.h"
 
 /* Reads and writes per session per wake-up: one busy flow must not keep
@@ -34,7 +35,9 @@ struct fwd_stream_session {
 	unsigned char wr[2];	 /* the side may take output */
 	unsigned char connecting;
 	unsigned char splice_ok; /* both sides are byte streams: splice */
-	size_t addr_i;		 /* the target address being tried */
+	size_t addr_i;		  /* the target address being tried */
+	struct sock_proxy_hs *hs; /* the proxy's handshake while it runs */
+	unsigned char proxied;	  /* the handshake has begun */
 	/* The sides as the copy engine sees them, and direction i from
 	 * side i to side !i. */
 	struct sock_copy_end end[2];
@@ -69,6 +72,8 @@ static void release(struct fwd_session *h)
 
 	release_half(s->head.f, &s->dir[0]);
 	release_half(s->head.f, &s->dir[1]);
+	free(s->hs);
+	s->hs = NULL;
 }
 
 /* ---- moving bytes --------------------------------------------------- */
@@ -225,6 +230,21 @@ static int so_error(int fd)
 
 /* ---- connecting ----------------------------------------------------- */
 
+static void open_flow(struct fwd_stream_session *s);
+
+/* Through a proxy: its handshake runs between the connection and the
+ * first byte (lib/forward_proxy.c). */
+static void proxy_step(struct fwd_stream_session *s)
+{
+	int ret = sock__fwd_proxy_step(&s->head, &s->hs);
+
+	if (ret == 0)
+		open_flow(s);
+	else if (ret != -EAGAIN)
+		sock__fwd_session_end(&s->head, SOCK_FORWARD_END_UNREACHABLE,
+				      ret);
+}
+
 static void start_connect(struct fwd_stream_session *s);
 
 /* The relay's own shortage of descriptors: the client waits (retried
@@ -268,7 +288,8 @@ static void on_connect_timeout(struct sock_loop *loop, void *arg)
 	next_address(s, -ETIMEDOUT);
 }
 
-static void connected(struct fwd_stream_session *s)
+/* Bytes may move: the target (or the tunnel to it) is open. */
+static void open_flow(struct fwd_stream_session *s)
 {
 	if (s->head.timer)
 		sock_loop_timer_cancel(s->head.f->loop, s->head.timer);
@@ -277,6 +298,18 @@ static void connected(struct fwd_stream_session *s)
 	s->wr[1] = 1;
 	s->rd[1] = 1;
 	run(s);
+}
+
+static void connected(struct fwd_stream_session *s)
+{
+	if (s->head.f->o.proxy && !s->proxied) {
+		if (s->head.timer)
+			sock_loop_timer_cancel(s->head.f->loop, s->head.timer);
+		s->head.timer = 0;
+		s->proxied = 1;
+		return proxy_step(s);
+	}
+	open_flow(s);
 }
 
 static void on_side(struct sock_loop *loop, int fd, uint32_t ev, void *arg);
@@ -344,6 +377,8 @@ static void on_side(struct sock_loop *loop, int fd, uint32_t ev, void *arg)
 	int side = fd == s->head.fd[1];
 
 	(void)loop;
+	if (s->connecting && side == 1 && s->proxied)
+		return proxy_step(s);
 	if (s->connecting && side == 1) {
 		int err = so_error(fd);
 

@@ -70,6 +70,26 @@ int sock__getsockopt_error(int fd, int *soerr)
 	return ret;
 }
 
+int sock__getsockopt_peercred(int fd, pid_t *pid, uid_t *uid, gid_t *gid)
+{
+	struct ucred uc = { .pid = 0, .uid = (uid_t)-1, .gid = (gid_t)-1 };
+	socklen_t len = sizeof(uc);
+	int ret = getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len);
+	int err = errno;
+
+	*pid = uc.pid;
+	*uid = uc.uid;
+	*gid = uc.gid;
+	if (sock__trace_fn)
+		sock__tracef(ret < 0 ? -err : 0,
+			     "getsockopt(%d, SOL_SOCKET, SO_PEERCRED) = %d "
+			     "[pid %d, uid %u, gid %u]",
+			     fd, ret, (int)uc.pid, (unsigned)uc.uid,
+			     (unsigned)uc.gid);
+	errno = err;
+	return ret;
+}
+
 int sock__getsockopt_tcp_state(int fd, int *state)
 {
 	struct tcp_info ti = { 0 };

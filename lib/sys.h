@@ -35,6 +35,8 @@ int sock__accept4(int fd, struct sockaddr *sa, socklen_t *len, int flags);
 int sock__getsockname(int fd, struct sockaddr *sa, socklen_t *len);
 int sock__getpeername(int fd, struct sockaddr *sa, socklen_t *len);
 int sock__getsockopt_error(int fd, int *soerr);
+/* getsockopt(SO_PEERCRED): the peer's pid, uid and gid (Unix sockets). */
+int sock__getsockopt_peercred(int fd, pid_t *pid, uid_t *uid, gid_t *gid);
 /* getsockopt(TCP_INFO), keeping only tcpi_state. */
 int sock__getsockopt_tcp_state(int fd, int *state);
 int sock__poll_connect(int fd, int timeout_ms);

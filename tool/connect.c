@@ -11,6 +11,7 @@
 
 #include "cmd.h"
 #include "i18n.h"
+#include "proxy.h"
 #include "scan.h"
 #include "session.h"
 
@@ -60,7 +61,17 @@ static void usage(FILE *f)
 	      "  -v, --verbose          say what happens (peer, bytes) on "
 	      "stderr\n"
 	      "  --trace                print every socket call as it is "
-	      "made\n"),
+	      "made\n"
+	      "  --proxy URL            through a proxy: socks5://[USER@]HOST:PORT,\n"
+	      "                         socks4a://[USER@]HOST:PORT or "
+	      "http://[USER@]HOST:PORT\n"
+	      "                         (HTTP CONNECT); the proxy resolves "
+	      "the target's name\n"
+	      "  --proxy-auth-file FILE the proxy password is FILE's first "
+	      "line (else\n"
+	      "                         $SOCK_PROXY_PASSWORD)\n"
+	      "  --proxy-dns local      resolve the target's name here, not "
+	      "at the proxy\n"),
 	    f);
 }
 
@@ -76,6 +87,7 @@ struct connect_args {
 	int zero_io;
 	char **words; /* what follows the options */
 	int nwords;
+	struct tool_proxy_opts proxy;
 };
 
 static int bad_seconds(const char *text, const char *above)
@@ -111,10 +123,11 @@ static int parse_args(int argc, char **argv, struct sock_global *g,
 		{ "idle", required_argument, NULL, 'I' },
 		{ "no-stdin", no_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
+		TOOL_PROXY_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	long idle = -1;
-	int c;
+	int c, ret;
 
 	a->idle_ms = DEFAULT_IDLE_MS;
 	a->quit_ms = -1;
@@ -128,8 +141,12 @@ static int parse_args(int argc, char **argv, struct sock_global *g,
 			usage(stdout);
 			return -1;
 		}
-		if (tool_global_letter(c, g))
+		if (tool_global_letter(c, g) ||
+		    (ret = tool_proxy_option("connect", c, optarg,
+					     &a->proxy)) == 1)
 			continue;
+		if (ret)
+			return ret;
 		if ((c == 'w' && ms <= 0) || ((c == 'I' || c == 'q') && ms < 0))
 			return bad_seconds(optarg,
 					   c == 'w' ? _(", above 0") : "");
@@ -187,7 +204,7 @@ static void say_connected(const struct sock_global *g,
 
 int cmd_connect(int argc, char **argv, struct sock_global *g)
 {
-	char peer[SOCK_ADDR_STR_MAX];
+	char peer[SOCK_ADDR_STR_MAX + 16];
 	struct connect_args a = { 0 };
 	struct sock_addr addr;
 	struct sock_conn conn;
@@ -196,6 +213,9 @@ int cmd_connect(int argc, char **argv, struct sock_global *g)
 	ret = parse_args(argc, argv, g, &a);
 	if (ret)
 		return ret < 0 ? EXIT_OK : ret;
+	if (a.zero_io && a.proxy.url)
+		return tool_usage_error("connect", _("-z tests ports directly: "
+						     "--proxy does not apply"));
 	if (a.zero_io)
 		return scan_run(g, &a.opts, &a.nc, a.words, a.nwords);
 	if (tool_parse_endpoint(a.endpoint, &addr))
@@ -207,10 +227,23 @@ int cmd_connect(int argc, char **argv, struct sock_global *g)
 	ret = tool_check_family("connect", g, &addr, a.endpoint);
 	if (ret)
 		return ret;
-	ret = sock_connect(&addr, &a.opts, &conn);
+	ret =
+	    tool_proxy_setup("connect", &a.proxy, &addr, a.endpoint, g->family);
 	if (ret)
-		return tool_fail(N_("connect to"), a.endpoint, ret);
-	say_connected(g, &conn, peer, sizeof(peer));
+		return ret;
+	if (a.proxy.url) {
+		ret =
+		    tool_proxy_connect(g, &a.proxy, a.endpoint, &a.opts, &conn);
+		if (ret)
+			return ret;
+		snprintf(peer, sizeof(peer), "%s", a.endpoint);
+		tool_verbosef(g, _("connected to %s through the proxy"), peer);
+	} else {
+		ret = sock_connect(&addr, &a.opts, &conn);
+		if (ret)
+			return tool_fail(N_("connect to"), a.endpoint, ret);
+		say_connected(g, &conn, peer, sizeof(peer));
+	}
 	struct session_opts so = {
 		.kind = addr.kind,
 		.end_with_peer = 1,

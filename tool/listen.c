@@ -18,6 +18,7 @@
 
 #include "cmd.h"
 #include "i18n.h"
+#include "proxy.h"
 #include "exec.h"
 #include "server.h"
 #include "session.h"
@@ -34,6 +35,8 @@ struct listen_args {
 	long quit_ms; /* -q: < 0 none */
 	char **exec_argv;
 	int lfd; /* the listening socket while it is open, else -1 */
+	struct tool_acl_opts acl;
+	unsigned int children; /* --exec programs running */
 };
 
 static void usage(FILE *f)
@@ -83,7 +86,19 @@ static void usage(FILE *f)
 	      "  -v, --verbose        say what happens (bound port, peers, "
 	      "bytes) on stderr\n"
 	      "  --trace              print every socket call as it is "
-	      "made\n"),
+	      "made\n"
+	      "  --allow CIDR[,CIDR...]  admit only clients in these "
+	      "address blocks\n"
+	      "  --deny CIDR[,CIDR...]   refuse clients in these blocks "
+	      "(deny wins)\n"
+	      "  --allow-file FILE, --deny-file FILE  the same, read from "
+	      "FILE\n"
+	      "  --allow-uid UID[,UID...]  Unix endpoints: admit only these "
+	      "users (names too)\n"
+	      "  --max-conns N        with -k --exec: at most N programs at "
+	      "once; the next\n"
+	      "                       client waits in the backlog until one "
+	      "ends\n"),
 	    f);
 }
 
@@ -165,6 +180,7 @@ static int parse_args(int argc, char **argv, struct sock_global *g,
 		{ "no-stdin", no_argument, NULL, 'd' },
 		{ "idle", required_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
+		TOOL_ACL_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, ret;
@@ -181,6 +197,11 @@ static int parse_args(int argc, char **argv, struct sock_global *g,
 		}
 		if (tool_global_letter(c, g))
 			continue;
+		ret = tool_acl_option("listen", c, optarg, &a->acl);
+		if (ret == 1)
+			continue;
+		if (ret)
+			return ret;
 		ret = take_option(c, a);
 		if (ret < 0)
 			return tool_bad_option("listen", c, argv);
@@ -255,20 +276,32 @@ static int listen_guarded(struct listen_args *a, struct sock_conn *c)
 /* ---- serving ------------------------------------------------------- */
 
 /* The children report their programs' ends themselves (exec.h). */
-static void reap_children(void)
+static void reap_children(struct listen_args *a)
 {
 	while (waitpid(-1, NULL, WNOHANG) > 0)
-		;
+		if (a->children)
+			a->children--;
+}
+
+/* --max-conns: with N programs running, the next client waits in the
+ * listen backlog (as relay's sessions do) until one ends. */
+static void wait_room(struct listen_args *a)
+{
+	reap_children(a);
+	while (a->acl.max_conns && a->children >= a->acl.max_conns) {
+		sigsuspend(&wait_mask);
+		reap_children(a);
+	}
 }
 
 /* Wait until a client is waiting on lfd, reaping ended programs
  * meanwhile.  Returns 0 or -errno. */
-static int wait_client(int lfd)
+static int wait_client(struct listen_args *a, int lfd)
 {
 	struct pollfd p = { .fd = lfd, .events = POLLIN };
 
 	for (;;) {
-		reap_children();
+		wait_room(a);
 		if (ppoll(&p, 1, NULL, &wait_mask) > 0)
 			return 0;
 		if (errno != EINTR)
@@ -313,6 +346,7 @@ static int serve_conn(const struct sock_global *g, struct listen_args *a,
 		sock_close(c->fd);
 		if (pid < 0)
 			return tool_fail(N_("exec for"), peer, -errno);
+		a->children++;
 		return a->keep ? -1 : wait_child(pid);
 	}
 	ret = session_run(g, c->fd, &so);
@@ -333,7 +367,7 @@ static int serve_stream(const struct sock_global *g, struct listen_args *a,
 	 * accept() must not leave us stuck in accept(). */
 	fcntl(lfd, F_SETFL, fcntl(lfd, F_GETFL) | O_NONBLOCK);
 	for (;;) {
-		ret = wait_client(lfd);
+		ret = wait_client(a, lfd);
 		if (!ret)
 			ret = sock_accept(lfd, &c);
 		if (ret == -EINTR || ret == -ECONNABORTED || ret == -EAGAIN)
@@ -342,6 +376,13 @@ static int serve_stream(const struct sock_global *g, struct listen_args *a,
 			return tool_fail(N_("accept on"), a->endpoint, ret);
 		server_peer_name(a->addr.kind, (struct sockaddr *)&c.peer,
 				 c.peer_len, peer, sizeof(peer));
+		/* Refused: closed before it reaches stdin or --exec. */
+		if (!tool_acl_admit(g, &a->acl, c.fd,
+				    (struct sockaddr *)&c.peer, c.peer_len,
+				    peer)) {
+			sock_close(c.fd);
+			continue;
+		}
 		tool_verbosef(g, _("connection from %s"), peer);
 		if (!a->keep) {
 			/* One client only: later ones are refused, not
@@ -396,6 +437,13 @@ int cmd_listen(int argc, char **argv, struct sock_global *g)
 		goto out;
 	}
 	ret = tool_check_family("listen", g, &a.addr, a.endpoint);
+	if (!ret)
+		ret = tool_acl_check("listen", &a.acl, &a.addr);
+	if (!ret && a.acl.max_conns && sock_addr_is_dgram(a.addr.kind))
+		ret = tool_usage_error("listen",
+				       _("--max-conns counts "
+					 "connections; %s has none"),
+				       sock_addr_kind_name(a.addr.kind));
 	if (ret)
 		goto out;
 	ret = listen_guarded(&a, &c);
@@ -411,5 +459,6 @@ int cmd_listen(int argc, char **argv, struct sock_global *g)
 		ret = serve_stream(g, &a, c.fd);
 out:
 	exec_free(a.exec_argv);
+	tool_acl_free(&a.acl);
 	return ret < 0 ? EXIT_OK : ret;
 }

@@ -12,6 +12,7 @@
 
 #include "cmd.h"
 #include "i18n.h"
+#include "proxy.h"
 
 struct message {
 	int err; /* negative errno, or a resolver error (sock.h) */
@@ -92,6 +93,8 @@ const char *tool_explain_bind_enoent(void)
 
 const char *tool_brief(int err)
 {
+	if (sock_proxy_err_is(err))
+		return tool_proxy_words(err);
 	return lookup(briefs, sizeof(briefs) / sizeof(briefs[0]), err);
 }
 

@@ -19,6 +19,7 @@
 
 #include "cmd.h"
 #include "i18n.h"
+#include "proxy.h"
 #include "server.h"
 
 /* Datagram sessions end after this many seconds without a datagram. */
@@ -31,6 +32,8 @@ struct relay_args {
 	struct sock_addr from, to;
 	struct sock_forward_opts fo;
 	int stats;
+	struct tool_proxy_opts proxy;
+	struct tool_acl_opts acl;
 };
 
 struct relay_run {
@@ -55,11 +58,12 @@ static void usage(FILE *f)
 		"are both stream kinds (tcp, unix, unix-seqpacket) or both "
 		"datagram kinds\n"
 		"(udp, unix-dgram).\n\n"
-		"  -m, --max-sessions N  at most N sessions at once; further "
-		"stream clients\n"
-		"                        wait in the listen backlog, further "
-		"datagram peers\n"
-		"                        are dropped (default: no limit)\n"
+		"  -m, --max-conns N     at most N sessions at once (also "
+		"--max-sessions);\n"
+		"                        further stream clients wait in the "
+		"listen backlog,\n"
+		"                        further datagram peers are dropped "
+		"(default: no limit)\n"
 		"      --udp-idle SECS   end a datagram session after SECS "
 		"without traffic\n"
 		"                        (default 60)\n"
@@ -72,7 +76,24 @@ static void usage(FILE *f)
 		"  -4, -6                IPv4 or IPv6 only\n"
 		"  -v, --verbose         a line per session on stderr\n"
 		"      --trace           print every socket call as it is "
-		"made\n"),
+		"made\n"
+		"      --proxy URL       reach TO through a proxy: "
+		"socks5://[USER@]HOST:PORT,\n"
+		"                        socks4a://... or http://... (HTTP "
+		"CONNECT); TO's name\n"
+		"                        is resolved by the proxy\n"
+		"      --proxy-auth-file FILE  the proxy password is FILE's "
+		"first line\n"
+		"                        (else $SOCK_PROXY_PASSWORD)\n"
+		"      --proxy-dns local  resolve TO's name here (once), not "
+		"at the proxy\n"
+		"      --allow CIDR[,CIDR...], --deny CIDR[,CIDR...]\n"
+		"                        admit only these clients / refuse "
+		"these (deny wins)\n"
+		"      --allow-file FILE, --deny-file FILE  the same, read "
+		"from FILE\n"
+		"      --allow-uid UID[,UID...]  Unix FROM: admit only these "
+		"users (names too)\n"),
 	      f);
 }
 
@@ -108,6 +129,7 @@ static int parse_count(const char *text, unsigned int *out)
 static int take_option(int c, struct relay_args *a, char **argv)
 {
 	long ms;
+	int ret;
 
 	switch (c) {
 	case 'h':
@@ -147,6 +169,11 @@ static int take_option(int c, struct relay_args *a, char **argv)
 		a->stats = 1;
 		return 0;
 	default:
+		ret = tool_proxy_option("relay", c, optarg, &a->proxy);
+		if (!ret)
+			ret = tool_acl_option("relay", c, optarg, &a->acl);
+		if (ret)
+			return ret == 1 ? 0 : ret;
 		return tool_bad_option("relay", c, argv);
 	}
 }
@@ -155,11 +182,15 @@ static int parse_args(int argc, char **argv, struct relay_args *a)
 {
 	static const struct option longs[] = {
 		{ "max-sessions", required_argument, NULL, 'm' },
+		/* One name for listen and relay (first: before the acl's). */
+		{ "max-conns", required_argument, NULL, 'm' },
 		{ "udp-idle", required_argument, NULL, 'i' },
 		{ "timeout", required_argument, NULL, 'w' },
 		{ "io", required_argument, NULL, 'o' },
 		{ "stats", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
+		TOOL_PROXY_LONGOPTS,
+		TOOL_ACL_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, ret;
@@ -201,7 +232,14 @@ static int check_endpoints(const struct sock_global *g, struct relay_args *a)
 		    a->from_text, sock_addr_kind_name(a->from.kind), a->to_text,
 		    sock_addr_kind_name(a->to.kind));
 	ret = tool_check_family("relay", g, &a->from, a->from_text);
-	return ret ? ret : tool_check_family("relay", g, &a->to, a->to_text);
+	if (!ret)
+		ret = tool_check_family("relay", g, &a->to, a->to_text);
+	if (!ret)
+		ret = tool_acl_check("relay", &a->acl, &a->from);
+	if (!ret)
+		ret = tool_proxy_setup("relay", &a->proxy, &a->to, a->to_text,
+				       g->family);
+	return ret;
 }
 
 /* Every session takes two descriptors (and a pipe while data moves):
@@ -288,7 +326,9 @@ static void on_event(const struct sock_forward_event *ev, void *arg)
 		return;
 	server_peer_name(r->a->from.kind, ev->peer, ev->peer_len, peer,
 			 sizeof(peer));
-	if (ev->type == SOCK_FORWARD_OPENED)
+	if (ev->type == SOCK_FORWARD_REFUSED)
+		tool_acl_say_refused(r->g, peer, ev->uid, ev->err);
+	else if (ev->type == SOCK_FORWARD_OPENED)
 		tool_verbosef(r->g, _("session %llu from %s opened"), ev->id,
 			      peer);
 	else
@@ -413,9 +453,17 @@ static int run(const struct sock_global *g, struct relay_args *a)
 	struct sock_conn c;
 	int ret;
 
-	ret = sock_resolve(&a->to, &so, &t);
+	/* Through a proxy, the target's addresses are the proxy's. */
+	ret = sock_resolve(a->proxy.url ? &a->proxy.p.addr : &a->to, &so, &t);
 	if (ret)
-		return tool_fail(N_("resolve"), a->to_text, ret);
+		return tool_fail(N_("resolve"),
+				 a->proxy.url ? a->proxy.url : a->to_text, ret);
+	if (a->proxy.url) {
+		a->fo.proxy = &a->proxy.p;
+		a->fo.proxy_host = a->proxy.host;
+		a->fo.proxy_port = a->proxy.port;
+	}
+	a->fo.acl = a->acl.acl;
 	r.sfd = block_signals(&r.old_mask);
 	r.loop = sock_loop_new();
 	ret = r.loop && r.sfd >= 0 ? 0 : -errno;
@@ -449,8 +497,10 @@ int cmd_relay(int argc, char **argv, struct sock_global *g)
 	ret = parse_args(argc, argv, &a);
 	if (!ret)
 		ret = check_endpoints(g, &a);
-	if (ret)
-		return ret < 0 ? EXIT_OK : ret;
-	raise_fd_limit();
-	return run(g, &a);
+	if (!ret) {
+		raise_fd_limit();
+		ret = run(g, &a);
+	}
+	tool_acl_free(&a.acl);
+	return ret < 0 ? EXIT_OK : ret;
 }

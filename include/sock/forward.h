@@ -21,8 +21,10 @@
 
 #include <sys/socket.h>
 
+#include <sock/acl.h>
 #include <sock/addr.h>
 #include <sock/loop.h>
+#include <sock/proxy.h>
 #include <sock/sock.h>
 
 /* How stream bytes are moved from one socket to the other. */
@@ -44,6 +46,17 @@ struct sock_forward_opts {
 	 * not read pins what waits for it); 0: 64 MiB.  Pipes lent: one per
 	 * 512 KiB of it.  See docs/relay.md, "What a session costs". */
 	size_t max_held;
+	/* Stream kinds: reach the target through this proxy; the target's
+	 * addresses are then the proxy's, and each session asks it for
+	 * proxy_host:proxy_port (sock/proxy.h) before any byte moves, in
+	 * the connect timeout.  NULL: no proxy.  Must outlive the
+	 * forwarder. */
+	const struct sock_proxy *proxy;
+	const char *proxy_host;
+	int proxy_port;
+	/* Stream kinds: clients these lists refuse (sock/acl.h) are closed
+	 * at once, reported as REFUSED.  NULL: all come in. */
+	const struct sock_acl *acl;
 };
 
 /* Why a session ended. */
@@ -61,6 +74,8 @@ enum sock_forward_event_type {
 	SOCK_FORWARD_OPENED,	    /* a client arrived (session id, peer) */
 	SOCK_FORWARD_CLOSED,	    /* a session ended (all fields) */
 	SOCK_FORWARD_ACCEPT_FAILED, /* accept() failed (err); retried */
+	SOCK_FORWARD_REFUSED,	    /* the acl refused a client (peer, uid,
+				       err when its credentials failed) */
 };
 
 struct sock_forward_event {
@@ -72,7 +87,8 @@ struct sock_forward_event {
 	unsigned long long bytes_back; /* target -> client */
 	long long duration_ms;
 	enum sock_forward_end end;
-	int err; /* 0, or the -errno that ended it */
+	int err;	  /* 0, or the -errno that ended it */
+	unsigned int uid; /* REFUSED: a Unix client's uid, else -1 */
 };
 
 typedef void (*sock_forward_event_fn)(const struct sock_forward_event *ev,

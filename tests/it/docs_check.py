@@ -306,7 +306,9 @@ SECTIONS = {"GLOBAL OPTIONS": None, "CONNECT": "connect", "LISTEN": "listen",
             "RELAY": "relay", "LIST": "list"}
 VALUES = {"SECONDS": "1", "SECS": "1", "N": "1", "MODE": "auto",
           "FILE": "/dev/null", "COMMAND": "true", "'PROGRAM": "true",
-          "PORT": "0", "FORMAT": "dot", "NS": "/proc/self/ns/net"}
+          "PORT": "0", "FORMAT": "dot", "NS": "/proc/self/ns/net",
+          "URL": "socks5://127.0.0.1:1080", "CIDR": "127.0.0.1", "UID": "0",
+          "WHERE": "remote"}
 
 
 def man_options(path):
