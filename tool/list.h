@@ -91,6 +91,14 @@ void tool_json_string(FILE *out, const char *s, size_t n);
  * there is none. */
 size_t tool_utf8_len(const unsigned char *s, size_t n);
 
+/* Filter words as sock list takes them (ss's quoted forms cut at
+ * blanks, parentheses and operators) into *out (NULL when there are
+ * none); *names_st (when not NULL) says whether a state is named.
+ * Returns 0, or -EINVAL / -ENOMEM with a one-line reason in err. */
+int list_filter_words(int argc, char *const *argv,
+		      struct sock_diag_filter **out, int *names_st, char *err,
+		      size_t len);
+
 /* --graph FORMAT (tool/list_graph.c) */
 #define LIST_GRAPH_DOT 1
 #define LIST_GRAPH_SVG 2
