@@ -333,6 +333,8 @@ static int run_plain(struct top_model *m, const struct top_opts *o)
 				    strerror(-ret));
 			return EXIT_RUNTIME;
 		}
+		if (o->events && !n)
+			top_out_start(&out, m);
 		ret = o->events ? out.err : top_out_refresh(&out, m);
 		if (ret || (o->count && !o->events && n + 1 >= o->count))
 			break;

@@ -299,6 +299,30 @@ static void event_text(FILE *f, const struct top_event *ev, const char *at)
 	fputc('\n', f);
 }
 
+void top_out_start(struct top_out *out, const struct top_model *m)
+{
+	const struct top_totals *t = top_model_totals(m);
+	int destroy = t->closed_source == TOP_CLOSED_DESTROY;
+	char at[32];
+
+	top_out_time(at, sizeof(at), t->at);
+	if (out->o->json)
+		fprintf(out->f,
+			"{\"time\":\"%s\",\"event\":\"start\",\"sockets\":%zu,"
+			"\"closed_from\":\"%s\"}\n",
+			at, t->sockets, destroy ? "destroy" : "poll");
+	else
+		fprintf(out->f,
+			_("%s watching %zu sockets; closed ones from %s\n"), at,
+			t->sockets,
+			destroy ? _("the kernel's destroy reports")
+				: _("the polls: a connection shorter than the "
+				    "interval is missed; run as root to see "
+				    "them all"));
+	if (fflush(out->f) || ferror(out->f))
+		out->err = -(errno ? errno : EIO);
+}
+
 void top_out_event(const struct top_event *ev, void *arg)
 {
 	struct top_out *out = arg;
