@@ -43,6 +43,7 @@ struct top_model {
 	unsigned int gen;
 	double last_poll, owners_at;
 	int want_owners;
+	int baseline; /* inside the first poll */
 	uint64_t opened_prev, closed_prev;
 	struct sock_diag_counter ctr[3];
 	int64_t ctr_prev[3];
@@ -221,6 +222,8 @@ static void end_row(struct top_model *m, struct top_row *r, int how, double now)
 		return;
 	r->ended = 1;
 	r->s.closed_how = how;
+	if (m->gen == 1 && m->baseline)
+		return; /* what the first poll finds is where we start */
 	if (is_connection(r))
 		m->t.closed_total++;
 	emit(m, TOP_EV_CLOSED, r->s.state, now, r);
@@ -438,7 +441,9 @@ int top_model_poll(struct top_model *m, double now)
 	m->gen++;
 	c.d = d;
 	c.owners = (q.flags & SOCK_DIAG_OWNERS) != 0;
+	m->baseline = m->gen == 1;
 	ret = poll_rows(m, &c);
+	m->baseline = 0;
 	list_names_free(c.names);
 	m->t.hidden = sock_diag_hidden(d);
 	m->t.netns_failed = sock_diag_netns_failed(d, NULL);
