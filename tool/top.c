@@ -37,7 +37,8 @@ static void usage(FILE *f)
 	      "  --no-owners          do not look for the owning "
 	      "processes\n"
 	      "  -C, --no-color       no colours (also NO_COLOR)\n"
-	      "  -t -u -w -x, -l, -a, -4, -6, -N NS, --all-netns, FILTER:\n"
+	      "  -t -u -w -x, -l, -a, -4, -6, -N, --netns NS, --all-netns,\n"
+	      "  FILTER:\n"
 	      "                       the sockets to watch, as in sock list\n"),
 	    f);
 }
