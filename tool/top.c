@@ -21,8 +21,8 @@
 static void usage(FILE *f)
 {
 	fputs(
-	    _("usage: sock top [-tuwxla46bC] [-d SECONDS] [-n COUNT] "
-	      "[--jsonl | --events [--json]] [FILTER]\n\n"
+	    _("usage: sock top [-tuwxla46bC] [-d SECONDS] [-n COUNT]\n"
+	      "                [--jsonl | --events [--json]] [FILTER]\n\n"
 	      "  -d, --delay SECONDS  refresh every SECONDS (default 1)\n"
 	      "  -n, --count COUNT    stop after COUNT refreshes (--events: "
 	      "events)\n"
@@ -37,8 +37,8 @@ static void usage(FILE *f)
 	      "  --no-owners          do not look for the owning "
 	      "processes\n"
 	      "  -C, --no-color       no colours (also NO_COLOR)\n"
-	      "  -t -u -w -x, -l, -a, -4, -6, -N, --netns NS, --all-netns,\n"
-	      "  FILTER:\n"
+	      "  -t -u -w -x -l -a -4 -6, -N, --netns NS, --all-netns, "
+	      "FILTER:\n"
 	      "                       the sockets to watch, as in sock list\n"),
 	    f);
 }

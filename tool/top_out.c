@@ -71,14 +71,14 @@ static void batch_header(FILE *f, const struct top_totals *t)
 		at, t->sockets, t->by_state[SOCK_DIAG_ESTABLISHED],
 		t->by_state[SOCK_DIAG_LISTEN], t->by_state[SOCK_DIAG_TIME_WAIT],
 		t->closed);
-	fprintf(f,
-		_("connections: %.1f opened/s, %.1f closed/s (closed ones "
-		  "from %s)\n"),
-		t->opened_rate, t->closed_rate,
-		t->closed_source == TOP_CLOSED_DESTROY
-		    ? _("the kernel's destroy reports")
-		    : _("the polls: a connection shorter than the interval "
-			"is missed; run as root to see them all"));
+	fprintf(
+	    f,
+	    _("connections: %.1f opened/s, %.1f closed/s (closed ones "
+	      "from %s)\n"),
+	    t->opened_rate, t->closed_rate,
+	    t->closed_source == TOP_CLOSED_DESTROY
+		? _("the kernel's destroy reports")
+		: _("the polls: a connection shorter than the interval is missed"));
 	if (t->have_counters)
 		fprintf(f,
 			_("kernel: %.1f ListenOverflows/s, %.1f "
@@ -107,8 +107,10 @@ static void batch_bytes(FILE *f, const struct top_sock *s)
 		human(b, sizeof(b), s->rx_rate),
 		human(c, sizeof(c), (double)s->tx_bytes),
 		human(d, sizeof(d), (double)s->rx_bytes), s->retrans_rate);
-	if (s->rtt_us)
-		fprintf(f, " %5.1fm", s->rtt_us / 1000.0);
+	if (s->rtt_us >= 1000)
+		fprintf(f, " %4.1fms", s->rtt_us / 1000.0);
+	else if (s->rtt_us)
+		fprintf(f, " %4uus", s->rtt_us);
 	else
 		fprintf(f, " %6s", "-");
 }
@@ -312,13 +314,12 @@ void top_out_start(struct top_out *out, const struct top_model *m)
 			"\"closed_from\":\"%s\"}\n",
 			at, t->sockets, destroy ? "destroy" : "poll");
 	else
-		fprintf(out->f,
-			_("%s watching %zu sockets; closed ones from %s\n"), at,
-			t->sockets,
-			destroy ? _("the kernel's destroy reports")
-				: _("the polls: a connection shorter than the "
-				    "interval is missed; run as root to see "
-				    "them all"));
+		fprintf(
+		    out->f, _("%s watching %zu sockets; closed ones from %s\n"),
+		    at, t->sockets,
+		    destroy
+			? _("the kernel's destroy reports")
+			: _("the polls: a connection shorter than the interval is missed"));
 	if (fflush(out->f) || ferror(out->f))
 		out->err = -(errno ? errno : EIO);
 }
