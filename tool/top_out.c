@@ -125,7 +125,7 @@ static void batch_row(FILE *f, const struct top_sock *s)
 		snprintf(rq, sizeof(rq), "%u", s->recv_q);
 	snprintf(sq, sizeof(sq), "%u", s->listening ? 0 : s->send_q);
 	fprintf(f, "%-5s %-22s %-22s %-11s %6.0f %7s %7s", s->proto, s->local,
-		s->remote, s->closed ? _("CLOSED") : s->state_name, s->age, rq,
+		s->remote, _(s->closed ? "CLOSED" : s->state_name), s->age, rq,
 		sq);
 	batch_bytes(f, s);
 	fprintf(f, " %-11s", s->limit ? s->limit : "-");
