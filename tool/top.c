@@ -339,7 +339,7 @@ static int run_plain(struct top_model *m, const struct top_opts *o)
 		ret = o->events ? out.err : top_out_refresh(&out, m);
 		if (ret || (o->count && !o->events && n + 1 >= o->count))
 			break;
-		next += (double)o->interval_ms / 1000.0;
+		next += top_model_totals(m)->refresh;
 		if (wait_until(m, next))
 			break;
 		ret = out.err;

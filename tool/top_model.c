@@ -386,6 +386,7 @@ static void poll_query(struct top_model *m, struct sock_diag_query *q)
 
 static void poll_totals(struct top_model *m, double now);
 static void read_counters(struct top_model *m, double dt);
+static void pace(struct top_model *m);
 
 /* The inet rows by tuple, for the next poll's TIME-WAIT sockets. */
 static int tuples_index(struct top_model *m)
@@ -433,6 +434,7 @@ int top_model_poll(struct top_model *m, double now)
 	struct sock_diag *d;
 	int ret;
 
+	m->t.poll_seconds = top_model_now();
 	top_model_pump(m, now);
 	poll_query(m, &q);
 	ret = sock_diag_snapshot(&q, &d);
@@ -458,10 +460,22 @@ int top_model_poll(struct top_model *m, double now)
 	    (m->o->events || c.unowned || now - m->owners_at >= OWNERS_EVERY);
 	read_counters(m, m->gen > 1 ? now - m->last_poll : 0);
 	poll_totals(m, now);
+	pace(m);
 	return 0;
 }
 
 /* ---- the header ---------------------------------------------------- */
+
+/* A poll may take at most a third of the time between polls, so that
+ * the view keeps answering keys (and the machine its other work). */
+static void pace(struct top_model *m)
+{
+	double d = (double)m->o->interval_ms / 1000.0;
+
+	m->t.poll_seconds = top_model_now() - m->t.poll_seconds;
+	m->t.refresh = 3 * m->t.poll_seconds > d ? 3 * m->t.poll_seconds : d;
+	m->t.slowed = m->t.refresh > d;
+}
 
 static void read_counters(struct top_model *m, double dt)
 {

@@ -60,7 +60,7 @@ static const char *closed_by(int how)
 
 /* ---- -b ------------------------------------------------------------- */
 
-static void batch_header(FILE *f, const struct top_totals *t)
+static void batch_header(FILE *f, const struct top_totals *t, long interval_ms)
 {
 	char at[32];
 
@@ -79,6 +79,12 @@ static void batch_header(FILE *f, const struct top_totals *t)
 	    t->closed_source == TOP_CLOSED_DESTROY
 		? _("the kernel's destroy reports")
 		: _("the polls: a connection shorter than the interval is missed"));
+	if (t->slowed)
+		fprintf(f,
+			_("refresh every %.2f s, not %.2f s: one poll takes "
+			  "%.2f s\n"),
+			t->refresh, (double)interval_ms / 1000.0,
+			t->poll_seconds);
 	if (t->have_counters)
 		fprintf(f,
 			_("kernel: %.1f ListenOverflows/s, %.1f "
@@ -136,9 +142,9 @@ static void batch_row(FILE *f, const struct top_sock *s)
 	fputc('\n', f);
 }
 
-static int batch(FILE *f, const struct top_model *m)
+static int batch(FILE *f, const struct top_model *m, long interval_ms)
 {
-	batch_header(f, top_model_totals(m));
+	batch_header(f, top_model_totals(m), interval_ms);
 	for (size_t i = 0; i < top_model_count(m); i++)
 		batch_row(f, top_model_sock(m, i));
 	fputc('\n', f);
@@ -217,8 +223,9 @@ static void jsonl_totals(FILE *f, const struct top_totals *t, const char *at)
 		t->opened_total, t->closed_total);
 	json_rate(f, "opened_per_s", t->interval > 0, t->opened_rate);
 	json_rate(f, "closed_per_s", t->interval > 0, t->closed_rate);
-	fprintf(f, ",\"closed_from\":\"%s\"",
-		t->closed_source == TOP_CLOSED_DESTROY ? "destroy" : "poll");
+	fprintf(f, ",\"closed_from\":\"%s\",\"poll_s\":%.3f,\"refresh_s\":%.3f",
+		t->closed_source == TOP_CLOSED_DESTROY ? "destroy" : "poll",
+		t->poll_seconds, t->refresh);
 	json_rate(f, "listen_overflows_per_s", t->have_counters,
 		  t->listen_overflows_rate);
 	json_rate(f, "retrans_segs_per_s", t->have_counters,
@@ -254,7 +261,7 @@ int top_out_refresh(struct top_out *out, const struct top_model *m)
 	if (out->o->jsonl)
 		jsonl(out->f, m);
 	else
-		batch(out->f, m);
+		batch(out->f, m, out->o->interval_ms);
 	if (fflush(out->f) || ferror(out->f))
 		return -(errno ? errno : EIO);
 	return 0;
