@@ -301,16 +301,25 @@ static void catch_signals(void)
 }
 
 /* Wait until the deadline, taking in the kernel's destroy reports as
- * they come (--events prints them then); 0, or 1 after a signal. */
+ * they come (--events prints them then); 0, or 1 after a signal or
+ * once the reader of a pipe on stdout went away (| head: it had what
+ * it wanted, even when nothing more happens to be written). */
 static int wait_until(struct top_model *m, double deadline)
 {
 	double now;
 
 	while (!stop_signal && (now = top_model_now()) < deadline) {
-		struct pollfd p = { .fd = top_model_fd(m), .events = POLLIN };
+		struct pollfd p[2] = {
+			{ .fd = top_model_fd(m), .events = POLLIN },
+			{ .fd = STDOUT_FILENO, .events = 0 },
+		};
 		int ms = (int)((deadline - now) * 1000) + 1;
 
-		if (poll(&p, p.fd >= 0, ms) > 0)
+		if (poll(p, 2, ms) <= 0)
+			continue;
+		if (p[1].revents & (POLLERR | POLLHUP))
+			return 1;
+		if (p[0].revents)
 			top_model_pump(m, top_model_now());
 	}
 	return stop_signal != 0;
