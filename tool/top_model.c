@@ -115,8 +115,8 @@ static struct top_row *tab_lookup(const struct top_tab *t, uint64_t key,
 	if (!t->size)
 		return NULL;
 	for (size_t i = tab_pos(t, key);; i = (i + 1) & (t->size - 1))
-		if (!t->slot[i] || (tuple ? tuple_key(&t->slot[i]->e)
-					  : t->slot[i]->key) == key)
+		if (!t->slot[i] ||
+		    (tuple ? t->slot[i]->tkey : t->slot[i]->key) == key)
 			return t->slot[i];
 }
 
@@ -144,14 +144,13 @@ static int tab_grow(struct top_tab *t, int tuple)
 
 static int tab_add(struct top_tab *t, struct top_row *r, int tuple)
 {
-	uint64_t key = tuple ? tuple_key(&r->e) : r->key;
+	uint64_t key = tuple ? r->tkey : r->key;
 	size_t i;
 
 	if ((t->used + 1) * 2 > t->size && tab_grow(t, tuple))
 		return -ENOMEM;
 	for (i = tab_pos(t, key); t->slot[i]; i = (i + 1) & (t->size - 1))
-		if ((tuple ? tuple_key(&t->slot[i]->e) : t->slot[i]->key) ==
-		    key) {
+		if ((tuple ? t->slot[i]->tkey : t->slot[i]->key) == key) {
 			t->slot[i] = r;
 			return 0;
 		}
@@ -399,10 +398,15 @@ static int tuples_index(struct top_model *m)
 {
 	free(m->bytuple.slot);
 	memset(&m->bytuple, 0, sizeof(m->bytuple));
-	for (size_t i = 0; i < m->n; i++)
-		if (m->rows[i]->e.family != AF_UNIX &&
-		    tab_add(&m->bytuple, m->rows[i], 1))
+	for (size_t i = 0; i < m->n; i++) {
+		struct top_row *r = m->rows[i];
+
+		if (r->e.family == AF_UNIX)
+			continue;
+		r->tkey = tuple_key(&r->e);
+		if (tab_add(&m->bytuple, r, 1))
 			return -ENOMEM;
+	}
 	return 0;
 }
 
@@ -587,6 +591,7 @@ static int unseen_report(struct top_model *m, const struct sock_diag_entry *e,
 		return -ENOMEM;
 	}
 	r->gen = m->gen;
+	r->tkey = tuple_key(e);
 	if (tab_add(&m->bytuple, r, 1))
 		return -ENOMEM;
 	r->first_dt = 0; /* its bytes are a total, not a rate */
