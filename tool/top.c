@@ -149,7 +149,7 @@ static int numbers(int argc, char **argv, int *i, struct top_opts *o)
 	v = value(argc, argv, i, "-n", "--count");
 	errno = 0;
 	o->count = v && *v >= '0' && *v <= '9' ? strtol(v, &end, 10) : -1;
-	if (!v || errno || *end || o->count <= 0)
+	if (!v || o->count <= 0 || errno || *end)
 		return tool_usage_error(
 		    "top", _("-n needs a positive number, not '%s'"),
 		    v ? v : "");
