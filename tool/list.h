@@ -60,6 +60,10 @@ struct list_names;
 struct list_names *list_names_new(const struct sock_diag *d);
 void list_names_free(struct list_names *n);
 
+/* The same for count sockets only (sock top: the new ones of a poll). */
+struct list_names *list_names_for(const struct sock_diag_entry *const *e,
+				  size_t count);
+
 /* The name of a host address or NULL (not resolved, or no name). */
 const char *list_names_host(const struct list_names *n, int family,
 			    const uint8_t *addr);

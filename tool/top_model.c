@@ -265,6 +265,8 @@ struct poll_ctx {
 	int names_made, owners;
 	struct top_row **next;
 	size_t n, cap;
+	struct top_row **fresh; /* new in this poll: named together */
+	size_t nfresh;
 	struct top_tab tab;
 	double now;
 	size_t unowned;
@@ -297,7 +299,7 @@ static void row_update(struct poll_ctx *c, struct top_row *r,
 	top_row_sample(r, e, sock_diag_extra(c->d, e), c->now, m->numeric);
 	r->s.is_new = fresh;
 	r->s.closed = 0;
-	if (fresh || m->rename)
+	if (m->rename && !fresh)
 		top_row_text(r, c->d, poll_names(c));
 	if (fresh)
 		row_ns(c, r);
@@ -334,13 +336,41 @@ static int poll_entry(struct poll_ctx *c, const struct sock_diag_entry *e)
 	c->next[c->n++] = r; /* room reserved */
 	tab_put(&c->tab, r);
 	row_update(c, r, e, fresh);
-	if (fresh && m->gen > 1) {
-		if (is_connection(r))
-			m->t.opened_total++;
-		emit(m, TOP_EV_OPENED, 0, c->now, r);
-	}
-	ended_state(m, r, c->now);
+	if (fresh)
+		c->fresh[c->nfresh++] =
+		    r; /* named, then reported: poll_fresh */
+	else
+		ended_state(m, r, c->now);
 	return 0;
+}
+
+/* Names for the new sockets' addresses only (not the whole table's,
+ * which sock list looks up), then their openings. */
+static void poll_fresh(struct poll_ctx *c)
+{
+	struct top_model *m = c->m;
+	const struct sock_diag_entry **e = NULL;
+	struct list_names *names = NULL;
+
+	if (c->nfresh && !m->numeric && !c->names) {
+		e = malloc(c->nfresh * sizeof(*e));
+		for (size_t i = 0; e && i < c->nfresh; i++)
+			e[i] = &c->fresh[i]->e;
+		names = e ? list_names_for(e, c->nfresh) : NULL;
+	}
+	for (size_t i = 0; i < c->nfresh; i++) {
+		struct top_row *r = c->fresh[i];
+
+		top_row_text(r, c->d, c->names ? c->names : names);
+		if (m->gen > 1) {
+			if (is_connection(r))
+				m->t.opened_total++;
+			emit(m, TOP_EV_OPENED, 0, c->now, r);
+		}
+		ended_state(m, r, c->now);
+	}
+	list_names_free(names);
+	free(e);
 }
 
 /* The rows the poll did not see: closed now, or closed a while ago
@@ -415,10 +445,14 @@ static int poll_reserve(struct poll_ctx *c, size_t rows)
 	while (size < 2 * rows + 2)
 		size *= 2;
 	c->next = malloc((rows ? rows : 1) * sizeof(*c->next));
+	c->fresh = malloc((rows ? rows : 1) * sizeof(*c->fresh));
 	c->tab.slot = calloc(size, sizeof(*c->tab.slot));
-	if (!c->next || !c->tab.slot) {
+	if (!c->next || !c->fresh || !c->tab.slot) {
 		free(c->next);
+		free(c->fresh);
 		free(c->tab.slot);
+		c->next = c->fresh = NULL;
+		c->tab.slot = NULL;
 		return -ENOMEM;
 	}
 	c->cap = rows ? rows : 1;
@@ -439,9 +473,12 @@ static int poll_rows(struct top_model *m, struct poll_ctx *c)
 			if (c->next[i]->born == m->gen)
 				free(c->next[i]);
 		free(c->next);
+		free(c->fresh);
 		free(c->tab.slot);
 		return ret;
 	}
+	poll_fresh(c);
+	free(c->fresh);
 	poll_rest(c);
 	free(m->rows);
 	free(m->tab.slot);
