@@ -267,29 +267,44 @@ static int names_state(const struct list_tokens *t)
 	return 0;
 }
 
-static int parse_tokens(struct list_tokens *t, struct list_opts *o)
+/* The grammar's verdict on t in words (err); 0 or -errno. */
+static int parse_tokens(struct list_tokens *t, struct sock_diag_filter **out,
+			char *err, size_t len)
 {
 	int bad = 0, ret;
 
-	ret = sock_diag_filter_parse(t->n, t->v, &o->filter, &bad);
-	if (ret == -ENOMEM) {
-		tool_errorf(_("list: out of memory"));
-		return EXIT_RUNTIME;
-	}
+	ret = sock_diag_filter_parse(t->n, t->v, out, &bad);
 	if (ret == -ELOOP)
-		return tool_usage_error("list",
-					_("filter nested too deeply (more than "
-					  "%d levels of not and parentheses)"),
-					SOCK_DIAG_FILTER_DEPTH);
-	if (ret && bad < t->n)
-		return tool_usage_error("list", _("bad filter word '%s'"),
-					t->v[bad]);
-	if (ret)
-		return tool_usage_error("list",
-					_("filter ends too early after "
-					  "'%s'"),
-					t->n ? t->v[t->n - 1] : "");
-	return 0;
+		snprintf(err, len,
+			 _("filter nested too deeply (more than %d levels of "
+			   "not and parentheses)"),
+			 SOCK_DIAG_FILTER_DEPTH);
+	else if (ret && ret != -ENOMEM && bad < t->n)
+		snprintf(err, len, _("bad filter word '%s'"), t->v[bad]);
+	else if (ret && ret != -ENOMEM)
+		snprintf(err, len, _("filter ends too early after '%s'"),
+			 t->n ? t->v[t->n - 1] : "");
+	return ret == -ELOOP ? -EINVAL : ret;
+}
+
+int list_filter_words(int argc, char *const *argv,
+		      struct sock_diag_filter **out, int *names_st, char *err,
+		      size_t len)
+{
+	struct list_tokens t = { 0 };
+	int ret = 0;
+
+	*out = NULL;
+	for (int i = 0; !ret && i < argc; i++)
+		ret = split_word(&t, argv[i]);
+	if (!ret && t.n)
+		ret = parse_tokens(&t, out, err, len);
+	if (ret == -ENOMEM)
+		snprintf(err, len, "%s", strerror(ENOMEM));
+	if (names_st)
+		*names_st = !ret && names_state(&t);
+	tokens_free(&t);
+	return ret;
 }
 
 /* -l with a filter whose states are none of a server's: say why the
@@ -307,25 +322,21 @@ static void explain_empty(const struct list_opts *o)
 
 static int parse_filter(int argc, char **argv, struct list_opts *o)
 {
-	struct list_tokens t = { 0 };
-	int ret = 0;
+	char err[256];
+	int st, ret = list_filter_words(argc, argv, &o->filter, &st, err,
+					sizeof(err));
 
-	for (int i = 0; !ret && i < argc; i++)
-		ret = split_word(&t, argv[i]);
-	if (ret) {
-		tokens_free(&t);
+	if (ret == -ENOMEM) {
 		tool_errorf(_("list: out of memory"));
 		return EXIT_RUNTIME;
 	}
-	if (t.n) {
-		ret = parse_tokens(&t, o);
-		if (!ret && o->role == SOCK_DIAG_CLIENTS && names_state(&t))
-			o->role = 0;
-		if (!ret && names_state(&t))
-			explain_empty(o);
-	}
-	tokens_free(&t);
-	return ret;
+	if (ret)
+		return tool_usage_error("list", "%s", err);
+	if (st && o->role == SOCK_DIAG_CLIENTS)
+		o->role = 0;
+	if (st)
+		explain_empty(o);
+	return 0;
 }
 
 /* The whole command line into o; 0, -1 after --help, or an exit code. */

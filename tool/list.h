@@ -60,6 +60,10 @@ struct list_names;
 struct list_names *list_names_new(const struct sock_diag *d);
 void list_names_free(struct list_names *n);
 
+/* The same for count sockets only (sock top: the new ones of a poll). */
+struct list_names *list_names_for(const struct sock_diag_entry *const *e,
+				  size_t count);
+
 /* The name of a host address or NULL (not resolved, or no name). */
 const char *list_names_host(const struct list_names *n, int family,
 			    const uint8_t *addr);
@@ -90,6 +94,14 @@ void tool_json_string(FILE *out, const char *s, size_t n);
  * 3629: no overlong form, surrogate or code point above U+10FFFF), 0 when
  * there is none. */
 size_t tool_utf8_len(const unsigned char *s, size_t n);
+
+/* Filter words as sock list takes them (ss's quoted forms cut at
+ * blanks, parentheses and operators) into *out (NULL when there are
+ * none); *names_st (when not NULL) says whether a state is named.
+ * Returns 0, or -EINVAL / -ENOMEM with a one-line reason in err. */
+int list_filter_words(int argc, char *const *argv,
+		      struct sock_diag_filter **out, int *names_st, char *err,
+		      size_t len);
 
 /* --graph FORMAT (tool/list_graph.c) */
 #define LIST_GRAPH_DOT 1

@@ -55,15 +55,29 @@ static int wildcard(const uint8_t *addr, size_t len)
 	return 1;
 }
 
-static int collect_hosts(struct list_names *n, const struct sock_diag *d)
+/* The i-th of count sockets of a snapshot, or of an array of them. */
+typedef const struct sock_diag_entry *entry_at_fn(const void *src, size_t i);
+
+static const struct sock_diag_entry *snapshot_at(const void *src, size_t i)
 {
-	size_t count = sock_diag_count(d), k = 0;
+	return sock_diag_get(src, i);
+}
+
+static const struct sock_diag_entry *array_at(const void *src, size_t i)
+{
+	return ((const struct sock_diag_entry *const *)src)[i];
+}
+
+static int collect_hosts(struct list_names *n, const void *src, size_t count,
+			 entry_at_fn *at)
+{
+	size_t k = 0;
 
 	n->hosts = calloc(count * 2 + 1, sizeof(*n->hosts));
 	if (!n->hosts)
 		return -ENOMEM;
 	for (size_t i = 0; i < count; i++) {
-		const struct sock_diag_entry *e = sock_diag_get(d, i);
+		const struct sock_diag_entry *e = at(src, i);
 		size_t len = e->family == AF_INET ? 4 : 16;
 
 		if (e->family == AF_UNIX)
@@ -195,7 +209,8 @@ static void load_services(struct list_names *n)
 	endservent();
 }
 
-struct list_names *list_names_new(const struct sock_diag *d)
+static struct list_names *names_new(const void *src, size_t count,
+				    entry_at_fn *at)
 {
 	struct list_names *n = calloc(1, sizeof(*n));
 	pthread_t t;
@@ -206,7 +221,7 @@ struct list_names *list_names_new(const struct sock_diag *d)
 	pthread_cond_init(&n->done_cond, NULL);
 	load_services(n);
 	n->finished = 1;
-	if (collect_hosts(n, d) == 0 && n->total) {
+	if (collect_hosts(n, src, count, at) == 0 && n->total) {
 		n->finished = 0;
 		if (pthread_create(&t, NULL, worker, n) == 0) {
 			pthread_detach(t);
@@ -216,6 +231,17 @@ struct list_names *list_names_new(const struct sock_diag *d)
 		}
 	}
 	return n;
+}
+
+struct list_names *list_names_new(const struct sock_diag *d)
+{
+	return names_new(d, sock_diag_count(d), snapshot_at);
+}
+
+struct list_names *list_names_for(const struct sock_diag_entry *const *e,
+				  size_t count)
+{
+	return names_new(e, count, array_at);
 }
 
 void list_names_free(struct list_names *n)
