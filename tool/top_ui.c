@@ -137,7 +137,7 @@ static void ask_filter(struct ui *u)
 		       sizeof(buf), NULL))
 		return;
 	if (top_model_set_filter(u->m, buf, err, sizeof(err))) {
-		ui_message(u, 1, _("bad filter: %s"), err);
+		ui_message(u, 1, _("filter not changed: %s"), err);
 		return;
 	}
 	take_poll(u);

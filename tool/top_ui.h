@@ -141,6 +141,10 @@ int ui_confirm(struct ui *u, const char *question);
  * or padded, right-aligned when right. */
 void ui_put_cell(int y, int x, int width, const char *s, int right);
 
+/* An address in width cells: when it does not fit, the middle is cut
+ * and the port kept ("[2001:db8:…]:443"). */
+void ui_put_addr(int y, int x, int width, const char *s);
+
 /* Human units: "999", "1.5K", "12M" (powers of 1024) into buf. */
 void ui_fmt_size(char *buf, size_t size, double v);
 

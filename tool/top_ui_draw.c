@@ -40,8 +40,8 @@ struct col_def {
 
 static const struct col_def cols[COL_MAX] = {
 	[COL_PROTO] = { N_("Proto"), 4, 5, 0, 6 },
-	[COL_LOCAL] = { N_("Local Address"), 15, 28, 0, 0 },
-	[COL_REMOTE] = { N_("Remote Address"), 15, 28, 0, 1 },
+	[COL_LOCAL] = { N_("Local Address"), 15, 24, 0, 0 },
+	[COL_REMOTE] = { N_("Remote Address"), 15, 24, 0, 1 },
 	[COL_STATE] = { N_("State"), 11, 11, 0, 2 },
 	[COL_AGE] = { N_("Age"), 5, 5, 1, 11 },
 	[COL_RECVQ] = { N_("Recv-Q"), 6, 9, 1, 9 },
@@ -52,9 +52,13 @@ static const struct col_def cols[COL_MAX] = {
 	[COL_RX] = { N_("Recvd"), 6, 6, 1, 8 },
 	[COL_RETR] = { N_("Retr/s"), 6, 6, 1, 13 },
 	[COL_RTT] = { N_("RTT ms"), 6, 6, 1, 12 },
-	[COL_LIMIT] = { N_("Limit"), 8, 11, 0, 14 },
+	[COL_LIMIT] = { N_("Limit"), 11, 11, 0, 14 },
 	[COL_PROG] = { N_("PID/Program"), 11, 24, 0, 5 },
 };
+
+/* Which columns widen first when there is room. */
+static const enum ui_col grow_order[] = { COL_PROG,  COL_LOCAL, COL_REMOTE,
+					  COL_LIMIT, COL_RECVQ, COL_PROTO };
 
 /* Where each column is drawn this time; width 0: not shown. */
 struct layout {
@@ -98,17 +102,18 @@ static void choose(const struct ui *u, struct layout *l)
 				used += need;
 			}
 		}
-	/* what is left widens the text columns up to what they want */
-	for (int prio = 0; prio <= 14; prio++)
-		for (enum ui_col c = COL_PROTO; c < COL_MAX; c++) {
-			int more = cols[c].want - l->w[c];
+	/* what is left widens the text columns up to what they want: the
+	 * program first (a process name is cut sooner than an address) */
+	for (size_t i = 0; i < sizeof(grow_order) / sizeof(*grow_order); i++) {
+		enum ui_col c = grow_order[i];
+		int more = cols[c].want - l->w[c];
 
-			if (cols[c].prio != prio || !l->w[c] || more <= 0)
-				continue;
-			more = more < u->cols - used ? more : u->cols - used;
-			l->w[c] += more;
-			used += more;
-		}
+		if (!l->w[c] || more <= 0)
+			continue;
+		more = more < u->cols - used ? more : u->cols - used;
+		l->w[c] += more;
+		used += more;
+	}
 }
 
 static void lay_out(const struct ui *u, struct layout *l)
@@ -364,7 +369,10 @@ static void draw_sock(const struct ui *u, const struct layout *l, int y,
 		if (c == COL_STATE)
 			a = state_attr(u, r->s);
 		attron(a);
-		ui_put_cell(y, x, w, b, cols[c].right);
+		if (c == COL_LOCAL || c == COL_REMOTE)
+			ui_put_addr(y, x, w, b);
+		else
+			ui_put_cell(y, x, w, b, cols[c].right);
 		attroff(a);
 	}
 }
@@ -432,6 +440,35 @@ static void state_counts(char *b, size_t size, const struct top_totals *t)
 	}
 }
 
+/* A rate per second, short: "0", "2.5", "340". */
+static const char *per_sec(char *b, double v)
+{
+	snprintf(b, 16, v == 0 ? "0" : v < 10 ? "%.1f" : "%.0f", v);
+	return b;
+}
+
+/* New and closed connections, then the kernel's counters, per second. */
+static void counters_line(char *b, size_t size, const struct top_totals *t)
+{
+	char r[5][16];
+	int n = snprintf(b, size, _("new %s/s, closed %s/s"),
+			 per_sec(r[0], t->opened_rate),
+			 per_sec(r[1], t->closed_rate));
+
+	if (n < 0 || (size_t)n >= size)
+		return;
+	if (!t->have_counters) {
+		snprintf(b + n, size - (size_t)n, "; %s",
+			 _("kernel counters: n/a"));
+		return;
+	}
+	snprintf(b + n, size - (size_t)n,
+		 "; ListenOverflows %s/s, RetransSegs %s/s, EstabResets %s/s",
+		 per_sec(r[2], t->listen_overflows_rate),
+		 per_sec(r[3], t->retrans_segs_rate),
+		 per_sec(r[4], t->estab_resets_rate));
+}
+
 static void header_line(const struct ui *u, int y, const char *text, int attr)
 {
 	attron(attr);
@@ -454,28 +491,16 @@ static void draw_header(const struct ui *u)
 		 u->o->interval_ms / 1000.0, u->paused ? _(" (paused)") : "",
 		 t->sockets, *st ? ": " : "", st);
 	header_line(u, 0, b, A_BOLD);
-	if (t->have_counters)
-		snprintf(b, sizeof(b),
-			 _("connections %.1f new/s, %.1f closed/s; "
-			   "ListenOverflows %.1f/s, RetransSegs %.1f/s, "
-			   "EstabResets %.1f/s"),
-			 t->opened_rate, t->closed_rate,
-			 t->listen_overflows_rate, t->retrans_segs_rate,
-			 t->estab_resets_rate);
-	else
-		snprintf(b, sizeof(b),
-			 _("connections %.1f new/s, %.1f closed/s; kernel "
-			   "counters: n/a"),
-			 t->opened_rate, t->closed_rate);
+	counters_line(b, sizeof(b), t);
 	header_line(u, 1, b, u->color ? COLOR_PAIR(PAIR_TITLE) : 0);
-	snprintf(b, sizeof(b), "%s%s%s",
+	snprintf(b, sizeof(b), "%s%s%s%s",
+		 *top_model_filter(u->m) ? _("filter: ") : "",
+		 top_model_filter(u->m), *top_model_filter(u->m) ? "; " : "",
 		 t->closed_source == TOP_CLOSED_DESTROY
 		     ? _("closed sockets: from the kernel's destroy "
 			 "messages (final totals)")
 		     : _("closed sockets: from the last poll (those that "
-			 "lived between two polls are missed)"),
-		 *top_model_filter(u->m) ? _("; filter: ") : "",
-		 top_model_filter(u->m));
+			 "lived between two polls are missed)"));
 	header_line(u, 2, b, u->color ? COLOR_PAIR(PAIR_TITLE) : 0);
 }
 

@@ -81,6 +81,31 @@ void ui_put_cell(int y, int x, int width, const char *s, int right)
 		addch(' ');
 }
 
+void ui_put_addr(int y, int x, int width, const char *s)
+{
+	const char *port = strrchr(s, ':');
+	size_t len = strlen(s), head;
+	int pw;
+
+	if (tool_display_width(s, len) <= width || !port) {
+		ui_put_cell(y, x, width, s, 0);
+		return;
+	}
+	pw = tool_display_width(port, strlen(port));
+	if (pw + 2 > width) {
+		ui_put_cell(y, x, width, s, 0);
+		return;
+	}
+	/* the host's start, an ellipsis, the port: "[2001:db8:…]:443" */
+	head = fit(s, (size_t)(port - s), width - pw - 1);
+	move(y, x);
+	addnstr(s, (int)head);
+	addstr(ellipsis());
+	addstr(port);
+	for (int w = tool_display_width(s, head) + 1 + pw; w < width; w++)
+		addch(' ');
+}
+
 void ui_fmt_size(char *buf, size_t size, double v)
 {
 	static const char units[] = "KMGTP";
