@@ -54,6 +54,7 @@ static void take_poll(struct ui *u)
 {
 	int err = top_model_poll(u->m, top_model_now());
 
+	u->polled_at = time(NULL);
 	if (err && err != u->poll_err)
 		ui_message(u, 1, _("cannot read the sockets: %s"),
 			   strerror(-err));
@@ -339,15 +340,18 @@ static int wait_ms(const struct ui *u, double next_poll)
 /* Wait for a key, a destroy message or the next poll; returns 1 on q. */
 static int step(struct ui *u, double *next_poll)
 {
+	/* paused: the destroy messages wait in their socket */
 	struct pollfd p[2] = { { STDIN_FILENO, POLLIN, 0 },
-			       { top_model_fd(u->m), POLLIN, 0 } };
+			       { u->paused ? -1 : top_model_fd(u->m), POLLIN,
+				 0 } };
 	double interval = u->o->interval_ms / 1000.0;
 	int c;
 
-	if (poll(p, p[1].fd >= 0 ? 2 : 1, wait_ms(u, *next_poll)) < 0 &&
-	    errno != EINTR)
+	if (poll(p, 2, wait_ms(u, *next_poll)) < 0 && errno != EINTR)
 		return -1;
-	if (p[1].fd >= 0 && (p[1].revents & POLLIN) && !u->paused) {
+	if (p[0].revents & (POLLHUP | POLLERR | POLLNVAL))
+		return -1; /* the terminal is gone */
+	if (p[1].revents & POLLIN) {
 		top_model_pump(u->m, top_model_now());
 		ui_rows_build(u);
 	}

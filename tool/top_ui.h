@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "top_model.h"
 
@@ -79,7 +80,8 @@ struct ui {
 	char msg[256];
 	double msg_until;
 	int msg_error;
-	int poll_err; /* the last poll's error (negative errno), 0 */
+	int poll_err;	  /* the last poll's error (negative errno), 0 */
+	time_t polled_at; /* the wall clock of the last poll (header) */
 	int lines, cols;
 };
 

@@ -480,10 +480,9 @@ static void draw_header(const struct ui *u)
 {
 	const struct top_totals *t = top_model_totals(u->m);
 	char b[512], st[256], clock[16];
-	time_t now = time(NULL);
 	struct tm tm;
 
-	localtime_r(&now, &tm);
+	localtime_r(&u->polled_at, &tm);
 	strftime(clock, sizeof(clock), "%H:%M:%S", &tm);
 	state_counts(st, sizeof(st), t);
 	snprintf(b, sizeof(b),

@@ -11,6 +11,11 @@
         closed                  (STATUS.close appeared: both ends closed)
       Then it waits (at most 120 s) for a reset or for STATUS.close.
       COMM: the process's name (/proc/PID/comm), UTF-8.
+
+  top_peer.py many STATUS N
+      a listener and N connections to it; STATUS gets "port LISTEN" once
+      they are up, "closed" after STATUS.close appeared and all were
+      closed (at most 120 s).
 """
 import os
 import socket
@@ -86,10 +91,30 @@ def pair(path, total, rate):
     wait_end(path, cli, conn, time.monotonic() + 120)
 
 
+def many(path, n):
+    lst = socket.socket()
+    lst.bind(("127.0.0.1", 0))
+    lst.listen(n)
+    ends = []
+    for _ in range(n):
+        ends.append(socket.create_connection(lst.getsockname()))
+        ends.append(lst.accept()[0])
+    log(path, "port %d" % lst.getsockname()[1])
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not os.path.exists(path + ".close"):
+        time.sleep(0.05)
+    for s in ends:
+        s.close()
+    log(path, "closed")
+    time.sleep(120)
+
+
 if __name__ == "__main__":
     if len(sys.argv) in (5, 6) and sys.argv[1] == "pair":
         if len(sys.argv) == 6:
             set_comm(sys.argv[5])
         pair(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+    elif len(sys.argv) == 4 and sys.argv[1] == "many":
+        many(sys.argv[2], int(sys.argv[3]))
     else:
         sys.exit(__doc__)
