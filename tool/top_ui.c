@@ -142,7 +142,10 @@ static void ask_filter(struct ui *u)
 		return;
 	}
 	take_poll(u);
-	ui_message(u, 0, buf[0] ? _("filter: %s") : _("no filter%s"), buf);
+	if (buf[0])
+		ui_message(u, 0, _("filter: %s"), buf);
+	else
+		ui_message(u, 0, "%s", _("no filter"));
 }
 
 static void sort_by(struct ui *u, int step)

@@ -479,16 +479,17 @@ static void header_line(const struct ui *u, int y, const char *text, int attr)
 static void draw_header(const struct ui *u)
 {
 	const struct top_totals *t = top_model_totals(u->m);
-	char b[512], st[256], clock[16];
+	char b[512], st[256], clock[16], n[64];
 	struct tm tm;
 
 	localtime_r(&u->polled_at, &tm);
 	strftime(clock, sizeof(clock), "%H:%M:%S", &tm);
 	state_counts(st, sizeof(st), t);
-	snprintf(b, sizeof(b),
-		 _("sock top %s, every %.1f s%s: %zu sockets%s%s"), clock,
-		 u->o->interval_ms / 1000.0, u->paused ? _(" (paused)") : "",
-		 t->sockets, *st ? ": " : "", st);
+	snprintf(n, sizeof(n),
+		 ngettext("%zu socket", "%zu sockets", t->sockets), t->sockets);
+	snprintf(b, sizeof(b), _("sock top %s, every %.1f s%s: %s%s%s"), clock,
+		 u->o->interval_ms / 1000.0, u->paused ? _(" (paused)") : "", n,
+		 *st ? ": " : "", st);
 	header_line(u, 0, b, A_BOLD);
 	counters_line(b, sizeof(b), t);
 	header_line(u, 1, b, u->color ? COLOR_PAIR(PAIR_TITLE) : 0);
