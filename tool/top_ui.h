@@ -147,7 +147,10 @@ void ui_put_cell(int y, int x, int width, const char *s, int right);
  * and the port kept ("[2001:db8:…]:443"). */
 void ui_put_addr(int y, int x, int width, const char *s);
 
-/* Human units: "999", "1.5K", "12M" (powers of 1024) into buf. */
+/* ---- top_ui_fmt.c ------------------------------------------------- */
+
+/* Human units, at most three digits: "999", "1.5K", "12M", "977K"
+ * (powers of 1024) into buf. */
 void ui_fmt_size(char *buf, size_t size, double v);
 
 /* An age: "12s", "5m03", "2h10", "3d04". */

@@ -106,39 +106,6 @@ void ui_put_addr(int y, int x, int width, const char *s)
 		addch(' ');
 }
 
-void ui_fmt_size(char *buf, size_t size, double v)
-{
-	static const char units[] = "KMGTP";
-	int i = -1;
-
-	if (v < 1024) {
-		snprintf(buf, size, "%.0f", v);
-		return;
-	}
-	while (v >= 1024 && i < 4) {
-		v /= 1024;
-		i++;
-	}
-	if (v < 9.95)
-		snprintf(buf, size, "%.1f%c", v, units[i]);
-	else
-		snprintf(buf, size, "%.0f%c", v, units[i]);
-}
-
-void ui_fmt_age(char *buf, size_t size, double secs)
-{
-	unsigned long s = secs > 0 ? (unsigned long)secs : 0;
-
-	if (s < 60)
-		snprintf(buf, size, "%lus", s);
-	else if (s < 3600)
-		snprintf(buf, size, "%lum%02lu", s / 60, s % 60);
-	else if (s < 86400)
-		snprintf(buf, size, "%luh%02lu", s / 3600, s % 3600 / 60);
-	else
-		snprintf(buf, size, "%lud%02lu", s / 86400, s % 86400 / 3600);
-}
-
 /* The status line with prompt and text, the cursor after it. */
 static void draw_prompt(struct ui *u, const char *prompt, const char *text)
 {
