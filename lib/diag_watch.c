@@ -127,9 +127,9 @@ static int watch_buf(struct sock_diag_watch *w, const void *buf, size_t len)
 		    mnl_nlmsg_get_payload_len(h) < sizeof(struct inet_diag_msg))
 			continue;
 		r.protocol = report_protocol(h);
-		r.family = ((const struct inet_diag_msg *)mnl_nlmsg_get_payload(
-				h))
-			       ->idiag_family;
+		r.family =
+		    ((const struct inet_diag_msg *)mnl_nlmsg_get_payload(h))
+			->idiag_family;
 		if (r.protocol != IPPROTO_TCP && r.protocol != IPPROTO_UDP)
 			continue;
 		ret = sock__diag_inet_parse(&r, h);

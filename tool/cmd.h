@@ -39,6 +39,7 @@ int cmd_connect(int argc, char **argv, struct sock_global *g);
 int cmd_listen(int argc, char **argv, struct sock_global *g);
 int cmd_relay(int argc, char **argv, struct sock_global *g);
 int cmd_list(int argc, char **argv, struct sock_global *g);
+int cmd_top(int argc, char **argv, struct sock_global *g);
 int cmd_explain(int argc, char **argv, struct sock_global *g);
 int cmd_demo(int argc, char **argv, struct sock_global *g);
 

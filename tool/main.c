@@ -25,6 +25,8 @@ static const struct tool_cmd commands[] = {
 	{ "relay", cmd_relay,
 	  N_("forward clients of FROM to TO, every session in one process") },
 	{ "list", cmd_list, N_("the machine's sockets, like netstat -tulpn") },
+	{ "top", cmd_top,
+	  N_("the machine's sockets, live: rates, opens, closes") },
 	{ "explain", cmd_explain,
 	  N_("what ENDPOINT means, what it resolves to, who listens there") },
 	{ "demo", cmd_demo,

@@ -21,15 +21,15 @@
 /* The command line of `sock top` (tool/top.c parses it). */
 struct top_opts {
 	long interval_ms; /* -d SECONDS (default 1 s) */
-	long count;	  /* -n COUNT refreshes (--events: events); 0 = forever */
-	int batch;	  /* -b: text snapshots, no terminal needed */
-	int jsonl;	  /* --jsonl: one JSON object per socket per refresh */
-	int events;	  /* --events: opened / state / closed lines */
-	int json;	  /* with --events: JSON objects */
-	int numeric;	  /* --numeric: no host, service or user names */
-	int no_color;	  /* -C or NO_COLOR */
-	int no_owners;	  /* --no-owners: skip the /proc walk */
-	long linger_ms;	  /* how long closed sockets stay (5 s) */
+	long count;	/* -n COUNT refreshes (--events: events); 0 = forever */
+	int batch;	/* -b: text snapshots, no terminal needed */
+	int jsonl;	/* --jsonl: one JSON object per socket per refresh */
+	int events;	/* --events: opened / state / closed lines */
+	int json;	/* with --events: JSON objects */
+	int numeric;	/* --numeric: no host, service or user names */
+	int no_color;	/* -C or NO_COLOR */
+	int no_owners;	/* --no-owners: skip the /proc walk */
+	long linger_ms; /* how long closed sockets stay (5 s) */
 	/* The selection, as `sock list` takes it. */
 	unsigned int protocols; /* SOCK_DIAG_TCP | ... */
 	int family;		/* AF_UNSPEC, AF_INET, AF_INET6 */
@@ -49,15 +49,15 @@ enum top_closed_src {
 
 /* One socket (a row of the table). */
 struct top_sock {
-	uint64_t cookie;    /* the kernel's socket cookie (0: none known) */
-	uint32_t netns;	    /* index of its namespace */
-	const char *ns;	    /* its namespace's name; NULL with only one */
-	int family;	    /* AF_INET, AF_INET6, AF_UNIX */
-	int protocol;	    /* IPPROTO_TCP, _UDP, _RAW; 0 for Unix */
-	const char *proto;  /* "tcp", "udp6", "unix"... */
-	const char *local;  /* "127.0.0.1:8080", "[::1]:443", a Unix path */
-	const char *remote; /* "*:*" when none */
-	int state;	    /* enum sock_diag_state */
+	uint64_t cookie;	/* the kernel's socket cookie (0: none known) */
+	uint32_t netns;		/* index of its namespace */
+	const char *ns;		/* its namespace's name; NULL with only one */
+	int family;		/* AF_INET, AF_INET6, AF_UNIX */
+	int protocol;		/* IPPROTO_TCP, _UDP, _RAW; 0 for Unix */
+	const char *proto;	/* "tcp", "udp6", "unix"... */
+	const char *local;	/* "127.0.0.1:8080", "[::1]:443", a Unix path */
+	const char *remote;	/* "*:*" when none */
+	int state;		/* enum sock_diag_state */
 	const char *state_name; /* "ESTABLISHED"... (netstat's spelling) */
 	int listening;		/* a TCP or Unix listener */
 	uint32_t recv_q;	/* bytes to read; listeners: accept queue */
@@ -71,28 +71,28 @@ struct top_sock {
 	uint64_t rx_bytes; /* tcpi_bytes_received */
 	double tx_rate;	   /* bytes per second over the last interval */
 	double rx_rate;
-	uint32_t retrans;     /* tcpi_total_retrans */
-	double retrans_rate;  /* retransmitted segments per second */
-	uint32_t rtt_us;      /* smoothed rtt; 0 when not known */
-	int has_drops;	      /* skmem reported drops */
-	uint32_t drops;	      /* skmem drops (UDP, raw, Unix) */
-	const char *limit;    /* the verdict of `sock list -i`, or NULL */
-	int pid;	      /* first owner; 0 when not known */
-	const char *comm;     /* its command; NULL when not known */
-	uint32_t uid;	      /* SOCK_DIAG_NO_UID when not known */
-	const char *user;     /* user name (or uid as text); NULL if none */
-	int is_new;	      /* first seen in the last poll */
-	int closed;	      /* 1: gone; the totals are the final ones */
-	int closed_how;	      /* enum top_closed_src when closed */
-	double closed_at;     /* when it was seen closed */
+	uint32_t retrans;    /* tcpi_total_retrans */
+	double retrans_rate; /* retransmitted segments per second */
+	uint32_t rtt_us;     /* smoothed rtt; 0 when not known */
+	int has_drops;	     /* skmem reported drops */
+	uint32_t drops;	     /* skmem drops (UDP, raw, Unix) */
+	const char *limit;   /* the verdict of `sock list -i`, or NULL */
+	int pid;	     /* first owner; 0 when not known */
+	const char *comm;    /* its command; NULL when not known */
+	uint32_t uid;	     /* SOCK_DIAG_NO_UID when not known */
+	const char *user;    /* user name (or uid as text); NULL if none */
+	int is_new;	     /* first seen in the last poll */
+	int closed;	     /* 1: gone; the totals are the final ones */
+	int closed_how;	     /* enum top_closed_src when closed */
+	double closed_at;    /* when it was seen closed */
 };
 
 /* The header. */
 struct top_totals {
-	double at;	  /* time of the last poll */
-	double interval;  /* seconds between the last two polls (0: first) */
-	size_t sockets;	  /* live rows */
-	size_t closed;	  /* closed rows still shown */
+	double at;	 /* time of the last poll */
+	double interval; /* seconds between the last two polls (0: first) */
+	size_t sockets;	 /* live rows */
+	size_t closed;	 /* closed rows still shown */
 	size_t by_state[SOCK_DIAG_STATE_MAX]; /* live rows by state */
 	size_t tcp, udp, raw, unix_;	      /* live rows by protocol */
 	uint64_t opened_total; /* connections seen opened since start */
@@ -106,7 +106,7 @@ struct top_totals {
 	double listen_overflows_rate; /* TcpExt ListenOverflows */
 	double retrans_segs_rate;     /* Tcp RetransSegs */
 	double estab_resets_rate;     /* Tcp EstabResets */
-	unsigned int hidden;  /* processes whose sockets show no owner */
+	unsigned int hidden;	   /* processes whose sockets show no owner */
 	unsigned int netns_failed; /* namespaces that could not be read */
 };
 
