@@ -370,6 +370,14 @@ static int step(struct ui *u, double *next_poll)
 	return 0;
 }
 
+/* A terminal without cursor addressing (TERM=dumb) cannot hold a table. */
+static int can_place_cursor(void)
+{
+	char *cup = tigetstr("cup");
+
+	return cup && cup != (char *)-1;
+}
+
 static void start_screen(struct ui *u)
 {
 	cbreak();
@@ -411,8 +419,14 @@ int tool_top_ui_run(struct top_model *m, const struct top_opts *o)
 	}
 	catch_signals();
 	scr = newterm(NULL, stdout, stdin);
+	if (scr && !can_place_cursor()) {
+		endwin();
+		delscreen(scr);
+		scr = NULL;
+	}
 	if (!scr) {
-		tool_errorf(_("top: cannot drive this terminal (TERM=%s)"),
+		tool_errorf(_("top: cannot drive this terminal (TERM=%s); -b "
+			      "prints text snapshots"),
 			    getenv("TERM") ? getenv("TERM") : "");
 		return EXIT_RUNTIME;
 	}

@@ -2,13 +2,14 @@
 # sock top gives the terminal back as it found it (stty -a the same, the
 # shell's prompt back) after q, Ctrl-C and SIGTERM; it follows resizes
 # (tmux resize-window: the status line on the new last line, 80x24 and
-# smaller); colours: none with NO_COLOR or -C, some without.
+# smaller); colours: none with NO_COLOR or -C, some without; a terminal
+# without cursor addressing (TERM=dumb) is refused in one line.
 . "$(dirname "$0")/lib.sh"
 need python3
 need tmux
 . "$(dirname "$0")/top_tmux.sh"
 top_netns 120
-plan 12
+plan 13
 
 ip link set lo up
 bg python3 "$HERE/top_peer.py" pair "$T/st" 0 1
@@ -93,4 +94,9 @@ tm_keys q
 sane 6 0
 check "NO_COLOR: no colour" no_color "$T/nocolor2"
 check "the terminal is as it was after all six runs" cmp -s "$T/stty.before" "$T/stty.6"
+
+# 13: a terminal that cannot place the cursor: one line, exit 1, sane
+tm_run "clear; TERM=dumb $SOCK top -t; echo top-exit-7=\$?; stty -a > $T/stty.7"
+sane 7 1 && grep -q "cannot drive this terminal (TERM=dumb)" "$T/screen"
+ok $? "TERM=dumb: 'cannot drive this terminal', exit 1, stty -a unchanged"
 done_testing
