@@ -154,7 +154,7 @@ static void sort_by(struct ui *u, int step)
 
 	do
 		c = (c + step + COL_MAX) % COL_MAX;
-	while (u->tree && c == COL_PROG);
+	while ((u->tree && c == COL_PROG) || (!u->has_ns && c == COL_NETNS));
 	u->sort = (enum ui_col)c;
 	ui_rows_build(u);
 }

@@ -32,6 +32,7 @@ enum ui_col {
 	COL_RETR,
 	COL_RTT,
 	COL_LIMIT,
+	COL_NETNS, /* only when more than one namespace is watched */
 	COL_PROG,
 	COL_MAX,
 };
@@ -64,6 +65,7 @@ struct ui {
 	/* what the model holds, grouped and sorted */
 	const struct top_sock **socks;
 	size_t nsocks;
+	int has_ns; /* some socket names its namespace */
 	struct ui_proc *procs;
 	size_t nprocs;
 	struct ui_row *rows;

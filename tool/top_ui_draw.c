@@ -53,6 +53,7 @@ static const struct col_def cols[COL_MAX] = {
 	[COL_RETR] = { N_("Retr/s"), 6, 6, 1, 13 },
 	[COL_RTT] = { N_("RTT ms"), 6, 6, 1, 12 },
 	[COL_LIMIT] = { N_("Limit"), 11, 11, 0, 14 },
+	[COL_NETNS] = { N_("NetNS"), 17, 28, 0, 6 },
 	[COL_PROG] = { N_("PID/Program"), 11, 24, 0, 5 },
 };
 
@@ -95,7 +96,9 @@ static void choose(const struct ui *u, struct layout *l)
 		for (enum ui_col c = COL_PROTO; c < COL_MAX; c++) {
 			int need = min_width(c) + (used ? 1 : 0);
 
-			if (cols[c].prio != prio || (u->tree && c == COL_PROG))
+			if (cols[c].prio != prio ||
+			    (u->tree && c == COL_PROG) ||
+			    (!u->has_ns && c == COL_NETNS))
 				continue;
 			if (used + need <= u->cols) {
 				l->w[c] = min_width(c);
@@ -254,6 +257,9 @@ static void sock_cell(char *b, const struct top_sock *s, enum ui_col c)
 			snprintf(b, CELL, "%s", _(s->limit));
 		else if (s->has_drops && s->drops)
 			snprintf(b, CELL, _("drops %u"), s->drops);
+		break;
+	case COL_NETNS:
+		snprintf(b, CELL, "%s", s->ns ? s->ns : "");
 		break;
 	case COL_PROG:
 		if (s->pid)

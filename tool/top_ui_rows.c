@@ -88,6 +88,9 @@ static const char *sock_text(const struct top_sock *s, enum ui_col c)
 	case COL_LIMIT:
 		t = s->limit;
 		break;
+	case COL_NETNS:
+		t = s->ns;
+		break;
 	case COL_PROG:
 		t = s->comm;
 		break;
@@ -100,7 +103,8 @@ static const char *sock_text(const struct top_sock *s, enum ui_col c)
 static int is_text(enum ui_col c)
 {
 	return c == COL_PROTO || c == COL_LOCAL || c == COL_REMOTE ||
-	       c == COL_STATE || c == COL_LIMIT || c == COL_PROG;
+	       c == COL_STATE || c == COL_LIMIT || c == COL_NETNS ||
+	       c == COL_PROG;
 }
 
 static int cmp_num(double a, double b)
@@ -283,8 +287,11 @@ int ui_rows_build(struct ui *u)
 		u->nsocks = u->nprocs = u->nrows = 0;
 		return -ENOMEM;
 	}
-	for (size_t i = 0; i < n; i++)
+	u->has_ns = 0;
+	for (size_t i = 0; i < n; i++) {
 		u->socks[i] = top_model_sock(u->m, i);
+		u->has_ns |= u->socks[i]->ns != NULL;
+	}
 	u->nsocks = n;
 	qsort_r(u->socks, n, sizeof(*u->socks), cmp_sock, u);
 	if (u->tree)

@@ -29,7 +29,7 @@ tm_keys t # flat
 col() { python3 "$HERE/top_screen.py" column "$T/screen" "$1"; }
 # in_order FILE [-r]: sizes (n/a last) biggest first (-r: smallest first)
 in_order() {
-	python3 -c 'import sys
+	python3 -B -c 'import sys
 sys.path.insert(0, sys.argv[1]); import top_screen as t
 v = [t.to_bytes(x) if x not in ("", "n/a") else -1 for x in open(sys.argv[2]).read().split()]
 rev = len(sys.argv) > 3
