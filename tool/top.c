@@ -21,8 +21,8 @@
 static void usage(FILE *f)
 {
 	fputs(
-	    _("usage: sock top [-tuwxla46bC] [-d SECONDS] [-n COUNT] "
-	      "[--jsonl | --events [--json]] [FILTER]\n\n"
+	    _("usage: sock top [-tuwxla46bC] [-d SECONDS] [-n COUNT]\n"
+	      "                [--jsonl | --events [--json]] [FILTER]\n\n"
 	      "  -d, --delay SECONDS  refresh every SECONDS (default 1)\n"
 	      "  -n, --count COUNT    stop after COUNT refreshes (--events: "
 	      "events)\n"
@@ -37,7 +37,8 @@ static void usage(FILE *f)
 	      "  --no-owners          do not look for the owning "
 	      "processes\n"
 	      "  -C, --no-color       no colours (also NO_COLOR)\n"
-	      "  -t -u -w -x, -l, -a, -4, -6, -N NS, --all-netns, FILTER:\n"
+	      "  -t -u -w -x -l -a -4 -6, -N, --netns NS, --all-netns, "
+	      "FILTER:\n"
 	      "                       the sockets to watch, as in sock list\n"),
 	    f);
 }
@@ -333,10 +334,12 @@ static int run_plain(struct top_model *m, const struct top_opts *o)
 				    strerror(-ret));
 			return EXIT_RUNTIME;
 		}
+		if (o->events && !n)
+			top_out_start(&out, m);
 		ret = o->events ? out.err : top_out_refresh(&out, m);
 		if (ret || (o->count && !o->events && n + 1 >= o->count))
 			break;
-		next += (double)o->interval_ms / 1000.0;
+		next += top_model_totals(m)->refresh;
 		if (wait_until(m, next))
 			break;
 		ret = out.err;

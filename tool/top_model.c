@@ -38,10 +38,12 @@ struct top_model {
 	struct top_row **rows;
 	size_t n, cap;
 	struct top_tab tab;
+	struct top_tab bytuple; /* the same rows by address tuple */
 	struct top_totals t;
 	unsigned int gen;
 	double last_poll, owners_at;
 	int want_owners;
+	int baseline; /* inside the first poll */
 	uint64_t opened_prev, closed_prev;
 	struct sock_diag_counter ctr[3];
 	int64_t ctr_prev[3];
@@ -66,23 +68,64 @@ static uint64_t entry_key(const struct sock_diag_entry *e)
 	return e->cookie ? e->cookie : (uint64_t)e->inode | 1ull << 63;
 }
 
+/* A TIME-WAIT socket has a cookie of its own: it is matched to the
+ * connection it ends by its addresses, ports and namespace. */
+static uint64_t tuple_key(const struct sock_diag_entry *e)
+{
+	uint64_t h = 1469598103934665603ull;
+	size_t alen = e->family == AF_INET6 ? 16 : 4;
+	uint8_t fields[48];
+	size_t n = 0;
+
+	memcpy(fields + n, &e->in.local_port, 2), n += 2;
+	memcpy(fields + n, &e->in.remote_port, 2), n += 2;
+	memcpy(fields + n, e->in.local, alen), n += alen;
+	memcpy(fields + n, e->in.remote, alen), n += alen;
+	fields[n++] = e->family;
+	fields[n++] = e->protocol;
+	memcpy(fields + n, &e->netns, 4), n += 4;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ fields[i]) * 1099511628211ull;
+	return h;
+}
+
+static int same_tuple(const struct sock_diag_entry *a,
+		      const struct sock_diag_entry *b)
+{
+	size_t alen = a->family == AF_INET6 ? 16 : 4;
+
+	return a->family == b->family && a->protocol == b->protocol &&
+	       a->netns == b->netns && a->in.local_port == b->in.local_port &&
+	       a->in.remote_port == b->in.remote_port &&
+	       !memcmp(a->in.local, b->in.local, alen) &&
+	       !memcmp(a->in.remote, b->in.remote, alen);
+}
+
 static size_t tab_pos(const struct top_tab *t, uint64_t key)
 {
 	return (size_t)((key * 0x9e3779b97f4a7c15ull) >> 20) & (t->size - 1);
 }
 
-static struct top_row *tab_find(const struct top_tab *t, uint64_t key)
+/* The rows are found by their key, or (tuple) by tuple_key(). */
+static struct top_row *tab_lookup(const struct top_tab *t, uint64_t key,
+				  int tuple)
 {
 	if (!t->size)
 		return NULL;
 	for (size_t i = tab_pos(t, key);; i = (i + 1) & (t->size - 1))
-		if (!t->slot[i] || t->slot[i]->key == key)
+		if (!t->slot[i] || (tuple ? tuple_key(&t->slot[i]->e)
+					  : t->slot[i]->key) == key)
 			return t->slot[i];
 }
 
-static int tab_put(struct top_tab *t, struct top_row *r);
+static struct top_row *tab_find(const struct top_tab *t, uint64_t key)
+{
+	return tab_lookup(t, key, 0);
+}
 
-static int tab_grow(struct top_tab *t)
+static int tab_add(struct top_tab *t, struct top_row *r, int tuple);
+
+static int tab_grow(struct top_tab *t, int tuple)
 {
 	struct top_tab g = { .size = t->size ? t->size * 2 : 64 };
 
@@ -91,26 +134,49 @@ static int tab_grow(struct top_tab *t)
 		return -ENOMEM;
 	for (size_t i = 0; i < t->size; i++)
 		if (t->slot[i])
-			tab_put(&g, t->slot[i]);
+			tab_add(&g, t->slot[i], tuple);
 	free(t->slot);
 	*t = g;
 	return 0;
 }
 
-static int tab_put(struct top_tab *t, struct top_row *r)
+static int tab_add(struct top_tab *t, struct top_row *r, int tuple)
 {
+	uint64_t key = tuple ? tuple_key(&r->e) : r->key;
 	size_t i;
 
-	if ((t->used + 1) * 2 > t->size && tab_grow(t))
+	if ((t->used + 1) * 2 > t->size && tab_grow(t, tuple))
 		return -ENOMEM;
-	for (i = tab_pos(t, r->key); t->slot[i]; i = (i + 1) & (t->size - 1))
-		if (t->slot[i]->key == r->key) {
+	for (i = tab_pos(t, key); t->slot[i]; i = (i + 1) & (t->size - 1))
+		if ((tuple ? tuple_key(&t->slot[i]->e) : t->slot[i]->key) ==
+		    key) {
 			t->slot[i] = r;
 			return 0;
 		}
 	t->slot[i] = r;
 	t->used++;
 	return 0;
+}
+
+static int tab_put(struct top_tab *t, struct top_row *r)
+{
+	return tab_add(t, r, 0);
+}
+
+/* The previous poll's connection that a TIME-WAIT socket e ends. */
+static struct top_row *ended_by(const struct top_model *m,
+				const struct sock_diag_entry *e)
+{
+	struct top_row *r;
+
+	if (e->state != SOCK_DIAG_TIME_WAIT || e->family == AF_UNIX)
+		return NULL;
+	r = tab_lookup(&m->bytuple, tuple_key(e), 1);
+	if (!r || r->gen == m->gen || r->e.state == SOCK_DIAG_TIME_WAIT ||
+	    !same_tuple(&r->e, e))
+		return NULL;
+	r->key = entry_key(e);
+	return r;
 }
 
 static int rows_push(struct top_row ***rows, size_t *n, size_t *cap,
@@ -156,6 +222,8 @@ static void end_row(struct top_model *m, struct top_row *r, int how, double now)
 		return;
 	r->ended = 1;
 	r->s.closed_how = how;
+	if (m->gen == 1 && m->baseline)
+		return; /* what the first poll finds is where we start */
 	if (is_connection(r))
 		m->t.closed_total++;
 	emit(m, TOP_EV_CLOSED, r->s.state, now, r);
@@ -237,8 +305,13 @@ static void row_update(struct poll_ctx *c, struct top_row *r,
 		c->unowned++;
 	if (!fresh && old != e->state && !r->ended)
 		emit(m, TOP_EV_STATE, old, c->now, r);
-	if (e->state == SOCK_DIAG_TIME_WAIT || e->state == SOCK_DIAG_CLOSE)
-		end_row(m, r, TOP_CLOSED_POLL, c->now);
+}
+
+/* A connection is over for its owner once TIME-WAIT or CLOSE shows. */
+static void ended_state(struct top_model *m, struct top_row *r, double now)
+{
+	if (r->e.state == SOCK_DIAG_TIME_WAIT || r->e.state == SOCK_DIAG_CLOSE)
+		end_row(m, r, TOP_CLOSED_POLL, now);
 }
 
 /* One socket of the poll into the next rows. */
@@ -246,8 +319,11 @@ static int poll_entry(struct poll_ctx *c, const struct sock_diag_entry *e)
 {
 	struct top_model *m = c->m;
 	struct top_row *r = tab_find(&m->tab, entry_key(e));
-	int fresh = !r;
+	int fresh;
 
+	if (!r)
+		r = ended_by(m, e);
+	fresh = !r;
 	if (r && r->gen == m->gen)
 		return 0; /* listed twice (a dump that raced a move) */
 	if (!r && !(r = row_new(m, e, c->now)))
@@ -264,6 +340,7 @@ static int poll_entry(struct poll_ctx *c, const struct sock_diag_entry *e)
 			m->t.opened_total++;
 		emit(m, TOP_EV_OPENED, 0, c->now, r);
 	}
+	ended_state(m, r, c->now);
 	return 0;
 }
 
@@ -309,6 +386,19 @@ static void poll_query(struct top_model *m, struct sock_diag_query *q)
 
 static void poll_totals(struct top_model *m, double now);
 static void read_counters(struct top_model *m, double dt);
+static void pace(struct top_model *m);
+
+/* The inet rows by tuple, for the next poll's TIME-WAIT sockets. */
+static int tuples_index(struct top_model *m)
+{
+	free(m->bytuple.slot);
+	memset(&m->bytuple, 0, sizeof(m->bytuple));
+	for (size_t i = 0; i < m->n; i++)
+		if (m->rows[i]->e.family != AF_UNIX &&
+		    tab_add(&m->bytuple, m->rows[i], 1))
+			return -ENOMEM;
+	return 0;
+}
 
 /* Swap the poll's rows in, live ones first, then the closed ones. */
 static int poll_rows(struct top_model *m, struct poll_ctx *c)
@@ -334,7 +424,7 @@ static int poll_rows(struct top_model *m, struct poll_ctx *c)
 	m->n = c->n;
 	m->cap = c->cap;
 	m->tab = c->tab;
-	return 0;
+	return tuples_index(m);
 }
 
 int top_model_poll(struct top_model *m, double now)
@@ -344,6 +434,7 @@ int top_model_poll(struct top_model *m, double now)
 	struct sock_diag *d;
 	int ret;
 
+	m->t.poll_seconds = top_model_now();
 	top_model_pump(m, now);
 	poll_query(m, &q);
 	ret = sock_diag_snapshot(&q, &d);
@@ -352,7 +443,9 @@ int top_model_poll(struct top_model *m, double now)
 	m->gen++;
 	c.d = d;
 	c.owners = (q.flags & SOCK_DIAG_OWNERS) != 0;
+	m->baseline = m->gen == 1;
 	ret = poll_rows(m, &c);
+	m->baseline = 0;
 	list_names_free(c.names);
 	m->t.hidden = sock_diag_hidden(d);
 	m->t.netns_failed = sock_diag_netns_failed(d, NULL);
@@ -367,10 +460,22 @@ int top_model_poll(struct top_model *m, double now)
 	    (m->o->events || c.unowned || now - m->owners_at >= OWNERS_EVERY);
 	read_counters(m, m->gen > 1 ? now - m->last_poll : 0);
 	poll_totals(m, now);
+	pace(m);
 	return 0;
 }
 
 /* ---- the header ---------------------------------------------------- */
+
+/* A poll may take at most a third of the time between polls, so that
+ * the view keeps answering keys (and the machine its other work). */
+static void pace(struct top_model *m)
+{
+	double d = (double)m->o->interval_ms / 1000.0;
+
+	m->t.poll_seconds = top_model_now() - m->t.poll_seconds;
+	m->t.refresh = 3 * m->t.poll_seconds > d ? 3 * m->t.poll_seconds : d;
+	m->t.slowed = m->t.refresh > d;
+}
 
 static void read_counters(struct top_model *m, double dt)
 {
@@ -433,7 +538,8 @@ static int report_selected(const struct top_model *m,
 {
 	const struct top_opts *o = m->o;
 	struct sock_diag_entry as = *e;
-	int server = e->protocol != IPPROTO_TCP && !e->in.remote_port;
+	/* a listener or an unconnected UDP socket has no peer port */
+	int server = !e->in.remote_port;
 
 	if (!(o->protocols &
 	      (e->protocol == IPPROTO_TCP ? SOCK_DIAG_TCP : SOCK_DIAG_UDP)))
@@ -470,6 +576,8 @@ static int unseen_report(struct top_model *m, const struct sock_diag_entry *e,
 		return -ENOMEM;
 	}
 	r->gen = m->gen;
+	if (tab_add(&m->bytuple, r, 1))
+		return -ENOMEM;
 	r->first_dt = 0; /* its bytes are a total, not a rate */
 	top_row_sample(r, e, x, now, m->numeric);
 	top_row_text(r, NULL, NULL);
@@ -650,6 +758,7 @@ void top_model_free(struct top_model *m)
 		free(m->rows[i]);
 	free(m->rows);
 	free(m->tab.slot);
+	free(m->bytuple.slot);
 	if (m->own_filter)
 		sock_diag_filter_free(m->filter);
 	free(m->filter_text);

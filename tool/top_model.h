@@ -106,6 +106,12 @@ struct top_totals {
 	double listen_overflows_rate; /* TcpExt ListenOverflows */
 	double retrans_segs_rate;     /* Tcp RetransSegs */
 	double estab_resets_rate;     /* Tcp EstabResets */
+	/* What a poll costs: when one takes more than a third of the
+	 * interval (200k sockets), the refresh slows down by itself and
+	 * says so: wait refresh seconds (>= -d) before the next poll. */
+	double poll_seconds;	   /* wall time of the last poll */
+	double refresh;		   /* seconds until the next poll */
+	int slowed;		   /* refresh > -d because polls are slow */
 	unsigned int hidden;	   /* processes whose sockets show no owner */
 	unsigned int netns_failed; /* namespaces that could not be read */
 };

@@ -60,7 +60,7 @@ static const char *closed_by(int how)
 
 /* ---- -b ------------------------------------------------------------- */
 
-static void batch_header(FILE *f, const struct top_totals *t)
+static void batch_header(FILE *f, const struct top_totals *t, long interval_ms)
 {
 	char at[32];
 
@@ -71,14 +71,20 @@ static void batch_header(FILE *f, const struct top_totals *t)
 		at, t->sockets, t->by_state[SOCK_DIAG_ESTABLISHED],
 		t->by_state[SOCK_DIAG_LISTEN], t->by_state[SOCK_DIAG_TIME_WAIT],
 		t->closed);
-	fprintf(f,
-		_("connections: %.1f opened/s, %.1f closed/s (closed ones "
-		  "from %s)\n"),
-		t->opened_rate, t->closed_rate,
-		t->closed_source == TOP_CLOSED_DESTROY
-		    ? _("the kernel's destroy reports")
-		    : _("the polls: a connection shorter than the interval "
-			"is missed; run as root to see them all"));
+	fprintf(
+	    f,
+	    _("connections: %.1f opened/s, %.1f closed/s (closed ones "
+	      "from %s)\n"),
+	    t->opened_rate, t->closed_rate,
+	    t->closed_source == TOP_CLOSED_DESTROY
+		? _("the kernel's destroy reports")
+		: _("the polls: a connection shorter than the interval is missed"));
+	if (t->slowed)
+		fprintf(f,
+			_("refresh every %.2f s, not %.2f s: one poll takes "
+			  "%.2f s\n"),
+			t->refresh, (double)interval_ms / 1000.0,
+			t->poll_seconds);
 	if (t->have_counters)
 		fprintf(f,
 			_("kernel: %.1f ListenOverflows/s, %.1f "
@@ -107,8 +113,10 @@ static void batch_bytes(FILE *f, const struct top_sock *s)
 		human(b, sizeof(b), s->rx_rate),
 		human(c, sizeof(c), (double)s->tx_bytes),
 		human(d, sizeof(d), (double)s->rx_bytes), s->retrans_rate);
-	if (s->rtt_us)
-		fprintf(f, " %5.1fm", s->rtt_us / 1000.0);
+	if (s->rtt_us >= 1000)
+		fprintf(f, " %4.1fms", s->rtt_us / 1000.0);
+	else if (s->rtt_us)
+		fprintf(f, " %4uus", s->rtt_us);
 	else
 		fprintf(f, " %6s", "-");
 }
@@ -123,7 +131,7 @@ static void batch_row(FILE *f, const struct top_sock *s)
 		snprintf(rq, sizeof(rq), "%u", s->recv_q);
 	snprintf(sq, sizeof(sq), "%u", s->listening ? 0 : s->send_q);
 	fprintf(f, "%-5s %-22s %-22s %-11s %6.0f %7s %7s", s->proto, s->local,
-		s->remote, s->closed ? _("CLOSED") : s->state_name, s->age, rq,
+		s->remote, _(s->closed ? "CLOSED" : s->state_name), s->age, rq,
 		sq);
 	batch_bytes(f, s);
 	fprintf(f, " %-11s", s->limit ? s->limit : "-");
@@ -134,9 +142,9 @@ static void batch_row(FILE *f, const struct top_sock *s)
 	fputc('\n', f);
 }
 
-static int batch(FILE *f, const struct top_model *m)
+static int batch(FILE *f, const struct top_model *m, long interval_ms)
 {
-	batch_header(f, top_model_totals(m));
+	batch_header(f, top_model_totals(m), interval_ms);
 	for (size_t i = 0; i < top_model_count(m); i++)
 		batch_row(f, top_model_sock(m, i));
 	fputc('\n', f);
@@ -215,8 +223,9 @@ static void jsonl_totals(FILE *f, const struct top_totals *t, const char *at)
 		t->opened_total, t->closed_total);
 	json_rate(f, "opened_per_s", t->interval > 0, t->opened_rate);
 	json_rate(f, "closed_per_s", t->interval > 0, t->closed_rate);
-	fprintf(f, ",\"closed_from\":\"%s\"",
-		t->closed_source == TOP_CLOSED_DESTROY ? "destroy" : "poll");
+	fprintf(f, ",\"closed_from\":\"%s\",\"poll_s\":%.3f,\"refresh_s\":%.3f",
+		t->closed_source == TOP_CLOSED_DESTROY ? "destroy" : "poll",
+		t->poll_seconds, t->refresh);
 	json_rate(f, "listen_overflows_per_s", t->have_counters,
 		  t->listen_overflows_rate);
 	json_rate(f, "retrans_segs_per_s", t->have_counters,
@@ -252,7 +261,7 @@ int top_out_refresh(struct top_out *out, const struct top_model *m)
 	if (out->o->jsonl)
 		jsonl(out->f, m);
 	else
-		batch(out->f, m);
+		batch(out->f, m, out->o->interval_ms);
 	if (fflush(out->f) || ferror(out->f))
 		return -(errno ? errno : EIO);
 	return 0;
@@ -297,6 +306,29 @@ static void event_text(FILE *f, const struct top_event *ev, const char *at)
 	if (ev->kind == TOP_EV_CLOSED && closed_by(s->closed_how))
 		fprintf(f, " by=%s", closed_by(s->closed_how));
 	fputc('\n', f);
+}
+
+void top_out_start(struct top_out *out, const struct top_model *m)
+{
+	const struct top_totals *t = top_model_totals(m);
+	int destroy = t->closed_source == TOP_CLOSED_DESTROY;
+	char at[32];
+
+	top_out_time(at, sizeof(at), t->at);
+	if (out->o->json)
+		fprintf(out->f,
+			"{\"time\":\"%s\",\"event\":\"start\",\"sockets\":%zu,"
+			"\"closed_from\":\"%s\"}\n",
+			at, t->sockets, destroy ? "destroy" : "poll");
+	else
+		fprintf(
+		    out->f, _("%s watching %zu sockets; closed ones from %s\n"),
+		    at, t->sockets,
+		    destroy
+			? _("the kernel's destroy reports")
+			: _("the polls: a connection shorter than the interval is missed"));
+	if (fflush(out->f) || ferror(out->f))
+		out->err = -(errno ? errno : EIO);
 }
 
 void top_out_event(const struct top_event *ev, void *arg)

@@ -20,6 +20,10 @@ struct top_out {
 /* One refresh: a batch snapshot, or the --jsonl lines; 0 or -errno. */
 int top_out_refresh(struct top_out *out, const struct top_model *m);
 
+/* --events' first line, after the first poll: what is watched and
+ * where closed sockets come from. */
+void top_out_start(struct top_out *out, const struct top_model *m);
+
 /* An event as a line or a JSON object, flushed (arg: a struct top_out). */
 void top_out_event(const struct top_event *ev, void *arg);
 

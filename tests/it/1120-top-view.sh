@@ -14,7 +14,7 @@ plan 9
 
 ip link set lo up
 NAME=测试top
-bg python3 "$HERE/top_peer.py" pair "$T/st" 0 1 "$NAME"
+bg python3 "$HERE/top_ui_peer.py" pair "$T/st" 0 1 "$NAME"
 ppid=$!
 wait_for grep -q '^ports' "$T/st" || { echo "Bail out! peer did not start"; exit 1; }
 read -r _ L C < <(grep '^ports' "$T/st")

@@ -16,7 +16,7 @@ plan 7
 ip link set lo up
 TOTAL=1000000
 RATE=200000
-bg python3 "$HERE/top_peer.py" pair "$T/st" "$TOTAL" "$RATE"
+bg python3 "$HERE/top_ui_peer.py" pair "$T/st" "$TOTAL" "$RATE"
 wait_for grep -q '^ports' "$T/st" || { echo "Bail out! peer did not start"; exit 1; }
 read -r _ L C < <(grep '^ports' "$T/st")
 # a UDP socket: no byte counters in the kernel

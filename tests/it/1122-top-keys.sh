@@ -14,8 +14,8 @@ plan 11
 
 ip link set lo up
 # pair A: quiet; pair B: sends 100000 B/s for 40 s
-bg python3 "$HERE/top_peer.py" pair "$T/a" 0 1
-bg python3 "$HERE/top_peer.py" pair "$T/b" 4000000 100000
+bg python3 "$HERE/top_ui_peer.py" pair "$T/a" 0 1
+bg python3 "$HERE/top_ui_peer.py" pair "$T/b" 4000000 100000
 wait_for grep -q '^ports' "$T/a" && wait_for grep -q '^ports' "$T/b" ||
 	{ echo "Bail out! peers did not start"; exit 1; }
 read -r _ LA CA < <(grep '^ports' "$T/a")

@@ -13,7 +13,7 @@ top_netns 120
 plan 10
 
 ip link set lo up
-bg python3 "$HERE/top_peer.py" many "$T/m" 60
+bg python3 "$HERE/top_ui_peer.py" many "$T/m" 60
 wait_for grep -q '^port' "$T/m" || { echo "Bail out! peer did not start"; exit 1; }
 read -r _ L < <(grep '^port' "$T/m")
 

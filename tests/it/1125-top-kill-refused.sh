@@ -13,7 +13,7 @@ top_netns 120
 plan 6
 
 ip link set lo up
-bg python3 "$HERE/top_peer.py" pair "$T/st" 0 1
+bg python3 "$HERE/top_ui_peer.py" pair "$T/st" 0 1
 wait_for grep -q '^ports' "$T/st" || { echo "Bail out! peer did not start"; exit 1; }
 read -r _ L C < <(grep '^ports' "$T/st")
 bg python3 -c 'import socket, time

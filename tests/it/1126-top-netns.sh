@@ -12,9 +12,9 @@ unshare -n true 2> /dev/null || skip_all "cannot make a nested network namespace
 plan 3
 
 ip link set lo up
-bg python3 "$HERE/top_peer.py" pair "$T/outer" 0 1
+bg python3 "$HERE/top_ui_peer.py" pair "$T/outer" 0 1
 bg unshare -n sh -c 'ip link set lo up && exec python3 "$1" pair "$2" 0 1' _ \
-	"$HERE/top_peer.py" "$T/inner"
+	"$HERE/top_ui_peer.py" "$T/inner"
 wait_for grep -q '^ports' "$T/outer" && wait_for grep -q '^ports' "$T/inner" ||
 	{ echo "Bail out! peers did not start"; exit 1; }
 read -r _ LO CO < <(grep '^ports' "$T/outer")

@@ -303,7 +303,7 @@ def check_samples(tap, path, env):
 # ---- options: the man page and --help ---------------------------------
 
 SECTIONS = {"GLOBAL OPTIONS": None, "CONNECT": "connect", "LISTEN": "listen",
-            "RELAY": "relay", "LIST": "list"}
+            "RELAY": "relay", "LIST": "list", "TOP": "top"}
 VALUES = {"SECONDS": "1", "SECS": "1", "N": "1", "MODE": "auto",
           "FILE": "/dev/null", "COMMAND": "true", "'PROGRAM": "true",
           "PORT": "0", "FORMAT": "dot", "NS": "/proc/self/ns/net"}
