@@ -439,7 +439,6 @@ int tool_top_ui_run(struct top_model *m, const struct top_opts *o)
 	curses_up = 0;
 	delscreen(scr);
 	ui_rows_free(&u);
-	if (ui_stop)
-		return 128 + ui_stop;
-	return st;
+	/* a signal asks to stop, as q does (and as without a terminal) */
+	return ui_stop ? EXIT_OK : st;
 }
