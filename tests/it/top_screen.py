@@ -25,7 +25,8 @@ MARKS = "\u25bc\u25b2^v"
 
 def header(lines):
     for i, l in enumerate(lines):
-        if "Local Address" in l or "Remote Address" in l:
+        if "Local Address" in l or "Remote Address" in l or \
+                l.startswith("Proto "):
             return i
     sys.exit("no column titles on the screen")
 
