@@ -33,6 +33,7 @@ struct top_model {
 	int own_filter;
 	char *filter_text;
 	int numeric, rename;
+	int role; /* the options', or 0 once a typed filter names a state */
 	struct sock_netns_set *set;
 	struct sock_diag_watch *watch;
 	struct top_row **rows;
@@ -377,7 +378,7 @@ static void poll_query(struct top_model *m, struct sock_diag_query *q)
 	memset(q, 0, sizeof(*q));
 	q->protocols = o->protocols;
 	q->family = o->family;
-	q->role = o->role;
+	q->role = m->role;
 	q->filter = m->filter;
 	q->netns = m->set;
 	q->extras = SOCK_DIAG_X_INFO | SOCK_DIAG_X_MEM;
@@ -547,8 +548,12 @@ static int report_selected(const struct top_model *m,
 	if ((o->family == AF_INET || o->family == AF_INET6) &&
 	    o->family != e->family)
 		return 0;
-	if ((o->role == SOCK_DIAG_SERVERS && !server) ||
-	    (o->role == SOCK_DIAG_CLIENTS && server))
+	if ((m->role == SOCK_DIAG_SERVERS && !server) ||
+	    (m->role == SOCK_DIAG_CLIENTS && server))
+		return 0;
+	/* a condition on owners (pid, comm) cannot hold for a socket
+	 * whose owner was never seen */
+	if (!sock_diag_filter_streamable(m->filter))
 		return 0;
 	if (e->protocol == IPPROTO_TCP || e->in.remote_port)
 		as.state = SOCK_DIAG_ESTABLISHED;
@@ -664,6 +669,7 @@ struct top_model *top_model_new(const struct top_opts *o, int *err)
 	m->o = o;
 	m->filter = o->filter;
 	m->numeric = o->numeric;
+	m->role = o->role;
 	m->want_owners = !o->no_owners;
 	for (int i = 0; i < 3; i++) {
 		m->ctr[i].group = names[i][0];
@@ -705,17 +711,19 @@ int top_model_set_filter(struct top_model *m, const char *text, char *err,
 	struct sock_diag_filter *f = NULL;
 	char *copy = strdup(text ? text : "");
 	char *words[1] = { copy };
-	int ret;
+	int ret, names_st = 0;
 
 	if (!copy) {
 		snprintf(err, errlen, "%s", strerror(ENOMEM));
 		return -ENOMEM;
 	}
-	ret = list_filter_words(1, words, &f, NULL, err, errlen);
+	ret = list_filter_words(1, words, &f, &names_st, err, errlen);
 	if (ret) {
 		free(copy);
 		return ret;
 	}
+	/* as on the command line: a state named picks the states */
+	m->role = names_st && m->o->role == SOCK_DIAG_CLIENTS ? 0 : m->o->role;
 	if (m->own_filter)
 		sock_diag_filter_free(m->filter);
 	m->filter = f;

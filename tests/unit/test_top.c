@@ -5,6 +5,7 @@
  * a counter that went back, a socket without tcp_info (TIME-WAIT) and
  * protocols without byte counters are handled as documented.
  */
+#include <errno.h>
 #include <netinet/in.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -147,6 +148,40 @@ static void test_no_bytes(void **state)
 	assert_string_equal(r.s.proto, "unix");
 }
 
+/* The view's filter: sock list's language, ss's quoted form too; a
+ * bad word is refused with the reason and the old filter stays. */
+static void test_set_filter(void **state)
+{
+	struct top_opts o = { .interval_ms = 1000,
+			      .linger_ms = 5000,
+			      .protocols = SOCK_DIAG_TCP,
+			      .role = SOCK_DIAG_CLIENTS,
+			      .no_owners = 1 };
+	char err[256] = "";
+	int e = 0;
+	struct top_model *m = top_model_new(&o, &e);
+
+	(void)state;
+	assert_non_null(m);
+	assert_string_equal(top_model_filter(m), "");
+	assert_int_equal(
+	    top_model_set_filter(m, "dport = :443", err, sizeof(err)), 0);
+	assert_string_equal(top_model_filter(m), "dport = :443");
+	assert_int_equal(
+	    top_model_set_filter(m, "state sideways", err, sizeof(err)),
+	    -EINVAL);
+	assert_string_equal(err, "bad filter word 'sideways'");
+	assert_string_equal(top_model_filter(m), "dport = :443");
+	assert_int_equal(
+	    top_model_set_filter(m, "( sport = :22", err, sizeof(err)),
+	    -EINVAL);
+	assert_int_equal(top_model_set_filter(m, "", err, sizeof(err)), 0);
+	assert_string_equal(top_model_filter(m), "");
+	assert_int_equal(top_model_kill(m, 12345), -ENOENT);
+	assert_int_equal(top_model_count(m), 0);
+	top_model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -156,6 +191,7 @@ int main(void)
 		cmocka_unit_test(test_time_wait_keeps_totals),
 		cmocka_unit_test(test_short_info),
 		cmocka_unit_test(test_no_bytes),
+		cmocka_unit_test(test_set_filter),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
