@@ -263,70 +263,56 @@ static void toggle(struct ui *u, int c)
 	ui_rows_build(u);
 }
 
-/* One key; returns 1 to quit. */
-static int key(struct ui *u, int c)
+/* The tree's keys: + and Right unfold, - and Left fold, Enter and
+ * space switch; 1 when c was one. */
+static int fold_key(struct ui *u, int c)
 {
-	if (move_key(u, c))
+	if (c == '+' || c == KEY_RIGHT)
+		ui_rows_fold(u, 0);
+	else if (c == '-' || c == KEY_LEFT)
+		ui_rows_fold(u, 1);
+	else if (c == '\n' || c == '\r' || c == ' ' || c == KEY_ENTER) {
+		if (u->sel < u->nrows && !u->rows[u->sel].s)
+			ui_rows_fold(u, !u->rows[u->sel].p->collapsed);
+	} else
 		return 0;
-	switch (c) {
-	case 'q':
-	case 'Q':
-	case KEY_F(10):
-		return 1;
-	case 'h':
-	case '?':
-	case KEY_F(1):
+	ui_rows_build(u);
+	return 1;
+}
+
+/* The keys that ask something or act on the machine. */
+static void action_key(struct ui *u, int c)
+{
+	if (c == 'h' || c == '?' || c == KEY_F(1))
 		ui_help(u);
-		break;
-	case '/':
-		search(u, 0);
-		break;
-	case KEY_F(3):
-		search(u, 1);
-		break;
-	case 'f':
-	case '\\':
+	else if (c == '/' || c == KEY_F(3))
+		search(u, c == KEY_F(3));
+	else if (c == 'f' || c == '\\')
 		ask_filter(u);
-		break;
-	case '<':
-	case '>':
-		sort_by(u, c == '<' ? -1 : 1);
-		break;
-	case 's':
+	else if (c == 's')
 		choose_sort(u);
-		break;
-	case 't':
-	case 'r':
-	case 'n':
-		toggle(u, c);
-		break;
-	case 'p':
+	else if (c == 'k')
+		kill_selected(u);
+	else if (c == 'p') {
 		u->paused = !u->paused;
 		if (!u->paused)
 			take_poll(u);
-		break;
-	case 'k':
-		kill_selected(u);
-		break;
-	case '+':
-	case KEY_RIGHT:
-		ui_rows_fold(u, 0);
-		ui_rows_build(u);
-		break;
-	case '-':
-	case KEY_LEFT:
-		ui_rows_fold(u, 1);
-		ui_rows_build(u);
-		break;
-	case '\n':
-	case '\r':
-	case ' ':
-	case KEY_ENTER:
-		if (u->sel < u->nrows && !u->rows[u->sel].s)
-			ui_rows_fold(u, !u->rows[u->sel].p->collapsed);
-		ui_rows_build(u);
-		break;
 	}
+}
+
+/* One key; returns 1 to quit. */
+static int key(struct ui *u, int c)
+{
+	if (c == 'q' || c == 'Q' || c == KEY_F(10))
+		return 1;
+	if (move_key(u, c) || fold_key(u, c))
+		return 0;
+	if (c == '<' || c == '>')
+		sort_by(u, c == '<' ? -1 : 1);
+	else if (c == 't' || c == 'r' || c == 'n')
+		toggle(u, c);
+	else
+		action_key(u, c);
 	return 0;
 }
 

@@ -204,110 +204,92 @@ static void retr_cell(char *b, int has_bytes, int closed, double v)
 		snprintf(b, CELL, v < 10 ? "%.1f" : "%.0f", v);
 }
 
+/* What a socket's and a process's numeric cells are made of. */
+struct nums {
+	int has_bytes, closed;
+	double age, tx_rate, rx_rate, retrans_rate;
+	uint64_t tx_bytes, rx_bytes;
+	uint32_t rtt_us;
+};
+
+/* A numeric cell but the queues'. */
+static void num_cell(char *b, const struct nums *n, enum ui_col c)
+{
+	b[0] = '\0';
+	if (c == COL_AGE)
+		ui_fmt_age(b, CELL, n->age);
+	else if (c == COL_TXRATE || c == COL_RXRATE)
+		rate_cell(b, n->has_bytes, n->closed,
+			  c == COL_TXRATE ? n->tx_rate : n->rx_rate);
+	else if (c == COL_TX || c == COL_RX)
+		total_cell(b, n->has_bytes,
+			   c == COL_TX ? n->tx_bytes : n->rx_bytes);
+	else if (c == COL_RETR)
+		retr_cell(b, n->has_bytes, n->closed, n->retrans_rate);
+	else if (c == COL_RTT)
+		rtt_cell(b, n->rtt_us);
+}
+
+/* A socket's words: what the kernel and the model name. */
+static const char *sock_word(const struct top_sock *s, enum ui_col c)
+{
+	const char *w = NULL;
+
+	if (c == COL_PROTO)
+		w = s->proto;
+	else if (c == COL_LOCAL)
+		w = s->local;
+	else if (c == COL_REMOTE)
+		w = s->remote;
+	else if (c == COL_STATE)
+		w = s->state_name ? _(s->state_name) : NULL;
+	else if (c == COL_NETNS)
+		w = s->ns;
+	return w ? w : "";
+}
+
 /* A socket's cell in column c. */
 static void sock_cell(char *b, const struct top_sock *s, enum ui_col c)
 {
+	const struct nums n = { s->has_bytes, s->closed,   s->age,
+				s->tx_rate,   s->rx_rate,  s->retrans_rate,
+				s->tx_bytes,  s->rx_bytes, s->rtt_us };
+
 	b[0] = '\0';
-	switch (c) {
-	case COL_PROTO:
-		snprintf(b, CELL, "%s", s->proto ? s->proto : "");
-		break;
-	case COL_LOCAL:
-		snprintf(b, CELL, "%s", s->local ? s->local : "");
-		break;
-	case COL_REMOTE:
-		snprintf(b, CELL, "%s", s->remote ? s->remote : "");
-		break;
-	case COL_STATE:
-		snprintf(b, CELL, "%s", s->state_name ? _(s->state_name) : "");
-		break;
-	case COL_AGE:
-		ui_fmt_age(b, CELL, s->age);
-		break;
-	case COL_RECVQ:
-		if (s->listening)
-			snprintf(b, CELL, "%u/%u", s->recv_q, s->send_q);
-		else
-			snprintf(b, CELL, "%u", s->recv_q);
-		break;
-	case COL_SENDQ:
-		if (!s->listening)
-			snprintf(b, CELL, "%u", s->send_q);
-		break;
-	case COL_TXRATE:
-		rate_cell(b, s->has_bytes, s->closed, s->tx_rate);
-		break;
-	case COL_RXRATE:
-		rate_cell(b, s->has_bytes, s->closed, s->rx_rate);
-		break;
-	case COL_TX:
-		total_cell(b, s->has_bytes, s->tx_bytes);
-		break;
-	case COL_RX:
-		total_cell(b, s->has_bytes, s->rx_bytes);
-		break;
-	case COL_RETR:
-		retr_cell(b, s->has_bytes, s->closed, s->retrans_rate);
-		break;
-	case COL_RTT:
-		rtt_cell(b, s->rtt_us);
-		break;
-	case COL_LIMIT:
-		if (s->limit)
-			snprintf(b, CELL, "%s", _(s->limit));
-		else if (s->has_drops && s->drops)
-			snprintf(b, CELL, _("drops %u"), s->drops);
-		break;
-	case COL_NETNS:
-		snprintf(b, CELL, "%s", s->ns ? s->ns : "");
-		break;
-	case COL_PROG:
-		if (s->pid)
-			snprintf(b, CELL, "%d/%s", s->pid,
-				 s->comm ? s->comm : "?");
-		else
-			snprintf(b, CELL, "-");
-		break;
-	default:
-		break;
-	}
+	if (c == COL_RECVQ && s->listening)
+		snprintf(b, CELL, "%u/%u", s->recv_q, s->send_q);
+	else if (c == COL_RECVQ)
+		snprintf(b, CELL, "%u", s->recv_q);
+	else if (c == COL_SENDQ && !s->listening)
+		snprintf(b, CELL, "%u", s->send_q);
+	else if (c == COL_LIMIT && s->limit)
+		snprintf(b, CELL, "%s", _(s->limit));
+	else if (c == COL_LIMIT && s->has_drops && s->drops)
+		snprintf(b, CELL, _("drops %u"), s->drops);
+	else if (c == COL_PROG && s->pid)
+		snprintf(b, CELL, "%d/%s", s->pid, s->comm ? s->comm : "?");
+	else if (c == COL_PROG)
+		snprintf(b, CELL, "-");
+	else if (c <= COL_STATE || c == COL_NETNS)
+		snprintf(b, CELL, "%s", sock_word(s, c));
+	else if (c != COL_SENDQ && c != COL_LIMIT)
+		num_cell(b, &n, c);
 }
 
 /* A process's cell (tree) in a numeric column. */
 static void proc_cell(char *b, const struct ui_proc *p, enum ui_col c)
 {
+	const struct nums n = { p->has_bytes, 0,	   p->age,
+				p->tx_rate,   p->rx_rate,  p->retrans_rate,
+				p->tx_bytes,  p->rx_bytes, p->rtt_us };
+
 	b[0] = '\0';
-	switch (c) {
-	case COL_AGE:
-		ui_fmt_age(b, CELL, p->age);
-		break;
-	case COL_RECVQ:
-		snprintf(b, CELL, "%llu", (unsigned long long)p->recv_q);
-		break;
-	case COL_SENDQ:
-		snprintf(b, CELL, "%llu", (unsigned long long)p->send_q);
-		break;
-	case COL_TXRATE:
-		rate_cell(b, p->has_bytes, 0, p->tx_rate);
-		break;
-	case COL_RXRATE:
-		rate_cell(b, p->has_bytes, 0, p->rx_rate);
-		break;
-	case COL_TX:
-		total_cell(b, p->has_bytes, p->tx_bytes);
-		break;
-	case COL_RX:
-		total_cell(b, p->has_bytes, p->rx_bytes);
-		break;
-	case COL_RETR:
-		retr_cell(b, p->has_bytes, 0, p->retrans_rate);
-		break;
-	case COL_RTT:
-		rtt_cell(b, p->rtt_us);
-		break;
-	default:
-		break;
-	}
+	if (c == COL_RECVQ || c == COL_SENDQ)
+		snprintf(b, CELL, "%llu",
+			 (unsigned long long)(c == COL_RECVQ ? p->recv_q
+							     : p->send_q));
+	else
+		num_cell(b, &n, c);
 }
 
 static int state_attr(const struct ui *u, const struct top_sock *s)
