@@ -375,7 +375,8 @@ static void start_screen(struct ui *u)
 	/* keys are read when poll() says so (a prompt waits in getch(),
 	 * UI_WAIT_MS at a time, to see a signal's flag) */
 	timeout(0);
-	u->color = !u->o->no_color && !getenv("NO_COLOR") && has_colors();
+	/* -C and NO_COLOR (top.c reads it into no_color) */
+	u->color = !u->o->no_color && has_colors();
 }
 
 static int loop(struct ui *u)
