@@ -33,7 +33,8 @@ struct top_model {
 	int own_filter;
 	char *filter_text;
 	int numeric, rename;
-	int role; /* the options', or 0 once a typed filter names a state */
+	int role;     /* the options', or 0 once a typed filter names a state */
+	int refilter; /* a new filter: what the next poll misses just goes */
 	struct sock_netns_set *set;
 	struct sock_diag_watch *watch;
 	struct top_row **rows;
@@ -357,6 +358,10 @@ static int poll_rest(struct poll_ctx *c)
 
 		if (r->gen == m->gen)
 			continue;
+		if (m->refilter) {
+			free(r); /* not closed: no longer selected */
+			continue;
+		}
 		if (!r->s.closed)
 			close_row(m, r, TOP_CLOSED_POLL, c->now);
 		if (c->now - r->s.closed_at >= linger) {
@@ -454,6 +459,7 @@ int top_model_poll(struct top_model *m, double now)
 	if (ret)
 		return ret;
 	m->rename = 0;
+	m->refilter = 0;
 	if (c.owners)
 		m->owners_at = now;
 	m->want_owners =
@@ -728,6 +734,7 @@ int top_model_set_filter(struct top_model *m, const char *text, char *err,
 		sock_diag_filter_free(m->filter);
 	m->filter = f;
 	m->own_filter = 1;
+	m->refilter = 1;
 	free(m->filter_text);
 	m->filter_text = copy;
 	return 0;

@@ -13,7 +13,7 @@ if [ -z "$SOCK_TOP_NETNS" ]; then
 	unshare -rn true 2>/dev/null || skip_all "unshare -rn not permitted"
 	exec timeout -k 2 120 unshare -rn env SOCK_TOP_NETNS=1 bash "$0"
 fi
-plan 13
+plan 15
 export LC_ALL=C LANG=C LANGUAGE=
 ip link set lo up
 TOPPEER="$(cd "$(dirname "$0")" && pwd)/top_peer.py"
@@ -60,11 +60,6 @@ for _, port, sent in conns:
         and closed[0]["closed_by"] == "destroy",
         "its close carries the %s bytes sent" % sent, closed)
 PY
-python3 "$T/short.py" "$T/ev.json" "$T/s.out" > "$T/verdict"
-while read -r verdict name; do
-	[ "$verdict" = PASS ]
-	ok $? "$name"
-done < "$T/verdict"
 
 # A long connection: seen by a poll (with its owner), then closed.
 bg sh -c 'exec python3 "$0" pace 10000 5 0.1 < "$1/p.in" > "$1/p.out"' "$TOPPEER" "$T"
@@ -76,6 +71,13 @@ wait_for grep -q sent "$T/p.out"
 wait_for grep -q "\"event\":\"opened\".*\"local\":\"127.0.0.1:$CPORT\".*\"pid\":$PEERPID" "$T/ev.json"
 check "the long connection's opening names its owner" \
 	grep -q "\"event\":\"opened\".*\"local\":\"127.0.0.1:$CPORT\".*\"comm\":\"python3\"" "$T/ev.json"
+# That opening came from a poll, which also saw the short connections'
+# clients in TIME-WAIT (a cookie of their own): still one life each.
+python3 "$T/short.py" "$T/ev.json" "$T/s.out" > "$T/verdict"
+while read -r verdict name; do
+	[ "$verdict" = PASS ]
+	ok $? "$name"
+done < "$T/verdict"
 echo close >&4
 wait_for grep -q "\"event\":\"closed\".*\"local\":\"127.0.0.1:$CPORT\"" "$T/ev.json"
 check "its close carries the 50000 bytes sent and the owner" \
@@ -99,13 +101,55 @@ wait_exit "$TWO" 15; diag "count run: status $st, $(grep -cE "^[^ ]+ (opened|clo
 check "--count 2 stops after two events, exit 0" \
 	test "$st|$(grep -cE '^[^ ]+ (opened|closed|state) ' "$T/two.txt")" = "0|2"
 
+# What the first poll finds is the starting point: the short
+# connections' TIME-WAIT sockets, already there, are not reported (a
+# later connection's opening shows that polls went on).
+mkfifo "$T/p2.in"
+bg sh -c 'exec "$0" top --events --json -t -d 0.3 > "$1/late.json" 2>&1' "$SOCK" "$T"
+LATE=$!
+wait_for grep -q '"event":"start"' "$T/late.json"
+bg sh -c 'exec python3 "$0" pace 1000 1 0.01 < "$1/p2.in" > "$1/p2.out"' "$TOPPEER" "$T"
+exec 6> "$T/p2.in"
+wait_for grep -q ports "$T/p2.out"
+read -r _ _ C2PORT _ < "$T/p2.out"
+wait_for grep -q "\"event\":\"opened\".*\"local\":\"127.0.0.1:$C2PORT\"" "$T/late.json"
+reported=
+for p in $SHORT; do
+	grep -q "\"local\":\"127.0.0.1:$p\"" "$T/late.json" && reported="$reported $p"
+done
+check "sockets there before the start are not reported${reported:+ (reported:$reported)}" \
+	test -z "$reported"
+kill "$LATE"
+
 # -N: another namespace's view (here our own, named by a pid) is polled.
 bg sh -c 'exec "$0" top --events -t -d 0.3 -N "$2" > "$1/ns.txt" 2>&1' "$SOCK" "$T" "$$"
 NS=$!
 wait_for grep -q watching "$T/ns.txt"
 check "with -N, the first line says closed sockets come from the polls" \
 	grep -q "closed ones from the polls" "$T/ns.txt"
+mkfifo "$T/p3.in"
+bg sh -c 'exec python3 "$0" pace 10000 3 0.05 < "$1/p3.in" > "$1/p3.out"' "$TOPPEER" "$T"
+exec 7> "$T/p3.in"
+wait_for grep -q ports "$T/p3.out"
+read -r _ L3PORT C3PORT _ < "$T/p3.out"
+echo go >&7
+wait_for grep -q sent "$T/p3.out"
+wait_for grep -Eq " opened tcp +127.0.0.1:$C3PORT " "$T/ns.txt"
+# a connection made after the transfer, seen opened: a poll has read
+# the whole total since; then the close
+mkfifo "$T/p4.in"
+bg sh -c 'exec python3 "$0" pace 1 1 0.01 < "$1/p4.in" > "$1/p4.out"' "$TOPPEER" "$T"
+exec 8> "$T/p4.in"
+wait_for grep -q ports "$T/p4.out"
+read -r _ _ C4PORT _ < "$T/p4.out"
+wait_for grep -Eq " opened tcp +127.0.0.1:$C4PORT " "$T/ns.txt"
+echo close >&7
+wait_for grep -Eq " closed tcp +127.0.0.1:$L3PORT " "$T/ns.txt"
+wait_for grep -Eq " closed tcp +127.0.0.1:$C3PORT " "$T/ns.txt"
+check "polled closes carry the last poll's totals, by=poll" \
+	sh -c "grep -Eq ' closed tcp +127.0.0.1:$C3PORT .* tx=3000[0-2] .*by=poll' '$T/ns.txt' &&
+		grep -Eq ' closed tcp +127.0.0.1:$L3PORT .* rx=3000[01] .*by=poll' '$T/ns.txt'"
 kill "$NS"
 [ "$_failed" = 0 ] || { diag "two.txt:"; sed "s/^/# /" "$T/two.txt"; }
-exec 3>&- 4>&- 5>&-
+exec 3>&- 4>&- 5>&- 6>&- 7>&- 8>&-
 exit $_failed
