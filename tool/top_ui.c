@@ -176,7 +176,9 @@ static void choose_sort(struct ui *u)
 			sort_by(u, -1);
 		else if (c == KEY_RIGHT || c == '>')
 			sort_by(u, 1);
-		else if (c != ERR && c != KEY_RESIZE)
+		else if (c == ERR)
+			ui_tick(u);
+		else if (c != KEY_RESIZE)
 			break;
 	}
 	u->msg_until = 0;
@@ -317,9 +319,10 @@ static int key(struct ui *u, int c)
 }
 
 /* Milliseconds until the next thing to do: a poll, a message to clear. */
-static int wait_ms(const struct ui *u, double next_poll)
+static int wait_ms(const struct ui *u)
 {
-	double now = top_model_now(), until = u->paused ? now + 1 : next_poll;
+	double now = top_model_now(),
+	       until = u->paused ? now + 1 : u->next_poll;
 
 	if (u->msg_until > now && u->msg_until < until)
 		until = u->msg_until + 0.01;
@@ -327,16 +330,28 @@ static int wait_ms(const struct ui *u, double next_poll)
 }
 
 /* Wait for a key, a destroy message or the next poll; returns 1 on q. */
-static int step(struct ui *u, double *next_poll)
+int ui_tick(struct ui *u)
+{
+	double interval = u->o->interval_ms / 1000.0;
+
+	if (u->paused || top_model_now() < u->next_poll)
+		return 0;
+	take_poll(u);
+	u->next_poll += interval;
+	if (u->next_poll < top_model_now())
+		u->next_poll = top_model_now() + interval;
+	return 1;
+}
+
+static int step(struct ui *u)
 {
 	/* paused: the destroy messages wait in their socket */
 	struct pollfd p[2] = { { STDIN_FILENO, POLLIN, 0 },
 			       { u->paused ? -1 : top_model_fd(u->m), POLLIN,
 				 0 } };
-	double interval = u->o->interval_ms / 1000.0;
 	int c;
 
-	if (poll(p, 2, wait_ms(u, *next_poll)) < 0 && errno != EINTR)
+	if (poll(p, 2, wait_ms(u)) < 0 && errno != EINTR)
 		return -1;
 	if (p[0].revents & (POLLHUP | POLLERR | POLLNVAL))
 		return -1; /* the terminal is gone */
@@ -347,12 +362,7 @@ static int step(struct ui *u, double *next_poll)
 	while (!ui_stop && (c = getch()) != ERR)
 		if (key(u, c))
 			return 1;
-	if (!u->paused && top_model_now() >= *next_poll) {
-		take_poll(u);
-		*next_poll += interval;
-		if (*next_poll < top_model_now())
-			*next_poll = top_model_now() + interval;
-	}
+	ui_tick(u);
 	return 0;
 }
 
@@ -381,14 +391,13 @@ static void start_screen(struct ui *u)
 
 static int loop(struct ui *u)
 {
-	double next_poll;
 	int r = 0;
 
 	take_poll(u);
-	next_poll = top_model_now() + u->o->interval_ms / 1000.0;
+	u->next_poll = top_model_now() + u->o->interval_ms / 1000.0;
 	while (!ui_stop && !r) {
 		ui_draw(u);
-		r = step(u, &next_poll);
+		r = step(u);
 	}
 	return r < 0 ? EXIT_RUNTIME : EXIT_OK;
 }

@@ -84,6 +84,7 @@ struct ui {
 	int msg_error;
 	int poll_err;	  /* the last poll's error (negative errno), 0 */
 	time_t polled_at; /* the wall clock of the last poll (header) */
+	double next_poll; /* when the next poll is due (model time) */
 	int lines, cols;
 };
 
@@ -121,6 +122,11 @@ int ui_table_lines(const struct ui *u);
 
 /* The help page; returns after a key. */
 void ui_help(struct ui *u);
+
+/* Poll the model when it is due (not paused): 1 when it did (the rows
+ * were rebuilt).  Prompts call it between keys, so the table goes on
+ * refreshing behind them (top_ui.c). */
+int ui_tick(struct ui *u);
 
 /* How long a prompt's getch() waits before looking at ui_stop (the
  * main loop reads keys without waiting: timeout(0)). */

@@ -180,8 +180,12 @@ int ui_prompt(struct ui *u, const char *prompt, const char *init, char *buf,
 
 		draw_prompt(u, prompt, buf);
 		c = getch();
-		if (c == ERR)
-			continue; /* a timeout: look at ui_stop again */
+		if (c == ERR) {
+			/* a timeout: refresh if due, look at ui_stop again */
+			if (ui_tick(u))
+				ui_draw(u);
+			continue;
+		}
 		if (c == KEY_RESIZE) {
 			ui_draw(u);
 			continue;
@@ -207,8 +211,11 @@ int ui_confirm(struct ui *u, const char *question)
 
 		draw_prompt(u, question, "");
 		c = getch();
-		if (c == ERR)
+		if (c == ERR) {
+			if (ui_tick(u))
+				ui_draw(u);
 			continue;
+		}
 		if (c == KEY_RESIZE) {
 			ui_draw(u);
 			continue;

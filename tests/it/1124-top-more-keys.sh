@@ -4,13 +4,14 @@
 # selection (the reverse line) over 121 sockets; h shows the help and any
 # key leaves it; s then Right moves the sort column; p pauses (the clock
 # stops, "(paused)") and, paused, sock top stays idle while the kernel's
-# destroy messages wait; a tiny terminal (20x5) does not end it.
+# destroy messages wait; with a prompt open the table still refreshes;
+# a tiny terminal (20x5) does not end it.
 . "$(dirname "$0")/lib.sh"
 need python3
 need tmux
 . "$(dirname "$0")/top_tmux.sh"
 top_netns 120
-plan 10
+plan 11
 
 ip link set lo up
 bg python3 "$HERE/top_ui_peer.py" many "$T/m" 60
@@ -78,7 +79,17 @@ check "paused with destroy messages waiting: under 0.5 s of CPU in 2 s" \
 	test $(( (t1 - t0) * 2 )) -lt "$hz"
 tm_keys p
 
-# 10: a tiny terminal, then back: still running
+# 10: a prompt open (f): the table goes on refreshing behind it
+wait_screen 5 "h help"
+tm_keys f
+wait_screen 5 "^Filter: "
+c1=$(clock); sleep 2.5; c2=$(clock)
+tm_keys Escape
+diag "clock $c1 then $c2 with the filter prompt open"
+check "with a prompt open the refresh goes on (the clock moves)" \
+	test -n "$c1" -a -n "$c2" -a "$c1" != "$c2"
+
+# 11: a tiny terminal, then back: still running
 tm resize-window -t t -x 20 -y 5
 sleep 0.5
 tm resize-window -t t -x 100 -y 30
