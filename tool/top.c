@@ -149,7 +149,7 @@ static int numbers(int argc, char **argv, int *i, struct top_opts *o)
 	v = value(argc, argv, i, "-n", "--count");
 	errno = 0;
 	o->count = v && *v >= '0' && *v <= '9' ? strtol(v, &end, 10) : -1;
-	if (!v || errno || *end || o->count <= 0)
+	if (!v || o->count <= 0 || errno || *end)
 		return tool_usage_error(
 		    "top", _("-n needs a positive number, not '%s'"),
 		    v ? v : "");
@@ -291,7 +291,9 @@ static void on_signal(int sig)
 
 static void catch_signals(void)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
+	/* SA_RESTART: a dump under way finishes; poll() still wakes up */
+	struct sigaction sa = { .sa_handler = on_signal,
+				.sa_flags = SA_RESTART };
 
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
@@ -301,16 +303,25 @@ static void catch_signals(void)
 }
 
 /* Wait until the deadline, taking in the kernel's destroy reports as
- * they come (--events prints them then); 0, or 1 after a signal. */
+ * they come (--events prints them then); 0, or 1 after a signal or
+ * once the reader of a pipe on stdout went away (| head: it had what
+ * it wanted, even when nothing more happens to be written). */
 static int wait_until(struct top_model *m, double deadline)
 {
 	double now;
 
 	while (!stop_signal && (now = top_model_now()) < deadline) {
-		struct pollfd p = { .fd = top_model_fd(m), .events = POLLIN };
+		struct pollfd p[2] = {
+			{ .fd = top_model_fd(m), .events = POLLIN },
+			{ .fd = STDOUT_FILENO, .events = 0 },
+		};
 		int ms = (int)((deadline - now) * 1000) + 1;
 
-		if (poll(&p, p.fd >= 0, ms) > 0)
+		if (poll(p, 2, ms) <= 0)
+			continue;
+		if (p[1].revents & (POLLERR | POLLHUP))
+			return 1;
+		if (p[0].revents)
 			top_model_pump(m, top_model_now());
 	}
 	return stop_signal != 0;

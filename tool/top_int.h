@@ -18,7 +18,10 @@ struct top_row {
 	struct top_sock s;
 	struct sock_diag_entry e; /* as last seen: kill, names */
 	uint64_t key;
+	uint64_t tkey;	   /* its address tuple's hash (top_model.c) */
 	unsigned int gen;  /* the poll that last saw it */
+	unsigned int born; /* the poll (or the poll before a report) that
+			    * made it */
 	int ended;	   /* its close was counted and reported */
 	int owner_known;   /* a /proc walk has looked for it */
 	int sampled;	   /* sampled_at holds */

@@ -115,8 +115,8 @@ static struct top_row *tab_lookup(const struct top_tab *t, uint64_t key,
 	if (!t->size)
 		return NULL;
 	for (size_t i = tab_pos(t, key);; i = (i + 1) & (t->size - 1))
-		if (!t->slot[i] || (tuple ? tuple_key(&t->slot[i]->e)
-					  : t->slot[i]->key) == key)
+		if (!t->slot[i] ||
+		    (tuple ? t->slot[i]->tkey : t->slot[i]->key) == key)
 			return t->slot[i];
 }
 
@@ -144,14 +144,13 @@ static int tab_grow(struct top_tab *t, int tuple)
 
 static int tab_add(struct top_tab *t, struct top_row *r, int tuple)
 {
-	uint64_t key = tuple ? tuple_key(&r->e) : r->key;
+	uint64_t key = tuple ? r->tkey : r->key;
 	size_t i;
 
 	if ((t->used + 1) * 2 > t->size && tab_grow(t, tuple))
 		return -ENOMEM;
 	for (i = tab_pos(t, key); t->slot[i]; i = (i + 1) & (t->size - 1))
-		if ((tuple ? tuple_key(&t->slot[i]->e) : t->slot[i]->key) ==
-		    key) {
+		if ((tuple ? t->slot[i]->tkey : t->slot[i]->key) == key) {
 			t->slot[i] = r;
 			return 0;
 		}
@@ -251,6 +250,7 @@ static struct top_row *row_new(struct top_model *m,
 	if (!r)
 		return NULL;
 	r->key = entry_key(e);
+	r->born = m->gen;
 	r->s.first_seen = now;
 	r->s.uid = SOCK_DIAG_NO_UID;
 	r->first_dt = m->gen > 1 ? now - m->last_poll : 0;
@@ -331,11 +331,8 @@ static int poll_entry(struct poll_ctx *c, const struct sock_diag_entry *e)
 	if (!r && !(r = row_new(m, e, c->now)))
 		return -ENOMEM;
 	r->gen = m->gen;
-	if (rows_push(&c->next, &c->n, &c->cap, r) || tab_put(&c->tab, r)) {
-		if (fresh)
-			free(r);
-		return -ENOMEM;
-	}
+	c->next[c->n++] = r; /* room reserved */
+	tab_put(&c->tab, r);
 	row_update(c, r, e, fresh);
 	if (fresh && m->gen > 1) {
 		if (is_connection(r))
@@ -347,8 +344,8 @@ static int poll_entry(struct poll_ctx *c, const struct sock_diag_entry *e)
 }
 
 /* The rows the poll did not see: closed now, or closed a while ago
- * and still shown, or gone for good. */
-static int poll_rest(struct poll_ctx *c)
+ * and still shown, or gone for good (room was reserved). */
+static void poll_rest(struct poll_ctx *c)
 {
 	struct top_model *m = c->m;
 	double linger = (double)m->o->linger_ms / 1000.0;
@@ -369,11 +366,9 @@ static int poll_rest(struct poll_ctx *c)
 			continue;
 		}
 		r->s.is_new = 0;
-		if (rows_push(&c->next, &c->n, &c->cap, r) ||
-		    tab_put(&c->tab, r))
-			return -ENOMEM;
+		c->next[c->n++] = r;
+		tab_put(&c->tab, r);
 	}
-	return 0;
 }
 
 static void poll_query(struct top_model *m, struct sock_diag_query *q)
@@ -399,31 +394,55 @@ static int tuples_index(struct top_model *m)
 {
 	free(m->bytuple.slot);
 	memset(&m->bytuple, 0, sizeof(m->bytuple));
-	for (size_t i = 0; i < m->n; i++)
-		if (m->rows[i]->e.family != AF_UNIX &&
-		    tab_add(&m->bytuple, m->rows[i], 1))
+	for (size_t i = 0; i < m->n; i++) {
+		struct top_row *r = m->rows[i];
+
+		if (r->e.family == AF_UNIX)
+			continue;
+		r->tkey = tuple_key(&r->e);
+		if (tab_add(&m->bytuple, r, 1))
 			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Room for every row the poll can keep, taken first so that nothing
+ * fails once rows start to change (only a new row's allocation can). */
+static int poll_reserve(struct poll_ctx *c, size_t rows)
+{
+	size_t size = 64;
+
+	while (size < 2 * rows + 2)
+		size *= 2;
+	c->next = malloc((rows ? rows : 1) * sizeof(*c->next));
+	c->tab.slot = calloc(size, sizeof(*c->tab.slot));
+	if (!c->next || !c->tab.slot) {
+		free(c->next);
+		free(c->tab.slot);
+		return -ENOMEM;
+	}
+	c->cap = rows ? rows : 1;
+	c->tab.size = size;
 	return 0;
 }
 
 /* Swap the poll's rows in, live ones first, then the closed ones. */
 static int poll_rows(struct top_model *m, struct poll_ctx *c)
 {
-	int ret = 0;
+	int ret = poll_reserve(c, sock_diag_count(c->d) + m->n);
 
 	for (size_t i = 0; !ret && i < sock_diag_count(c->d); i++)
 		ret = poll_entry(c, sock_diag_get(c->d, i));
-	if (!ret)
-		ret = poll_rest(c);
 	if (ret) {
-		/* rows new in this poll are only in c->next */
+		/* the rows born in this poll are only in c->next */
 		for (size_t i = 0; i < c->n; i++)
-			if (!tab_find(&m->tab, c->next[i]->key))
+			if (c->next[i]->born == m->gen)
 				free(c->next[i]);
 		free(c->next);
 		free(c->tab.slot);
 		return ret;
 	}
+	poll_rest(c);
 	free(m->rows);
 	free(m->tab.slot);
 	m->rows = c->next;
@@ -587,6 +606,7 @@ static int unseen_report(struct top_model *m, const struct sock_diag_entry *e,
 		return -ENOMEM;
 	}
 	r->gen = m->gen;
+	r->tkey = tuple_key(e);
 	if (tab_add(&m->bytuple, r, 1))
 		return -ENOMEM;
 	r->first_dt = 0; /* its bytes are a total, not a rate */

@@ -134,7 +134,10 @@ static void batch_row(FILE *f, const struct top_sock *s)
 		s->remote, _(s->closed ? "CLOSED" : s->state_name), s->age, rq,
 		sq);
 	batch_bytes(f, s);
-	fprintf(f, " %-11s", s->limit ? s->limit : "-");
+	if (!s->has_bytes && s->has_drops) /* what UDP and Unix can say */
+		fprintf(f, " drops:%-5u", s->drops);
+	else
+		fprintf(f, " %-11s", s->limit ? s->limit : "-");
 	if (s->pid)
 		fprintf(f, " %d/%s", s->pid, s->comm ? s->comm : "");
 	else

@@ -13,7 +13,7 @@ if [ -z "$SOCK_TOP_NETNS" ]; then
 	unshare -rn true 2>/dev/null || skip_all "unshare -rn not permitted"
 	exec timeout -k 2 120 unshare -rn env SOCK_TOP_NETNS=1 bash "$0"
 fi
-plan 15
+plan 16
 export LC_ALL=C LANG=C LANGUAGE=
 ip link set lo up
 TOPPEER="$(cd "$(dirname "$0")" && pwd)/top_peer.py"
@@ -120,6 +120,12 @@ done
 check "sockets there before the start are not reported${reported:+ (reported:$reported)}" \
 	test -z "$reported"
 kill "$LATE"
+
+# A reader that goes away (| head -1) ends it, even with nothing more
+# to write.
+timeout -k 2 10 "$SOCK" top --events -t -d 0.2 | head -1 > "$T/h.txt"
+rc=${PIPESTATUS[0]}
+check "--events ends 0 when its reader goes away" test "$rc|$(wc -l < "$T/h.txt")" = "0|1"
 
 # -N: another namespace's view (here our own, named by a pid) is polled.
 bg sh -c 'exec "$0" top --events -t -d 0.3 -N "$2" > "$1/ns.txt" 2>&1' "$SOCK" "$T" "$$"
