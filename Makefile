@@ -36,7 +36,7 @@ PKGS = openssl ncursesw libseccomp
 LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 LIB_SRC := $(wildcard lib/*.c)
-TOOL_SRC := $(filter-out $(if $(wildcard tool/top_ui.c),tool/top_ui_none.c),$(wildcard tool/*.c))
+TOOL_SRC := $(wildcard tool/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 EXAMPLE_SRC := $(wildcard examples/*.c)

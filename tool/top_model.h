@@ -182,8 +182,7 @@ int top_model_kill(struct top_model *m, uint64_t cookie);
 
 void top_model_free(struct top_model *m);
 
-/* The full-screen view (tool/top_ui.c; tool/top_ui_none.c stands in
- * until it exists): runs until q or a signal;
+/* The full-screen view (tool/top_ui.c): runs until q or a signal;
  * returns an exit status. */
 int tool_top_ui_run(struct top_model *m, const struct top_opts *o);
 
