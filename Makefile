@@ -109,6 +109,11 @@ $(BUILD)/tests/fuzz/replay_%: $(BUILD)/tests/fuzz/%.o \
 		$(BUILD)/tests/fuzz/replay_main.o $(BUILD)/libsock.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# fuzz_words tests the tool's own parsers: it links the tool too.
+$(BUILD)/tests/fuzz/replay_fuzz_words: $(BUILD)/libsocktool.a
+$(BUILD)/tests/fuzz/replay_fuzz_words: LDLIBS := $(BUILD)/libsocktool.a \
+	$(BUILD)/libsock.a $(LDLIBS)
+
 $(BUILD)/tests/fuzz/replay_main.o: tests/fuzz/replay_main.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes -c -o $@ $<
@@ -140,10 +145,11 @@ asan:
 	$(MAKE) --no-print-directory BUILD=build-asan CC=clang SANITIZE=1 check
 
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
-build-fuzz/%: tests/fuzz/%.c $(LIB_SRC)
+build-fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(FUZZ_TOOL_SRC)
 	@mkdir -p build-fuzz
 	clang $(CPPFLAGS) -std=c11 -g -O1 \
-		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $< $(LIB_SRC) $(LDLIBS)
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $< $(LIB_SRC) $(FUZZ_TOOL_SRC) $(LDLIBS)
+build-fuzz/fuzz_words: FUZZ_TOOL_SRC = $(filter-out tool/main.c,$(TOOL_SRC))
 
 fuzz: $(FUZZ_BIN)
 

@@ -128,6 +128,10 @@ int tool_port_holders(enum sock_kind kind, const char *host,
  * milliseconds; returns -1 when text is not one. */
 long tool_parse_seconds(const char *text);
 
+/* A whole number from 1 to 10000000 (--max-sessions); 0, or -1 when
+ * text is not one. */
+int tool_parse_count(const char *text, unsigned int *out);
+
 /* Switch on --trace output (lines on stderr); a summary of folded calls
  * still comes out when SIGINT, SIGTERM or SIGHUP ends the process. */
 void tool_trace_enable(void);

@@ -89,7 +89,7 @@ static int parse_io(const char *text, enum sock_forward_io *io)
 	return 0;
 }
 
-static int parse_count(const char *text, unsigned int *out)
+int tool_parse_count(const char *text, unsigned int *out)
 {
 	char *end;
 	unsigned long v;
@@ -114,7 +114,7 @@ static int take_option(int c, struct relay_args *a, char **argv)
 		usage(stdout);
 		return -1;
 	case 'm':
-		if (parse_count(optarg, &a->fo.max_sessions))
+		if (tool_parse_count(optarg, &a->fo.max_sessions))
 			return tool_usage_error(
 			    "relay",
 			    _("bad --max-sessions '%s' (a whole number "
