@@ -29,6 +29,14 @@ endif
 CPPFLAGS += -Iinclude -D_GNU_SOURCE
 CFLAGS += -std=c11 $(WARN) $(OPT) $(SAN) -MMD -MP
 LDFLAGS += $(SAN)
+# Hardening (tests/it/1301 checks the binary): stack protector, full
+# RELRO, PIE, and FORTIFY's checked calls, which ASan replaces.
+HARDEN = -fstack-protector-strong -fPIE
+ifneq ($(SANITIZE),1)
+CPPFLAGS += -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=3
+endif
+CFLAGS += $(HARDEN)
+LDFLAGS += -pie -Wl,-z,relro,-z,now
 LDLIBS += -lmnl
 # OpenSSL 3 (TLS ends), ncurses (sock top), libseccomp (--sandbox):
 # Debian's libraries, installed by make deps.
