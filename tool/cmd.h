@@ -26,6 +26,7 @@ struct sock_global {
 	int trace;   /* --trace: every socket call on stderr */
 	int family;  /* AF_UNSPEC, or AF_INET/AF_INET6 from -4/-6 */
 	int explain; /* --explain: plain sentences for learners */
+	int sandbox; /* --sandbox: confined after start-up (sandbox.h) */
 };
 
 /* A subcommand: argv[0] is its name, global options already removed. */

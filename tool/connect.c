@@ -11,6 +11,7 @@
 
 #include "cmd.h"
 #include "i18n.h"
+#include "sandbox.h"
 #include "scan.h"
 #include "session.h"
 
@@ -211,6 +212,12 @@ int cmd_connect(int argc, char **argv, struct sock_global *g)
 	if (ret)
 		return tool_fail(N_("connect to"), a.endpoint, ret);
 	say_connected(g, &conn, peer, sizeof(peer));
+	ret = tool_sandbox_enter(
+	    g, &(struct tool_sandbox){ .cmd = "connect", .peer = &addr });
+	if (ret) {
+		sock_close(conn.fd);
+		return ret;
+	}
 	struct session_opts so = {
 		.kind = addr.kind,
 		.end_with_peer = 1,

@@ -19,6 +19,7 @@
 
 #include "cmd.h"
 #include "i18n.h"
+#include "sandbox.h"
 #include "server.h"
 
 /* Datagram sessions end after this many seconds without a datagram. */
@@ -392,6 +393,13 @@ static int serve(struct relay_run *r, const struct sock_conn *c,
 		return tool_fail(N_("relay on"), r->a->from_text, -errno);
 	server_say_listening(r->g, r->a->from.kind, c);
 	tool_verbosef(r->g, _("relaying to %s"), r->a->to_text);
+	ret = tool_sandbox_enter(
+	    r->g, &(struct tool_sandbox){
+		      .cmd = "relay", .own = &r->a->from, .to = t });
+	if (ret) {
+		sock_forward_free(r->fwd);
+		return ret;
+	}
 	ret = sock_loop_add(r->loop, r->sfd, EPOLLIN, on_signal, r);
 	if (!ret)
 		ret = sock_loop_run(r->loop);
