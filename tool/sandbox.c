@@ -217,10 +217,17 @@ static int interpreter(const char *prog, char *buf, size_t len)
 /* The program, its interpreter, and what the dynamic loader reads. */
 static int exec_files(struct ll *l, const char *name)
 {
-	static const char *const libs[] = { "/lib",	   "/lib64",
-					    "/lib32",	   "/usr/lib",
-					    "/usr/lib64",  "/usr/lib32",
-					    "/usr/libexec" };
+	static const char *const libs[] = { "/lib",	  "/lib64",
+					    "/lib32",	  "/usr/lib",
+					    "/usr/lib64", "/usr/lib32" };
+	static const char *const loaders[] = {
+		"/lib64/ld-linux-x86-64.so.2",
+		"/lib/ld-linux-aarch64.so.1",
+		"/lib/ld-linux-armhf.so.3",
+		"/lib/ld-linux.so.2",
+		"/lib/ld64.so.2",
+		"/lib/ld-linux-riscv64-lp64d.so.1",
+	};
 	char prog[4096], interp[256];
 	int ret = find_program(name, prog, sizeof(prog));
 
@@ -230,6 +237,11 @@ static int exec_files(struct ll *l, const char *name)
 		ret = ll_path(l, interp, FS_EXECUTE | FS_READ_FILE, 0);
 	for (size_t i = 0; !ret && i < sizeof(libs) / sizeof(libs[0]); i++)
 		ret = ll_path(l, libs[i], FS_READ_FILE, 1);
+	/* the kernel opens a program's ELF interpreter as it opens the
+	 * program: execute, as the dynamic loader only */
+	for (size_t i = 0; !ret && i < sizeof(loaders) / sizeof(loaders[0]);
+	     i++)
+		ret = ll_path(l, loaders[i], FS_EXECUTE | FS_READ_FILE, 1);
 	if (!ret)
 		ret = ll_path(l, "/etc/ld.so.cache", FS_READ_FILE, 1);
 	if (!ret) /* the in-between process's stdin/stdout */
