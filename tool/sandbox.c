@@ -466,7 +466,7 @@ static int seccomp(const struct tool_sandbox *p)
  * sandbox's files: the message catalogs (ours and libc's). */
 static void warm_up(void)
 {
-	volatile const char *s = _("sandbox");
+	volatile const char *s = _("started program %d for %s");
 
 	s = strerror(EPERM);
 	(void)s;
