@@ -158,6 +158,7 @@ build-fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(FUZZ_TOOL_SRC)
 	clang $(CPPFLAGS) -std=c11 -g -O1 \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $< $(LIB_SRC) $(FUZZ_TOOL_SRC) $(LDLIBS)
 build-fuzz/fuzz_words: FUZZ_TOOL_SRC = $(filter-out tool/main.c,$(TOOL_SRC))
+build-fuzz/fuzz_words: $(filter-out tool/main.c,$(TOOL_SRC))
 
 fuzz: $(FUZZ_BIN)
 
@@ -165,7 +166,7 @@ fuzz-smoke: fuzz
 	@for f in $(FUZZ_BIN); do \
 		n=$${f#build-fuzz/fuzz_}; mkdir -p /tmp/sock-fuzz-$$n; \
 		echo "fuzz $$n"; \
-		$$f -max_total_time=$${FUZZ_SECONDS:-10} -print_final_stats=0 \
+		$$f -max_total_time=$${FUZZ_SECONDS:-10} -print_final_stats=0 -close_fd_mask=2 \
 			/tmp/sock-fuzz-$$n tests/fuzz/corpus/$$n || exit 1; \
 	done
 

@@ -428,10 +428,17 @@ static int relay_calls(scmp_filter_ctx ctx, const struct sock_target *to)
 {
 	int ret = 0;
 
-	for (size_t i = 0; !ret && i < to->n; i++)
-		ret = seccomp_rule_add(
-		    ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
-		    SCMP_A0(SCMP_CMP_EQ, to->addrs[i].sa.ss_family));
+	for (size_t i = 0; !ret && i < to->n; i++) {
+		struct scmp_arg_cmp family = {
+			.arg = 0,
+			.op = SCMP_CMP_EQ,
+			.datum_a = to->addrs[i].sa.ss_family,
+			.datum_b = 0,
+		};
+
+		ret = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW,
+					     SCMP_SYS(socket), 1, &family);
+	}
 	if (!ret)
 		ret = rule(ctx, SCMP_ACT_ALLOW, "connect");
 	if (!ret)

@@ -18,7 +18,9 @@ for t in $targets; do
 	fi
 	n=$(find "$FUZZ/corpus/$t" -type f 2>/dev/null | wc -l)
 	check "fuzz_$t replays its corpus ($n inputs)" \
-		eval 'test "$n" -gt 0 && timeout -k 2 60 "$r" "$FUZZ/corpus/$t"'
+		eval 'test "$n" -gt 0 && timeout -k 2 60 "$r" "$FUZZ/corpus/$t" 2> "$T/$t.err"'
+	# (the tool's parsers print their usage errors: shown on failure)
+	[ $_failed = 0 ] || tail -n 5 "$T/$t.err" | sed 's/^/# /'
 done
 orphans=$(cd "$FUZZ/corpus" && for d in *; do
 	[ -e "$FUZZ/fuzz_$d.c" ] || echo "$d"; done)
