@@ -13,7 +13,7 @@
 # thread at exit, which the sandbox refuses: no leak check in here.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 need python3
-plan 13
+plan 14
 
 echo secret > "$T/secret"
 ST=(env SOCK_SANDBOX_SELFTEST="$T/secret")
@@ -100,7 +100,16 @@ stop $rpid
 check "relay unix->tcp confined: relayed ($c), file removed at exit" \
 	eval 'test "$c" = three && test ! -e "$T/run/r.sock"'
 
-# 13: --sandbox elsewhere is a usage error
+# 13: a datagram relay confined: a UDP client's datagram reaches the target
+listen_bg u1 udp://127.0.0.1:0 < /dev/null
+relay_bg r3 --sandbox udp://127.0.0.1:0 "udp://127.0.0.1:$port"
+echo dgram-one | timeout -k 2 10 "$SOCK" connect -w 1 "udp://127.0.0.1:$rport" > /dev/null
+wait_for grep -q dgram-one "$T/u1.out"
+check "udp relay confined: the datagram arrived" grep -q dgram-one "$T/u1.out"
+stop $rpid
+stop $lpid
+
+# 14: --sandbox elsewhere is a usage error
 timeout -k 2 10 "$SOCK" --sandbox list > /dev/null 2> "$T/u.err"
 rc=$?
 check "--sandbox with list: exit 2 and says where it applies" \
