@@ -197,6 +197,10 @@ int cmd_connect(int argc, char **argv, struct sock_global *g)
 	ret = parse_args(argc, argv, g, &a);
 	if (ret)
 		return ret < 0 ? EXIT_OK : ret;
+	if (a.zero_io && g->sandbox)
+		return tool_usage_error(
+		    "connect", _("-z opens connections to every port "
+				 "named: --sandbox cannot go with it"));
 	if (a.zero_io)
 		return scan_run(g, &a.opts, &a.nc, a.words, a.nwords);
 	if (tool_parse_endpoint(a.endpoint, &addr))

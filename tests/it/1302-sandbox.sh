@@ -13,7 +13,7 @@
 # thread at exit, which the sandbox refuses: no leak check in here.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 need python3
-plan 14
+plan 15
 
 echo secret > "$T/secret"
 ST=(env SOCK_SANDBOX_SELFTEST="$T/secret")
@@ -114,4 +114,8 @@ timeout -k 2 10 "$SOCK" --sandbox list > /dev/null 2> "$T/u.err"
 rc=$?
 check "--sandbox with list: exit 2 and says where it applies" \
 	eval 'test $rc = 2 && grep -q "connect, listen and relay" "$T/u.err"'
+timeout -k 2 10 "$SOCK" --sandbox connect -z 127.0.0.1 9 > /dev/null 2> "$T/z.err"
+rc=$?
+check "--sandbox with connect -z: exit 2, not a scan left unconfined" \
+	eval 'test $rc = 2 && grep -q "cannot go with it" "$T/z.err"'
 done_testing
