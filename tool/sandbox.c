@@ -199,7 +199,7 @@ static int find_program(const char *name, char *buf, size_t len)
 /* "#!/bin/sh -e" -> "/bin/sh"; 0 when prog is no script. */
 static int interpreter(const char *prog, char *buf, size_t len)
 {
-	char line[256];
+	char line[256], *path;
 	int fd = open(prog, O_RDONLY | O_CLOEXEC);
 	ssize_t n = fd < 0 ? -1 : read(fd, line, sizeof(line) - 1);
 
@@ -208,9 +208,9 @@ static int interpreter(const char *prog, char *buf, size_t len)
 	if (n < 3 || line[0] != '#' || line[1] != '!')
 		return 0;
 	line[n] = '\0';
-	snprintf(buf, len, "%.*s",
-		 (int)strcspn(line + 2 + strspn(line + 2, " \t"), " \t\n"),
-		 line + 2 + strspn(line + 2, " \t"));
+	path = line + 2 + strspn(line + 2, " \t");
+	path[strcspn(path, " \t\n")] = '\0';
+	snprintf(buf, len, "%s", path);
 	return buf[0] != '\0';
 }
 
