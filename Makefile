@@ -155,7 +155,7 @@ asan:
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 build-fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(FUZZ_TOOL_SRC)
 	@mkdir -p build-fuzz
-	clang $(CPPFLAGS) -std=c11 -g -O1 \
+	clang $(filter-out -D_FORTIFY_SOURCE=%,$(CPPFLAGS)) -std=c11 -g -O1 \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $< $(LIB_SRC) $(FUZZ_TOOL_SRC) $(LDLIBS)
 build-fuzz/fuzz_words: FUZZ_TOOL_SRC = $(filter-out tool/main.c,$(TOOL_SRC))
 build-fuzz/fuzz_words: $(filter-out tool/main.c,$(TOOL_SRC))
