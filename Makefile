@@ -29,6 +29,14 @@ endif
 CPPFLAGS += -Iinclude -D_GNU_SOURCE
 CFLAGS += -std=c11 $(WARN) $(OPT) $(SAN) -MMD -MP
 LDFLAGS += $(SAN)
+# Hardening (tests/it/1301 checks the binary): stack protector, full
+# RELRO, PIE, and FORTIFY's checked calls, which ASan replaces.
+HARDEN = -fstack-protector-strong -fPIE
+ifneq ($(SANITIZE),1)
+CPPFLAGS += -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=3
+endif
+CFLAGS += $(HARDEN)
+LDFLAGS += -pie -Wl,-z,relro,-z,now
 LDLIBS += -lmnl
 # OpenSSL 3 (TLS ends), ncurses (sock top), libseccomp (--sandbox):
 # Debian's libraries, installed by make deps.
@@ -176,6 +184,11 @@ $(BUILD)/tests/fuzz/replay_%: $(BUILD)/tests/fuzz/%.o \
 		$(BUILD)/tests/fuzz/replay_main.o $(BUILD)/libsock.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# fuzz_words tests the tool's own parsers: it links the tool too.
+$(BUILD)/tests/fuzz/replay_fuzz_words: $(BUILD)/libsocktool.a
+$(BUILD)/tests/fuzz/replay_fuzz_words: LDLIBS := $(BUILD)/libsocktool.a \
+	$(BUILD)/libsock.a $(LDLIBS)
+
 $(BUILD)/tests/fuzz/replay_main.o: tests/fuzz/replay_main.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes -c -o $@ $<
@@ -207,10 +220,12 @@ asan:
 	$(MAKE) --no-print-directory BUILD=build-asan CC=clang SANITIZE=1 check
 
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
-build-fuzz/%: tests/fuzz/%.c $(LIB_SRC)
+build-fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(FUZZ_TOOL_SRC)
 	@mkdir -p build-fuzz
-	clang $(CPPFLAGS) -std=c11 -g -O1 \
-		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $< $(LIB_SRC) $(LDLIBS)
+	clang $(filter-out -D_FORTIFY_SOURCE=%,$(CPPFLAGS)) -std=c11 -g -O1 \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $< $(LIB_SRC) $(FUZZ_TOOL_SRC) $(LDLIBS)
+build-fuzz/fuzz_words: FUZZ_TOOL_SRC = $(filter-out tool/main.c,$(TOOL_SRC))
+build-fuzz/fuzz_words: $(filter-out tool/main.c,$(TOOL_SRC))
 
 fuzz: $(FUZZ_BIN)
 
@@ -218,7 +233,7 @@ fuzz-smoke: fuzz
 	@for f in $(FUZZ_BIN); do \
 		n=$${f#build-fuzz/fuzz_}; mkdir -p /tmp/sock-fuzz-$$n; \
 		echo "fuzz $$n"; \
-		$$f -max_total_time=$${FUZZ_SECONDS:-10} -print_final_stats=0 \
+		$$f -max_total_time=$${FUZZ_SECONDS:-10} -print_final_stats=0 -close_fd_mask=2 \
 			/tmp/sock-fuzz-$$n tests/fuzz/corpus/$$n || exit 1; \
 	done
 

@@ -21,6 +21,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include <sock/diag.h>
 
@@ -170,6 +171,24 @@ struct proc_pass;
 int sock__proc_start(const char *root, int cgroups, struct proc_pass **out);
 int sock__proc_finish(struct sock_diag *d, struct proc_pass *p, int join);
 
+/* proc.c's text parsers, pure functions (tests/fuzz/fuzz_proc.c).
+ * A number-only name, as /proc/PID and /proc/PID/fd/N use; -1 if not. */
+int sock__proc_number(const char *s);
+/* A readlink() of n bytes (no NUL; n < 0: failed): "socket:[12345]"
+ * -> 12345; 0 for anything else. */
+uint32_t sock__proc_socket_inode(const char *link, ssize_t n);
+/* /proc/PID/comm's n bytes (n <= 0: unreadable, "?") as a string in
+ * name[size]; returns its length. */
+size_t sock__proc_comm(const char *comm, ssize_t n, char *name, size_t size);
+/* When name (len bytes in name[size]) is 15 long and starts argv0's
+ * base name (n bytes of /proc/PID/cmdline), that name instead; returns
+ * the length now in name. */
+size_t sock__proc_long_name(char *name, size_t len, size_t size,
+			    const char *argv0, ssize_t n);
+/* The "0::" line's path in n bytes of /proc/PID/cgroup read into
+ * text[size] (n < size; text[n] is written), NULL if none. */
+char *sock__proc_cgroup_v2(char *text, size_t n, size_t size);
+
 /* ---- the parsers: diag_inet.c, diag_unix.c, proc_net.c --------------- */
 
 /* One dump request: what the reply parsers need to know about it. */
@@ -197,6 +216,12 @@ void sock__diag_skmem(struct sock_diag_extra *x, const void *p, size_t len);
 
 /* Fill netstat's RefCnt for Unix sockets from the peer links. */
 int sock__diag_unix_refcnt(struct sock_diag *d);
+
+/* One line of a /proc/net table (NUL-terminated; the title line is
+ * not one): a row added to d, or nothing when it does not parse; 0 or
+ * -errno.  The line may be changed. */
+int sock__proc_net_line(struct sock_diag *d, char *line, int family,
+			int protocol);
 
 /* The /proc/net fallback for one (family, protocol); 0 or -errno. */
 int sock__proc_net_read(struct sock_diag *d, const char *root, int family,

@@ -85,8 +85,7 @@ struct proc_dirent64 {
 	char d_name[];
 };
 
-/* A number-only name, as /proc/PID and /proc/PID/fd/N use; -1 if not. */
-static int number(const char *s)
+int sock__proc_number(const char *s)
 {
 	long v = 0;
 
@@ -150,53 +149,71 @@ static ssize_t read_at(int dir, const char *path, char *buf, size_t size)
 	return n;
 }
 
+size_t sock__proc_comm(const char *comm, ssize_t n, char *name, size_t size)
+{
+	size_t len = n > 0 ? strnlen(comm, (size_t)n) : 0;
+
+	if (len && comm[len - 1] == '\n')
+		len--;
+	if (len >= size)
+		len = size - 1;
+	if (!len) {
+		snprintf(name, size, "?");
+		return strlen(name);
+	}
+	memcpy(name, comm, len);
+	name[len] = '\0';
+	return len;
+}
+
 /*
  * comm is cut to 15 characters by the kernel; when it may have been,
  * take argv[0]'s base name instead if it starts with the same text.
  */
-static size_t long_name(int proc_fd, int pid, char *name, size_t len)
+size_t sock__proc_long_name(char *name, size_t len, size_t size,
+			    const char *argv0, ssize_t n)
 {
-	char path[32], argv0[256];
-	const char *base;
-	ssize_t n;
+	size_t an = n > 0 ? strnlen(argv0, (size_t)n) : 0, blen;
+	const char *base = memrchr(argv0, '/', an);
 
-	snprintf(path, sizeof(path), "%d/cmdline", pid);
-	n = read_at(proc_fd, path, argv0, sizeof(argv0) - 1);
-	if (n <= 0)
-		return len;
-	argv0[n] = '\0';
-	base = strrchr(argv0, '/');
 	base = base ? base + 1 : argv0;
-	if (strncmp(base, name, len) || strlen(base) >= 128)
+	blen = an - (size_t)(base - argv0);
+	if (len != 15 || blen < len || blen >= 128 || blen >= size ||
+	    memcmp(base, name, len))
 		return len;
-	memcpy(name, base, strlen(base) + 1);
-	return strlen(base);
+	memcpy(name, base, blen);
+	name[blen] = '\0';
+	return blen;
 }
 
 static int command(struct proc_scanner *s, int pid, uint32_t *off)
 {
-	char path[32], name[256];
+	char path[32], comm[64], name[256], argv0[256];
 	ssize_t n;
 	size_t len;
 
 	snprintf(path, sizeof(path), "%d/comm", pid);
-	n = read_at(s->p->proc_fd, path, name, 64);
-	if (n <= 0) {
-		strcpy(name, "?");
-		n = 1;
+	n = read_at(s->p->proc_fd, path, comm, sizeof(comm));
+	len = sock__proc_comm(comm, n, name, sizeof(name));
+	if (len == 15) {
+		snprintf(path, sizeof(path), "%d/cmdline", pid);
+		n = read_at(s->p->proc_fd, path, argv0, sizeof(argv0));
+		len = sock__proc_long_name(name, len, sizeof(name), argv0, n);
 	}
-	if (name[n - 1] == '\n')
-		n--;
-	name[n] = '\0';
-	len = (size_t)n;
-	if (len == 15)
-		len = long_name(s->p->proc_fd, pid, name, len);
 	return pool_add(s, name, len, off);
 }
 
-/* The path of the "0::" line (cgroup v2) in text; NULL if none. */
-static char *v2_path(char *text)
+char *sock__proc_cgroup_v2(char *text, size_t n, size_t size)
 {
+	if (!n || n >= size)
+		return NULL;
+	text[n] = '\0';
+	/* a line cut by the buffer's end is no path */
+	if (n == size - 1 && text[n - 1] != '\n') {
+		char *nl = strrchr(text, '\n');
+
+		*(nl ? nl : text) = '\0';
+	}
 	for (char *line = text; line && *line;) {
 		char *end = strchr(line, '\n');
 
@@ -221,13 +238,7 @@ static int cgroup(struct proc_scanner *s, int pid, uint32_t *off)
 	n = read_at(s->p->proc_fd, path, text, sizeof(text) - 1);
 	if (n <= 0)
 		return 0;
-	text[n] = '\0';
-	/* a line cut by the buffer's end is no path */
-	if ((size_t)n == sizeof(text) - 1 && text[n - 1] != '\n') {
-		v2 = strrchr(text, '\n');
-		*(v2 ? v2 : text) = '\0';
-	}
-	v2 = v2_path(text);
+	v2 = sock__proc_cgroup_v2(text, (size_t)n, sizeof(text));
 	return v2 ? pool_add(s, v2, strlen(v2), off) : 0;
 }
 
@@ -256,8 +267,7 @@ static int add_hit(struct proc_scanner *s, uint32_t inode, int pid, int fd,
 	return 0;
 }
 
-/* "socket:[12345]" -> 12345; 0 for anything else. */
-static uint32_t socket_inode(const char *link, ssize_t n)
+uint32_t sock__proc_socket_inode(const char *link, ssize_t n)
 {
 	uint64_t v = 0;
 
@@ -281,7 +291,7 @@ static int scan_fds(struct proc_scanner *s, int pid, uint32_t order, int dir)
 	while ((n = syscall(SYS_getdents64, dir, s->dents, DENTS_BUF)) > 0) {
 		for (long off = 0; off < n;) {
 			struct proc_dirent64 *de = (void *)(s->dents + off);
-			int fd = number(de->d_name);
+			int fd = sock__proc_number(de->d_name);
 			ssize_t len;
 			uint32_t ino;
 
@@ -289,7 +299,7 @@ static int scan_fds(struct proc_scanner *s, int pid, uint32_t order, int dir)
 			if (fd < 0)
 				continue;
 			len = readlinkat(dir, de->d_name, link, sizeof(link));
-			ino = socket_inode(link, len);
+			ino = sock__proc_socket_inode(link, len);
 			if (ino && add_hit(s, ino, pid, fd, order, &nm))
 				return -ENOMEM;
 		}
@@ -344,7 +354,7 @@ static int read_pids(struct proc_pass *p)
 	       (n = syscall(SYS_getdents64, p->proc_fd, buf, DENTS_BUF)) > 0) {
 		for (long off = 0; off < n && !ret;) {
 			struct proc_dirent64 *de = (void *)(buf + off);
-			int pid = number(de->d_name);
+			int pid = sock__proc_number(de->d_name);
 
 			off += de->d_reclen;
 			if (pid <= 0)

@@ -100,6 +100,13 @@ static int unix_line(struct sock_diag *d, char *line)
 	return sock__diag_add(d, &e);
 }
 
+int sock__proc_net_line(struct sock_diag *d, char *line, int family,
+			int protocol)
+{
+	return family == AF_UNIX ? unix_line(d, line)
+				 : inet_line(d, line, family, protocol);
+}
+
 int sock__proc_net_read(struct sock_diag *d, const char *root, int family,
 			int protocol)
 {
@@ -116,8 +123,7 @@ int sock__proc_net_read(struct sock_diag *d, const char *root, int family,
 	if (getline(&line, &cap, f) < 0)	     /* the title line */
 		goto out;
 	while (!ret && getline(&line, &cap, f) > 0)
-		ret = family == AF_UNIX ? unix_line(d, line)
-					: inet_line(d, line, family, protocol);
+		ret = sock__proc_net_line(d, line, family, protocol);
 out:
 	free(line);
 	fclose(f);

@@ -26,6 +26,7 @@ struct sock_global {
 	int trace;   /* --trace: every socket call on stderr */
 	int family;  /* AF_UNSPEC, or AF_INET/AF_INET6 from -4/-6 */
 	int explain; /* --explain: plain sentences for learners */
+	int sandbox; /* --sandbox: confined after start-up (sandbox.h) */
 };
 
 /* A subcommand: argv[0] is its name, global options already removed. */
@@ -128,6 +129,10 @@ int tool_port_holders(enum sock_kind kind, const char *host,
 /* Parse a non-negative decimal number of seconds ("1.5" allowed) into
  * milliseconds; returns -1 when text is not one. */
 long tool_parse_seconds(const char *text);
+
+/* A whole number from 1 to 10000000 (--max-sessions); 0, or -1 when
+ * text is not one. */
+int tool_parse_count(const char *text, unsigned int *out);
 
 /* Switch on --trace output (lines on stderr); a summary of folded calls
  * still comes out when SIGINT, SIGTERM or SIGHUP ends the process. */

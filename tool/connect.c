@@ -12,6 +12,7 @@
 #include "cmd.h"
 #include "i18n.h"
 #include "proxy.h"
+#include "sandbox.h"
 #include "scan.h"
 #include "session.h"
 
@@ -216,6 +217,10 @@ int cmd_connect(int argc, char **argv, struct sock_global *g)
 	if (a.zero_io && a.proxy.url)
 		return tool_usage_error("connect", _("-z tests ports directly: "
 						     "--proxy does not apply"));
+	if (a.zero_io && g->sandbox)
+		return tool_usage_error(
+		    "connect", _("-z opens connections to every port "
+				 "named: --sandbox cannot go with it"));
 	if (a.zero_io)
 		return scan_run(g, &a.opts, &a.nc, a.words, a.nwords);
 	if (tool_parse_endpoint(a.endpoint, &addr))
@@ -243,6 +248,12 @@ int cmd_connect(int argc, char **argv, struct sock_global *g)
 		if (ret)
 			return tool_fail(N_("connect to"), a.endpoint, ret);
 		say_connected(g, &conn, peer, sizeof(peer));
+	}
+	ret = tool_sandbox_enter(
+	    g, &(struct tool_sandbox){ .cmd = "connect", .peer = &addr });
+	if (ret) {
+		sock_close(conn.fd);
+		return ret;
 	}
 	struct session_opts so = {
 		.kind = addr.kind,

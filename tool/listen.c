@@ -19,6 +19,7 @@
 #include "cmd.h"
 #include "i18n.h"
 #include "proxy.h"
+#include "sandbox.h"
 #include "exec.h"
 #include "server.h"
 #include "session.h"
@@ -453,6 +454,11 @@ int cmd_listen(int argc, char **argv, struct sock_global *g)
 	}
 	a.lfd = c.fd;
 	server_say_listening(g, a.addr.kind, &c);
+	ret = tool_sandbox_enter(
+	    g, &(struct tool_sandbox){
+		   .cmd = "listen", .own = &a.addr, .exec_argv = a.exec_argv });
+	if (ret)
+		goto out;
 	if (sock_addr_is_dgram(a.addr.kind))
 		ret = serve_dgram(g, &a, c.fd);
 	else

@@ -48,6 +48,9 @@ static void usage(FILE *f)
 		"  --explain      say what things mean and what to check "
 		"next\n"
 		"  -4, -6         use IPv4 or IPv6 only\n"
+		"  --sandbox      connect, listen, relay: confine sock once "
+		"started\n"
+		"                 (Landlock and seccomp; see sock(1))\n"
 		"  -h, --help     this help; sock help COMMAND (or sock "
 		"COMMAND --help)\n"
 		"                 for a command's\n"
@@ -71,6 +74,8 @@ static int take_global(const char *arg, struct sock_global *g)
 		g->trace = 1;
 	else if (!strcmp(arg, "--explain"))
 		g->explain = 1;
+	else if (!strcmp(arg, "--sandbox"))
+		g->sandbox = 1;
 	else if (!strcmp(arg, "-4"))
 		g->family = AF_INET;
 	else if (!strcmp(arg, "-6"))
@@ -173,6 +178,13 @@ int main(int argc, char **argv)
 	if (!cmd) {
 		tool_errorf(_("unknown command '%s' (try: sock --help)"),
 			    argv[1]);
+		return EXIT_USAGE;
+	}
+	if (g.sandbox && strcmp(cmd->name, "connect") &&
+	    strcmp(cmd->name, "listen") && strcmp(cmd->name, "relay")) {
+		tool_errorf(_("--sandbox is for connect, listen and relay, "
+			      "not %s"),
+			    cmd->name);
 		return EXIT_USAGE;
 	}
 	if (g.trace)

@@ -20,6 +20,7 @@
 #include "cmd.h"
 #include "i18n.h"
 #include "proxy.h"
+#include "sandbox.h"
 #include "server.h"
 
 /* Datagram sessions end after this many seconds without a datagram. */
@@ -110,7 +111,7 @@ static int parse_io(const char *text, enum sock_forward_io *io)
 	return 0;
 }
 
-static int parse_count(const char *text, unsigned int *out)
+int tool_parse_count(const char *text, unsigned int *out)
 {
 	char *end;
 	unsigned long v;
@@ -136,7 +137,7 @@ static int take_option(int c, struct relay_args *a, char **argv)
 		usage(stdout);
 		return -1;
 	case 'm':
-		if (parse_count(optarg, &a->fo.max_sessions))
+		if (tool_parse_count(optarg, &a->fo.max_sessions))
 			return tool_usage_error(
 			    "relay",
 			    _("bad --max-sessions '%s' (a whole number "
@@ -436,6 +437,13 @@ static int serve(struct relay_run *r, const struct sock_conn *c,
 		return tool_fail(N_("relay on"), r->a->from_text, -errno);
 	server_say_listening(r->g, r->a->from.kind, c);
 	tool_verbosef(r->g, _("relaying to %s"), r->a->to_text);
+	ret = tool_sandbox_enter(
+	    r->g, &(struct tool_sandbox){
+		      .cmd = "relay", .own = &r->a->from, .to = t });
+	if (ret) {
+		sock_forward_free(r->fwd);
+		return ret;
+	}
 	ret = sock_loop_add(r->loop, r->sfd, EPOLLIN, on_signal, r);
 	if (!ret)
 		ret = sock_loop_run(r->loop);

@@ -9,8 +9,7 @@
 #include "scan.h"
 #include "i18n.h"
 
-/* "22" or "20-25" into lo..hi; -1 when it is neither. */
-static int parse_range(const char *w, unsigned long *lo, unsigned long *hi)
+int tool_scan_range(const char *w, unsigned long *lo, unsigned long *hi)
 {
 	char *end;
 
@@ -79,7 +78,7 @@ static int count_ports(char **ports, int n)
 	unsigned long lo, hi, total = 0;
 
 	for (int i = 0; i < n; i++) {
-		if (parse_range(ports[i], &lo, &hi))
+		if (tool_scan_range(ports[i], &lo, &hi))
 			return tool_usage_error(
 			    "connect",
 			    _("-z: bad port '%s' (a port "
@@ -115,7 +114,7 @@ int scan_run(const struct sock_global *g, const struct sock_opts *opts,
 	if (count_ports(words + 1, n - 1))
 		return EXIT_USAGE;
 	for (int i = 1; i < n; i++) {
-		parse_range(words[i], &lo, &hi);
+		tool_scan_range(words[i], &lo, &hi);
 		for (unsigned long p = lo; p <= hi; p++) {
 			ret = probe_port(g, opts, nc, words[0], p);
 			if (ret < 0)
