@@ -21,8 +21,6 @@
 /* Reads and writes per session per wake-up: one busy flow must not keep
  * the others waiting. */
 #define FWD_ROUNDS 16
-/* A Unix target whose backlog is full (EAGAIN) is tried again after: */
-#define FWD_RETRY_MS 20
 
 #define WATCH (EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET)
 
@@ -32,7 +30,8 @@ struct fwd_stream_session {
 	unsigned char rd[2];	 /* the side may have input (edge-triggered) */
 	unsigned char wr[2];	 /* the side may take output */
 	unsigned char connecting;
-	size_t addr_i; /* the target address being tried */
+	size_t addr_i;		/* the target address being tried */
+	struct fwd_retry retry; /* waiting for room in a Unix backlog */
 	/* The sides as the copy engine sees them, and direction i from
 	 * side i to side !i. */
 	struct sock_copy_end end[2];
@@ -68,6 +67,7 @@ static void release(struct fwd_session *h)
 {
 	struct fwd_stream_session *s = stream_of(h);
 
+	sock__fwd_retry_done(&s->retry);
 	release_half(s->head.f, &s->dir[0]);
 	release_half(s->head.f, &s->dir[1]);
 }
@@ -231,8 +231,8 @@ static void connected(struct fwd_stream_session *s)
 
 static void on_side(struct sock_loop *loop, int fd, uint32_t ev, void *arg);
 
-/* A Unix listener with a full backlog answers EAGAIN at once: wait a
- * little and ask again, within the connect timeout. */
+/* A Unix listener with a full backlog answers EAGAIN at once: ask again
+ * later, within the connect timeout (forward_retry.c says when). */
 static void on_retry(struct sock_loop *loop, void *arg)
 {
 	struct fwd_stream_session *s = arg;
@@ -240,21 +240,6 @@ static void on_retry(struct sock_loop *loop, void *arg)
 	(void)loop;
 	s->head.timer = 0;
 	start_connect(s);
-}
-
-static int retry_later(struct fwd_stream_session *s)
-{
-	long limit = s->head.f->o.connect_timeout_ms;
-
-	if (limit > 0 && sock_loop_now_ms() - s->head.start_ms >= limit)
-		return 0;
-	s->head.timer =
-	    sock_loop_timer(s->head.f->loop, FWD_RETRY_MS, on_retry, s);
-	if (s->head.timer < 0) {
-		s->head.timer = 0;
-		return 0;
-	}
-	return 1;
 }
 
 static void start_connect(struct fwd_stream_session *s)
@@ -265,10 +250,11 @@ static void start_connect(struct fwd_stream_session *s)
 	fd = sock_connect_start(f->target, s->addr_i, &pending);
 	if (fd == -EAGAIN &&
 	    f->target->addrs[s->addr_i].sa.ss_family == AF_UNIX) {
-		if (!retry_later(s))
+		if (!sock__fwd_retry_wait(&s->retry, &s->head, on_retry))
 			next_address(s, -EAGAIN);
 		return;
 	}
+	sock__fwd_retry_done(&s->retry);
 	if (fd < 0)
 		return next_address(s, fd);
 	s->head.fd[1] = fd;
