@@ -32,6 +32,7 @@ struct fwd_stream_session {
 	unsigned char connecting;
 	size_t addr_i;		/* the target address being tried */
 	struct fwd_retry retry; /* waiting for room in a Unix backlog */
+	int idle_timer;		/* --idle: checks last_ms */
 	/* The sides as the copy engine sees them, and direction i from
 	 * side i to side !i. */
 	struct sock_copy_end end[2];
@@ -68,6 +69,9 @@ static void release(struct fwd_session *h)
 	struct fwd_stream_session *s = stream_of(h);
 
 	sock__fwd_retry_done(&s->retry);
+	if (s->idle_timer)
+		sock_loop_timer_cancel(s->head.f->loop, s->idle_timer);
+	s->idle_timer = 0;
 	release_half(s->head.f, &s->dir[0]);
 	release_half(s->head.f, &s->dir[1]);
 }
@@ -138,6 +142,7 @@ static void on_resume(struct sock_loop *loop, void *arg);
  * directions are done or one fails. */
 static void run(struct fwd_stream_session *s)
 {
+	unsigned long long before = s->dir[0].bytes + s->dir[1].bytes;
 	int more = 0;
 
 	for (int i = 0; i < 2; i++) {
@@ -154,6 +159,8 @@ static void run(struct fwd_stream_session *s)
 		}
 		more |= ret;
 	}
+	if (s->dir[0].bytes + s->dir[1].bytes != before)
+		s->head.last_ms = sock_loop_now_ms();
 	if (s->dir[0].done && s->dir[1].done) {
 		sock__fwd_session_end(&s->head, SOCK_FORWARD_END_DONE, 0);
 		return;
@@ -218,12 +225,44 @@ static void on_connect_timeout(struct sock_loop *loop, void *arg)
 	next_address(s, -ETIMEDOUT);
 }
 
+/* --idle: the session ends once no byte has moved for that long;
+ * checked when the time would be up, re-armed for what is left. */
+static void on_idle(struct sock_loop *loop, void *arg)
+{
+	struct fwd_stream_session *s = arg;
+	long limit = s->head.f->o.stream_idle_ms;
+	long long left = s->head.last_ms + limit - sock_loop_now_ms();
+
+	s->idle_timer = 0;
+	if (left <= 0) {
+		sock__fwd_session_end(&s->head, SOCK_FORWARD_END_IDLE, 0);
+		return;
+	}
+	s->idle_timer = sock_loop_timer(loop, (long)left, on_idle, s);
+	if (s->idle_timer < 0)
+		s->idle_timer = 0;
+}
+
+static void watch_idle(struct fwd_stream_session *s)
+{
+	struct sock_forward *f = s->head.f;
+
+	s->head.last_ms = sock_loop_now_ms();
+	if (f->o.stream_idle_ms <= 0 || s->idle_timer)
+		return;
+	s->idle_timer =
+	    sock_loop_timer(f->loop, f->o.stream_idle_ms, on_idle, s);
+	if (s->idle_timer < 0)
+		s->idle_timer = 0;
+}
+
 static void connected(struct fwd_stream_session *s)
 {
 	if (s->head.timer)
 		sock_loop_timer_cancel(s->head.f->loop, s->head.timer);
 	s->head.timer = 0;
 	s->connecting = 0;
+	watch_idle(s);
 	s->wr[1] = 1;
 	s->rd[1] = 1;
 	run(s);
@@ -258,6 +297,8 @@ static void start_connect(struct fwd_stream_session *s)
 	if (fd < 0)
 		return next_address(s, fd);
 	s->head.fd[1] = fd;
+	if (f->target->kind == SOCK_KIND_TCP)
+		sock_keepalive_set(fd, &f->o.keepalive);
 	make_end(&s->end[1], fd, f->target->kind);
 	ret = sock_loop_add(f->loop, fd, WATCH, on_side, s);
 	if (ret)
@@ -323,6 +364,9 @@ static void accept_client(struct sock_forward *f, int fd,
 	for (int i = 0; i < 2; i++)
 		sock_copy_init(&s->dir[i], &s->end[i], &s->end[!i]);
 	s->head.fd[0] = fd;
+	/* A client that vanished without a word is found out. */
+	if (f->from == SOCK_KIND_TCP)
+		sock_keepalive_set(fd, &f->o.keepalive);
 	make_end(&s->end[0], fd, f->from);
 	for (int i = 0; i < 2; i++) {
 		s->dir[i].splice = (unsigned char)f->splice;

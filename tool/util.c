@@ -3,7 +3,6 @@
  * printer.
  */
 #include <errno.h>
-#include <math.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -15,6 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <sock/number.h>
 #include <sock/sock.h>
 #include <sock/trace.h>
 
@@ -195,18 +195,13 @@ int tool_global_letter(int c, struct sock_global *g)
 
 long tool_parse_seconds(const char *text)
 {
-	char *end;
-	double s;
+	long ms;
 
-	if (!text[0] || text[0] == '-' || text[0] == '+')
-		return -1;
-	errno = 0;
-	s = strtod(text, &end);
 	/* At most 24 days: the milliseconds must fit the int that poll()
-	 * and the loop's timers take. */
-	if (errno || *end || !isfinite(s) || s < 0 || s > TOOL_SECONDS_MAX)
+	 * and the loop's timers take.  Digits only, as ports are. */
+	if (sock_number_seconds(text, TOOL_SECONDS_MAX, &ms))
 		return -1;
-	return (long)(s * 1000 + 0.5);
+	return ms;
 }
 
 static void print_trace(const char *line, int err, void *arg)

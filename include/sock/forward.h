@@ -22,6 +22,7 @@
 #include <sys/socket.h>
 
 #include <sock/addr.h>
+#include <sock/keepalive.h>
 #include <sock/loop.h>
 #include <sock/sock.h>
 
@@ -39,6 +40,12 @@ struct sock_forward_opts {
 	unsigned int max_sessions;
 	long udp_idle_ms;	 /* datagram sessions: end after this quiet */
 	long connect_timeout_ms; /* per target address; <= 0: none */
+	/* Stream sessions: end after this long without a byte either
+	 * way (SOCK_FORWARD_END_IDLE); 0: never. */
+	long stream_idle_ms;
+	/* TCP sides of stream sessions, both: keepalive as this says (all
+	 * zero: on, with sock/keepalive.h's defaults). */
+	struct sock_keepalive keepalive;
 	enum sock_forward_io io;
 };
 
@@ -48,7 +55,7 @@ enum sock_forward_end {
 	SOCK_FORWARD_END_CLIENT,      /* an error on the client's side */
 	SOCK_FORWARD_END_TARGET,      /* an error on the target's side */
 	SOCK_FORWARD_END_UNREACHABLE, /* no target address answered */
-	SOCK_FORWARD_END_IDLE,	      /* a datagram session went quiet */
+	SOCK_FORWARD_END_IDLE,	      /* the session went quiet */
 	SOCK_FORWARD_END_STOPPED,     /* sock_forward_stop() */
 };
 
