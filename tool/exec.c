@@ -124,7 +124,7 @@ static pid_t spawn(char **argv, int conn, const char *peer)
 	if (peer)
 		setenv("SOCK_PEER", peer, 1);
 	execvp(argv[0], argv);
-	fprintf(stderr, _("sock: exec %s: %s\n"), argv[0], strerror(errno));
+	tool_errorf(_("exec %s: %s"), argv[0], strerror(errno));
 	_exit(127);
 }
 

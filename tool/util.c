@@ -21,16 +21,17 @@
 #include "cmd.h"
 #include "explain.h"
 #include "i18n.h"
+#include "visible.h"
 
+/* Messages carry text from outside (option values, peers' paths, file
+ * names): tool_vprint_line() keeps each one line and bounded. */
 void tool_errorf(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("sock: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	tool_vprint_line(stderr, "sock: ", "\n", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void tool_verbosef(const struct sock_global *g, const char *fmt, ...)
@@ -39,23 +40,23 @@ void tool_verbosef(const struct sock_global *g, const char *fmt, ...)
 
 	if (!g->verbose)
 		return;
-	fputs("sock: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	tool_vprint_line(stderr, "sock: ", "\n", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 int tool_usage_error(const char *cmd, const char *fmt, ...)
 {
+	char prefix[64], hint[128];
 	va_list ap;
 
-	fprintf(stderr, "sock%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+	snprintf(prefix, sizeof(prefix), "sock%s%s: ", cmd ? " " : "",
+		 cmd ? cmd : "");
+	snprintf(hint, sizeof(hint), _(" (try: sock %s%s--help)\n"),
+		 cmd ? cmd : "", cmd ? " " : "");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	tool_vprint_line(stderr, prefix, hint, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, _(" (try: sock %s%s--help)\n"), cmd ? cmd : "",
-		cmd ? " " : "");
 	return EXIT_USAGE;
 }
 
@@ -72,14 +73,7 @@ int tool_usage_error(const char *cmd, const char *fmt, ...)
  * below still lines up. */
 static const char *visible(const char *text, char *buf, size_t len)
 {
-	size_t i;
-
-	for (i = 0; i + 1 < len && text[i]; i++)
-		buf[i] = (unsigned char)text[i] < 0x20 || text[i] == 0x7f
-			     ? '?'
-			     : text[i];
-	buf[i] = '\0';
-	return buf;
+	return tool_visible(text, len, buf, len);
 }
 
 int tool_parse_endpoint(const char *text, struct sock_addr *out)
