@@ -114,6 +114,9 @@ int tool_parse_endpoint(const char *text, struct sock_addr *out)
 int tool_check_family(const char *cmd, const struct sock_global *g,
 		      const struct sock_addr *a, const char *endpoint)
 {
+	if (g->family == -1)
+		return tool_usage_error(cmd, _("-4 and -6 together: choose "
+					       "one"));
 	if (!g->family || a->family == AF_UNIX || !a->family ||
 	    a->family == g->family)
 		return 0;
@@ -176,15 +179,22 @@ int tool_bad_option(const char *cmd, int c, char **argv)
 
 int tool_global_letter(int c, struct sock_global *g)
 {
+	int family = c == '4' ? AF_INET : AF_INET6;
+
 	if (c == 'v')
 		g->verbose++;
-	else if (c == '4')
-		g->family = AF_INET;
-	else if (c == '6')
-		g->family = AF_INET6;
-	else
+	else if (c != '4' && c != '6')
 		return 0;
+	else if (g->family && g->family != family)
+		g->family = -1; /* both: tool_check_family() refuses it */
+	else
+		g->family = family;
 	return 1;
+}
+
+int tool_reader_gone(int err)
+{
+	return err == -EPIPE;
 }
 
 long tool_parse_seconds(const char *text)
