@@ -58,8 +58,8 @@ bg python3 "$T/clients.py" $N "$rport" > "$T/clients.out"
 cpid=$!
 wait_secs 60 grep -q connected "$T/clients.out"
 # every client accepted by the relay: its descriptors show it
-fds() { ls /proc/"$rpid"/fd 2> /dev/null | wc -l; }
-check "the relay holds all $N clients" wait_secs 60 test "$(fds)" -ge $N
+holds_all() { test "$(ls /proc/"$rpid"/fd 2> /dev/null | wc -l)" -ge $N; }
+check "the relay holds all $N clients" wait_secs 60 holds_all
 
 ticks() { awk '{ print $14 + $15 }' /proc/"$1"/stat; }
 hz=$(getconf CLK_TCK)

@@ -49,12 +49,14 @@ tport=$(head -1 "$T/target.out")
 
 # keepalive (the relay's two sockets of a session) in ss -o's rows
 ka_rows() { ss -tno state established | grep -c "timer:(keepalive,${1}"; }
+# ka_is N: N such rows now
+ka_is() { test "$(ka_rows)" -eq "$1"; }
 
 relay_bg r1 tcp://127.0.0.1:0 "127.0.0.1:$tport"
 bg python3 "$T/client.py" "$rport" > "$T/c1.out"
 wait_for grep -q connected "$T/c1.out"
 check "default: keepalive on both of the relay's sockets (ss -o)" \
-	wait_for test "$(ka_rows)" -eq 2
+	wait_for ka_is 2
 "$SOCK" list -tano > "$T/list1"
 check "sock list -o shows them: idle about 60 s" \
 	test "$(grep -cE 'ESTABLISHED +keepalive \(5[0-9]\.[0-9]+/0/0\)' "$T/list1")" -eq 2
@@ -82,7 +84,8 @@ wait_for grep -q 'listen(' "$T/trace.err"
 tr_port=$(sed -n 's/^getsockname([0-9]*) = 127.0.0.1:\([0-9]*\)$/\1/p' "$T/trace.err" | head -1)
 bg python3 "$T/client.py" "$tr_port" > "$T/c4.out"
 wait_for grep -q connected "$T/c4.out"
-wait_for test "$(grep -c 'TCP_USER_TIMEOUT, 29000) = 0' "$T/trace.err")" -eq 2
+ut_both() { test "$(grep -c 'TCP_USER_TIMEOUT, 29000) = 0' "$T/trace.err")" -eq 2; }
+wait_for ut_both
 check "--trace: TCP_USER_TIMEOUT idle + interval * count on both sockets" \
 	test "$(grep -c 'TCP_USER_TIMEOUT, 29000) = 0' "$T/trace.err")" -eq 2
 check "--trace: KEEPIDLE, KEEPINTVL, KEEPCNT on both" \

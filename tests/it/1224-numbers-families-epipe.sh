@@ -8,7 +8,7 @@
 # kernel's default send buffer).
 . "$(dirname "$0")/lib.sh"
 need python3
-plan 16
+plan 19
 
 usage_rc() { timeout -k 2 10 "$SOCK" "$@" > /dev/null 2>&1; test $? -eq 2; }
 for w in 0x10 ' 1' 1e3 inf; do
@@ -91,4 +91,26 @@ relay_bg dg "unix-dgram:$T/r.s" "unix-dgram:$T/t.s"
 wait_secs 20 grep -q 262144 "$T/dg.out"
 check "unix-dgram relay: 220000 bytes each way" grep -qx 'ok 220000 220000 220000' "$T/dg.out"
 check "unix-dgram relay: 262144 bytes (its buffer) each way" grep -qx 'ok 262144 262144 262144' "$T/dg.out"
+
+# -m bounds datagram sessions, one per source address and port
+bg python3 "$PEER" listen 127.0.0.1:0 --type dgram --echo > "$T/u.out" 2> /dev/null
+wait_for test -s "$T/u.out"
+uport=$(head -1 "$T/u.out")
+relay_bg m -m 5 --stats udp://127.0.0.1:0 "udp://127.0.0.1:$uport"
+m0=$(ls /proc/$rpid/fd | wc -l)
+python3 -c '
+import socket, sys
+for i in range(40):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.sendto(b"x", ("127.0.0.1", int(sys.argv[1])))' "$rport"
+# the totals (SIGUSR1) once all 40 are counted: 5 sessions, 35 dropped
+all_counted() {
+	kill -USR1 $rpid
+	grep -q 'stats: 5 sessions (5 open).* 35 dropped' "$T/m.err"
+}
+check "-m 5: 40 source ports give 5 sessions, 35 datagrams dropped" wait_for all_counted
+m1=$(ls /proc/$rpid/fd | wc -l)
+check "-m 5: 5 sockets more ($m0 -> $m1)" test $((m1 - m0)) -eq 5
+check "relay --help says datagram sessions are per (forgeable) source" \
+	eval '"$SOCK" relay --help | grep -q "per source address and port"'
 done_testing
