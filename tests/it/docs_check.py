@@ -306,7 +306,8 @@ SECTIONS = {"GLOBAL OPTIONS": None, "CONNECT": "connect", "LISTEN": "listen",
             "RELAY": "relay", "LIST": "list"}
 VALUES = {"SECONDS": "1", "SECS": "1", "N": "1", "MODE": "auto",
           "FILE": "/dev/null", "COMMAND": "true", "'PROGRAM": "true",
-          "PORT": "0", "FORMAT": "dot", "NS": "/proc/self/ns/net"}
+          "PORT": "0", "FORMAT": "dot", "NS": "/proc/self/ns/net",
+          "IDLE": "60"}
 
 
 def man_options(path):
