@@ -84,6 +84,9 @@ int tool_parse_endpoint(const char *text, struct sock_addr *out)
 	char hint[300];
 	int socat = !tool_socat_hint(text, hint, sizeof(hint));
 
+	/* the hint is made of the user's text: shown as visibly */
+	visible(hint, hint, sizeof(hint));
+
 	if (!sock_addr_parse(text, out, &e)) {
 		/* TCP-LISTEN:8080 reads as a host and a port. */
 		if (!socat || strncasecmp(text, out->host, strlen(out->host)) ||
@@ -92,7 +95,7 @@ int tool_parse_endpoint(const char *text, struct sock_addr *out)
 		fprintf(stderr,
 			_("sock: bad endpoint: '%s' is socat's address type, "
 			  "not a host\n  sock writes this as: %s\n"),
-			out->host, hint);
+			visible(out->host, echo, sizeof(echo)), hint);
 		return -1;
 	}
 	size_t len = strlen(text), from = 0, shown = len;

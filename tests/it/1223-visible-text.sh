@@ -7,7 +7,7 @@
 # errors.
 . "$(dirname "$0")/lib.sh"
 need python3
-plan 12
+plan 13
 
 nl=$'\n'
 esc=$'\033'
@@ -65,6 +65,10 @@ check "a command name: one line, no ESC" one_line "$T/u3.err"
 check "a filter word: one line, no ESC" one_line "$T/u4.err"
 SOCK_DIAG_FILE="$T/no${nl}file${esc}[2J" "$SOCK" list 2> "$T/u5.err"
 check "SOCK_DIAG_FILE: one line, no ESC" one_line "$T/u5.err"
+
+"$SOCK" connect "TCP:ho${esc}[2Jst:80" 2> "$T/u6.err"
+check "socat's spelling: the hint made of it shows no ESC" \
+	eval '! grep -q "$esc" "$T/u6.err" && grep -q "sock connect ho?\[2Jst:80" "$T/u6.err"'
 
 # 9: --exec program name
 "$SOCK" listen --exec "$T/no${nl}prog${esc}[2J" "unix:$T/e.sock" \
