@@ -9,6 +9,7 @@
  * character class, and NUL is in none).
  */
 #include "sock/addr.h"
+#include "sock/number.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -315,18 +316,11 @@ static int parse_bracket_host(struct addr_parser *p, size_t open, size_t *end)
 	return 0;
 }
 
-/* The value of the decimal digits at s, capped above 65535 so that a
- * long run of digits cannot overflow; *len is how many there are. */
+/* The value of the decimal digits at s, capped above 65535; *len is
+ * how many there are (the reader options' numbers use too). */
 static unsigned long port_number(const char *s, size_t *len)
 {
-	unsigned long val = 0;
-	size_t i;
-
-	for (i = 0; is_digit(s[i]); i++)
-		if (val <= 65535)
-			val = val * 10 + (unsigned long)(s[i] - '0');
-	*len = i;
-	return val;
+	return sock_number_digits(s, 65535, len);
 }
 
 int sock_addr_port(const char *service, const char *proto)

@@ -234,7 +234,11 @@ static int replay_stop(struct replay *rp, int why)
 }
 
 /* One parse of replies; 1 when they end a dump (NLMSG_DONE, an error
- * or an ack), 0 when more should follow, or an error that stops. */
+ * or an ack), 0 when more should follow, REPLAY_FULL when the replay
+ * holds as many sockets as it may (it stops, keeping them), or an error
+ * that stops. */
+#define REPLAY_FULL 2
+
 static int replay_run(struct replay *rp, int family, int protocol,
 		      const void *buf, size_t len)
 {
@@ -243,6 +247,13 @@ static int replay_run(struct replay *rp, int family, int protocol,
 
 	if (replay_fatal(rp->d, ret))
 		return ret;
+	/* A replay is held whole: bound it, as a kernel's dump is by the
+	 * sockets there are.  (One record's rows may go a little over.) */
+	if (sock_diag_count(rp->d) > SOCK_DIAG_REPLAY_ROWS_MAX) {
+		sock__diag_set_replay_stop(rp->d, SOCK_DIAG_REPLAY_LARGE,
+					   rp->off);
+		return REPLAY_FULL;
+	}
 	return ret != 0;
 }
 
@@ -273,8 +284,10 @@ static int replay_records(struct replay *rp, struct diag_rec h)
 			break;
 		}
 		ended = ret = replay_run(rp, h.family, h.protocol, buf, h.len);
-		if (ret < 0)
+		if (ret < 0 || ret == REPLAY_FULL) {
+			ret = ret < 0 ? ret : 0;
 			break;
+		}
 		rp->off += sizeof(h) + h.len;
 		n = read_full(rp->fd, &h, sizeof(h));
 		if (n < 0 || (size_t)n < sizeof(h)) {
@@ -316,8 +329,10 @@ static ssize_t replay_complete(struct replay *rp, const char *buf, size_t have,
 			break;
 		/* ss records TCP only, and the replies do not say so */
 		*ret = replay_run(rp, AF_INET, IPPROTO_TCP, buf + pos, len);
-		if (*ret < 0)
+		if (*ret < 0 || *ret == REPLAY_FULL) {
+			*ret = *ret < 0 ? *ret : 0;
 			return -1;
+		}
 		*ended = *ret;
 		pos += len;
 		rp->off += len;

@@ -460,6 +460,17 @@ static void on_session(struct sock_loop *loop, int fd, uint32_t ev, void *arg)
 	else if (ev & EPOLLERR)
 		take_error(s);
 }
+/* A Unix datagram larger than the sending socket's SO_SNDBUF (208 KiB
+ * by default) is refused (EMSGSIZE): the relay's own sending sockets
+ * get room for the largest one it takes in, and one more in flight.
+ * The kernel doubles the value and caps it at wmem_max, which is
+ * still enough (2 * 208 KiB) where that is the default. */
+static void room_to_send(int fd, enum sock_kind kind)
+{
+	if (kind == SOCK_KIND_UNIX_DGRAM)
+		sock__setsockopt_int(fd, SOL_SOCKET, SO_SNDBUF,
+				     2 * DG_UNIX_SLOT);
+}
 
 /* A new client: a socket of its own towards the target, the first of
  * the target's addresses that takes a connect(). */
@@ -481,6 +492,7 @@ static struct fwd_dgram_session *open_session(struct sock_forward *f,
 		fd = sock_connect_start(f->target, i, &pending);
 	if (fd >= 0) {
 		s->head.fd[1] = fd;
+		room_to_send(fd, f->target->kind);
 		if (sock_loop_add(f->loop, fd, EPOLLIN, on_session, s))
 			fd = -ENOMEM;
 	}
@@ -644,6 +656,7 @@ static int start(struct sock_forward *f, void **state)
 	d->table = calloc(d->table_size, sizeof(*d->table));
 	if (!d->in.bufs || !d->out.bufs || !d->table)
 		return -ENOMEM;
+	room_to_send(f->lfd, f->from);
 	return sock_loop_add(f->loop, f->lfd, EPOLLIN, on_clients, f);
 }
 

@@ -17,6 +17,8 @@
 #include <sock/copy.h>
 #include <sock/forward.h>
 
+#include "forward_retry.h"
+
 /* The copy path's buffer: large reads and writes are what make a
  * user-space copy fast on loopback; a message source needs this much. */
 #define FWD_BUF SOCK_COPY_BUF
@@ -125,6 +127,7 @@ struct sock_forward {
 	struct fwd_session *wait_head, *wait_tail;
 	size_t nwaiting;
 	int wake_timer;
+	struct fwd_retry_queue retry; /* forward_retry.c's */
 };
 
 /* The forwarder, serving lfd with variant v (see sock_forward_new());

@@ -22,9 +22,6 @@
 /* Reads and writes per session per wake-up: one busy flow must not keep
  * the others waiting. */
 #define FWD_ROUNDS 16
-/* A Unix target whose backlog is full (EAGAIN), or a relay out of
- * descriptors, tries to connect again after: */
-#define FWD_RETRY_MS 20
 
 #define WATCH (EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET)
 
@@ -38,6 +35,8 @@ struct fwd_stream_session {
 	size_t addr_i;		  /* the target address being tried */
 	struct sock_proxy_hs *hs; /* the proxy's handshake while it runs */
 	unsigned char proxied;	  /* the handshake has begun */
+	struct fwd_retry retry;	  /* waiting for room in a Unix backlog */
+	int idle_timer;		  /* --idle: checks last_ms */
 	/* The sides as the copy engine sees them, and direction i from
 	 * side i to side !i. */
 	struct sock_copy_end end[2];
@@ -70,6 +69,10 @@ static void release(struct fwd_session *h)
 {
 	struct fwd_stream_session *s = stream_of(h);
 
+	sock__fwd_retry_done(&s->retry);
+	if (s->idle_timer)
+		sock_loop_timer_cancel(s->head.f->loop, s->idle_timer);
+	s->idle_timer = 0;
 	release_half(s->head.f, &s->dir[0]);
 	release_half(s->head.f, &s->dir[1]);
 	free(s->hs);
@@ -186,6 +189,7 @@ static enum sock_forward_end who_failed(const struct fwd_stream_session *s,
  * directions are done or one fails. */
 static void run(struct fwd_stream_session *s)
 {
+	unsigned long long before = s->dir[0].bytes + s->dir[1].bytes;
 	int more = 0;
 
 	for (int i = 0; i < 2; i++) {
@@ -198,6 +202,8 @@ static void run(struct fwd_stream_session *s)
 		}
 		more |= ret;
 	}
+	if (s->dir[0].bytes + s->dir[1].bytes != before)
+		s->head.last_ms = sock_loop_now_ms();
 	if (s->dir[0].done && s->dir[1].done) {
 		sock__fwd_session_end(&s->head, SOCK_FORWARD_END_DONE, 0);
 		return;
@@ -247,8 +253,8 @@ static void proxy_step(struct fwd_stream_session *s)
 
 static void start_connect(struct fwd_stream_session *s);
 
-/* The relay's own shortage of descriptors: the client waits (retried
- * like a full backlog) until sessions end and free some. */
+/* The relay's own shortage of descriptors: the client waits (in the
+ * same queue as for a full backlog) until sessions end and free some. */
 static int out_of_fds(int err)
 {
 	return err == -EMFILE || err == -ENFILE;
@@ -288,6 +294,37 @@ static void on_connect_timeout(struct sock_loop *loop, void *arg)
 	next_address(s, -ETIMEDOUT);
 }
 
+/* --idle: the session ends once no byte has moved for that long;
+ * checked when the time would be up, re-armed for what is left. */
+static void on_idle(struct sock_loop *loop, void *arg)
+{
+	struct fwd_stream_session *s = arg;
+	long limit = s->head.f->o.stream_idle_ms;
+	long long left = s->head.last_ms + limit - sock_loop_now_ms();
+
+	s->idle_timer = 0;
+	if (left <= 0) {
+		sock__fwd_session_end(&s->head, SOCK_FORWARD_END_IDLE, 0);
+		return;
+	}
+	s->idle_timer = sock_loop_timer(loop, (long)left, on_idle, s);
+	if (s->idle_timer < 0)
+		s->idle_timer = 0;
+}
+
+static void watch_idle(struct fwd_stream_session *s)
+{
+	struct sock_forward *f = s->head.f;
+
+	s->head.last_ms = sock_loop_now_ms();
+	if (f->o.stream_idle_ms <= 0 || s->idle_timer)
+		return;
+	s->idle_timer =
+	    sock_loop_timer(f->loop, f->o.stream_idle_ms, on_idle, s);
+	if (s->idle_timer < 0)
+		s->idle_timer = 0;
+}
+
 /* Bytes may move: the target (or the tunnel to it) is open. */
 static void open_flow(struct fwd_stream_session *s)
 {
@@ -295,6 +332,7 @@ static void open_flow(struct fwd_stream_session *s)
 		sock_loop_timer_cancel(s->head.f->loop, s->head.timer);
 	s->head.timer = 0;
 	s->connecting = 0;
+	watch_idle(s);
 	s->wr[1] = 1;
 	s->rd[1] = 1;
 	run(s);
@@ -314,8 +352,9 @@ static void connected(struct fwd_stream_session *s)
 
 static void on_side(struct sock_loop *loop, int fd, uint32_t ev, void *arg);
 
-/* A Unix listener with a full backlog answers EAGAIN at once: wait a
- * little and ask again, within the connect timeout. */
+/* A Unix listener with a full backlog answers EAGAIN at once, and the
+ * relay may be out of descriptors: ask again later, within the connect
+ * timeout (forward_retry.c says when). */
 static void on_retry(struct sock_loop *loop, void *arg)
 {
 	struct fwd_stream_session *s = arg;
@@ -323,21 +362,6 @@ static void on_retry(struct sock_loop *loop, void *arg)
 	(void)loop;
 	s->head.timer = 0;
 	start_connect(s);
-}
-
-static int retry_later(struct fwd_stream_session *s)
-{
-	long limit = s->head.f->o.connect_timeout_ms;
-
-	if (limit > 0 && sock_loop_now_ms() - s->head.start_ms >= limit)
-		return 0;
-	s->head.timer =
-	    sock_loop_timer(s->head.f->loop, FWD_RETRY_MS, on_retry, s);
-	if (s->head.timer < 0) {
-		s->head.timer = 0;
-		return 0;
-	}
-	return 1;
 }
 
 static void start_connect(struct fwd_stream_session *s)
@@ -349,13 +373,16 @@ static void start_connect(struct fwd_stream_session *s)
 	if (out_of_fds(fd) ||
 	    (fd == -EAGAIN &&
 	     f->target->addrs[s->addr_i].sa.ss_family == AF_UNIX)) {
-		if (!retry_later(s))
+		if (!sock__fwd_retry_wait(&s->retry, &s->head, on_retry))
 			next_address(s, fd);
 		return;
 	}
+	sock__fwd_retry_done(&s->retry);
 	if (fd < 0)
 		return next_address(s, fd);
 	s->head.fd[1] = fd;
+	if (f->target->kind == SOCK_KIND_TCP)
+		sock_keepalive_set(fd, &f->o.keepalive);
 	make_end(&s->end[1], fd, f->target->kind);
 	ret = sock_loop_add(f->loop, fd, WATCH, on_side, s);
 	if (ret)
@@ -423,6 +450,9 @@ static void accept_client(struct sock_forward *f, int fd,
 	for (int i = 0; i < 2; i++)
 		sock_copy_init(&s->dir[i], &s->end[i], &s->end[!i]);
 	s->head.fd[0] = fd;
+	/* A client that vanished without a word is found out. */
+	if (f->from == SOCK_KIND_TCP)
+		sock_keepalive_set(fd, &f->o.keepalive);
 	make_end(&s->end[0], fd, f->from);
 	s->splice_ok = (unsigned char)f->splice;
 	s->connecting = 1;

@@ -26,11 +26,26 @@ struct watch {
 	int always; /* epoll refused it: a regular file, always ready */
 };
 
+/*
+ * Timers: a binary min-heap of slot numbers, ordered by (due, seq), so
+ * arming and cancelling cost O(log n) however many are armed (a relay
+ * may hold one per waiting client).  A timer's id names its slot and the
+ * slot's generation, so that cancelling an id that already fired (its
+ * slot reused) does nothing.  Free slots are reused oldest first, which
+ * makes a stale id meeting its own generation again as rare as can be.
+ */
+#define SLOT_BITS 20
+#define SLOT_MAX ((1 << SLOT_BITS) - 1)
+#define GEN_MASK ((1 << (31 - SLOT_BITS)) - 1)
+
 struct timer {
-	int id;
 	long long due;
+	unsigned long long seq; /* arming order: ties fire oldest first */
 	sock_loop_timer_fn fn;
 	void *arg;
+	unsigned gen;
+	int pos;       /* in the heap; -1 when free */
+	int next_free; /* the free list, -1 at its end */
 };
 
 struct sock_loop {
@@ -39,9 +54,11 @@ struct sock_loop {
 	size_t wcap;
 	size_t nused, nalways;
 	uint32_t gen;
-	struct timer *t;
-	size_t nt, tcap;
-	int next_id;
+	struct timer *t; /* the slots */
+	int *heap;	 /* slot numbers, the next due first */
+	size_t nt, tcap; /* armed timers, slots */
+	int free_head, free_tail;
+	unsigned long long seq;
 	int stop;
 };
 
@@ -59,6 +76,7 @@ struct sock_loop *sock_loop_new(void)
 
 	if (!l)
 		return NULL;
+	l->free_head = l->free_tail = -1;
 	l->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (l->epfd < 0) {
 		free(l);
@@ -74,6 +92,7 @@ void sock_loop_free(struct sock_loop *l)
 	close(l->epfd);
 	free(l->w);
 	free(l->t);
+	free(l->heap);
 	free(l);
 }
 
@@ -168,53 +187,131 @@ int sock_loop_del(struct sock_loop *l, int fd)
 	return 0;
 }
 
-/* Room for one more timer.  Returns 0 or -ENOMEM. */
+/* Room for one more slot on the free list.  Returns 0 or -ENOMEM. */
 static int grow_timers(struct sock_loop *l)
 {
 	size_t cap = l->tcap ? l->tcap * 2 : 8;
 	struct timer *t;
+	int *heap;
 
-	if (l->nt < l->tcap)
+	if (l->free_head >= 0)
 		return 0;
+	if (cap > SLOT_MAX)
+		cap = SLOT_MAX;
+	if (cap <= l->tcap)
+		return -ENOMEM;
 	t = realloc(l->t, cap * sizeof(*t));
 	if (!t)
 		return -ENOMEM;
 	l->t = t;
+	heap = realloc(l->heap, cap * sizeof(*heap));
+	if (!heap)
+		return -ENOMEM;
+	l->heap = heap;
+	for (size_t i = l->tcap; i < cap; i++)
+		t[i] = (struct timer){ .pos = -1,
+				       .next_free =
+					   i + 1 < cap ? (int)i + 1 : -1 };
+	l->free_head = (int)l->tcap;
+	l->free_tail = (int)cap - 1;
 	l->tcap = cap;
 	return 0;
 }
 
-/* Timers are kept latest first, so that the next one due is the last
- * and several due at once fire in order (ties: in the order armed). */
+static int earlier(const struct sock_loop *l, int a, int b)
+{
+	const struct timer *x = &l->t[a], *y = &l->t[b];
+
+	return x->due < y->due || (x->due == y->due && x->seq < y->seq);
+}
+
+static void place(struct sock_loop *l, size_t i, int slot)
+{
+	l->heap[i] = slot;
+	l->t[slot].pos = (int)i;
+}
+
+static void sift_up(struct sock_loop *l, size_t i)
+{
+	int slot = l->heap[i];
+
+	while (i > 0 && earlier(l, slot, l->heap[(i - 1) / 2])) {
+		place(l, i, l->heap[(i - 1) / 2]);
+		i = (i - 1) / 2;
+	}
+	place(l, i, slot);
+}
+
+static void sift_down(struct sock_loop *l, size_t i)
+{
+	int slot = l->heap[i];
+
+	for (;;) {
+		size_t c = 2 * i + 1;
+
+		if (c >= l->nt)
+			break;
+		if (c + 1 < l->nt && earlier(l, l->heap[c + 1], l->heap[c]))
+			c++;
+		if (!earlier(l, l->heap[c], slot))
+			break;
+		place(l, i, l->heap[c]);
+		i = c;
+	}
+	place(l, i, slot);
+}
+
+/* Take the slot out of the heap and put it at the free list's end. */
+static void remove_slot(struct sock_loop *l, int slot)
+{
+	size_t i = (size_t)l->t[slot].pos;
+	int last = l->heap[--l->nt];
+
+	if (i < l->nt) {
+		place(l, i, last);
+		sift_down(l, i);
+		sift_up(l, (size_t)l->t[last].pos);
+	}
+	l->t[slot].pos = -1;
+	l->t[slot].gen = (l->t[slot].gen + 1) & GEN_MASK;
+	l->t[slot].next_free = -1;
+	if (l->free_tail >= 0)
+		l->t[l->free_tail].next_free = slot;
+	else
+		l->free_head = slot;
+	l->free_tail = slot;
+}
+
 int sock_loop_timer(struct sock_loop *l, long ms, sock_loop_timer_fn fn,
 		    void *arg)
 {
-	long long due = sock_loop_now_ms() + ms;
-	size_t i = 0;
+	struct timer *t;
+	int slot;
 
 	if (grow_timers(l))
 		return -ENOMEM;
-	if (++l->next_id <= 0)
-		l->next_id = 1;
-	while (i < l->nt && l->t[i].due > due)
-		i++;
-	memmove(&l->t[i + 1], &l->t[i], (l->nt - i) * sizeof(*l->t));
-	l->t[i] = (struct timer){ l->next_id, due, fn, arg };
-	l->nt++;
-	return l->next_id;
+	slot = l->free_head;
+	t = &l->t[slot];
+	l->free_head = t->next_free;
+	if (l->free_head < 0)
+		l->free_tail = -1;
+	t->due = sock_loop_now_ms() + ms;
+	t->seq = ++l->seq;
+	t->fn = fn;
+	t->arg = arg;
+	l->heap[l->nt] = slot;
+	sift_up(l, l->nt++);
+	return (int)(t->gen << SLOT_BITS) | (slot + 1);
 }
 
 void sock_loop_timer_cancel(struct sock_loop *l, int id)
 {
-	/* from the end: the timers cancelled soonest are due soonest */
-	for (size_t i = l->nt; i-- > 0;) {
-		if (l->t[i].id == id) {
-			l->nt--;
-			memmove(&l->t[i], &l->t[i + 1],
-				(l->nt - i) * sizeof(*l->t));
-			return;
-		}
-	}
+	int slot = (id & SLOT_MAX) - 1;
+
+	if (id <= 0 || slot < 0 || (size_t)slot >= l->tcap ||
+	    l->t[slot].pos < 0 || l->t[slot].gen != ((unsigned)id >> SLOT_BITS))
+		return;
+	remove_slot(l, slot);
 }
 
 void sock_loop_stop(struct sock_loop *l)
@@ -229,7 +326,7 @@ static int next_timeout(struct sock_loop *l)
 
 	if (!l->nt)
 		return -1;
-	first = l->t[l->nt - 1].due;
+	first = l->t[l->heap[0]].due;
 	now = sock_loop_now_ms();
 	if (first <= now)
 		return 0;
@@ -248,9 +345,10 @@ static void fire_timers(struct sock_loop *l)
 {
 	long long now = sock_loop_now_ms();
 
-	while (l->nt && l->t[l->nt - 1].due <= now && !l->stop) {
-		struct timer t = l->t[--l->nt];
+	while (l->nt && l->t[l->heap[0]].due <= now && !l->stop) {
+		struct timer t = l->t[l->heap[0]];
 
+		remove_slot(l, l->heap[0]);
 		t.fn(l, t.arg);
 	}
 }

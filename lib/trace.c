@@ -95,8 +95,9 @@ static const struct name sockopts[] = { N(SO_REUSEADDR), N(SO_REUSEPORT),
 					N(SO_TYPE),	 N(SO_LINGER),
 					{ 0, NULL } };
 static const struct name ip6opts[] = { N(IPV6_V6ONLY), { 0, NULL } };
-static const struct name tcpopts[] = { N(TCP_NODELAY),
-				       N(TCP_INFO),
+static const struct name tcpopts[] = { N(TCP_NODELAY),	N(TCP_INFO),
+				       N(TCP_KEEPIDLE), N(TCP_KEEPINTVL),
+				       N(TCP_KEEPCNT),	N(TCP_USER_TIMEOUT),
 				       { 0, NULL } };
 static const struct name hows[] = {
 	N(SHUT_RD), N(SHUT_WR), N(SHUT_RDWR), { 0, NULL }

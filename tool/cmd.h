@@ -24,7 +24,8 @@ enum {
 struct sock_global {
 	int verbose; /* -v: human-readable events on stderr */
 	int trace;   /* --trace: every socket call on stderr */
-	int family;  /* AF_UNSPEC, or AF_INET/AF_INET6 from -4/-6 */
+	int family;  /* AF_UNSPEC, AF_INET/AF_INET6 from -4/-6; -1: both
+		      * (sock list: either; others refuse it) */
 	int explain; /* --explain: plain sentences for learners */
 	int sandbox; /* --sandbox: confined after start-up (sandbox.h) */
 };
@@ -77,6 +78,11 @@ const char *tool_addr_reason(const char *reason);
 
 /* A clearer name for an error than strerror's, or NULL. */
 const char *tool_brief(int err);
+
+/* 1 when writing our output failed with err because its reader went
+ * away (| head): it had what it wanted, so every command ends then
+ * without a word and with status 0. */
+int tool_reader_gone(int err);
 
 /* A usage error: message plus a hint to run --help; returns EXIT_USAGE. */
 int tool_usage_error(const char *cmd, const char *fmt, ...)

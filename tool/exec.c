@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -100,19 +101,30 @@ static void reset_signals(void)
 	sigprocmask(SIG_UNBLOCK, &chld, NULL);
 }
 
+/* This process ends (SIGTERM) when the one that forked it, parent,
+ * does, however that ends (SIGKILL too): a program run for a client
+ * must not outlive the listener that answered it.  A program that
+ * detaches on its own (a double fork) is its own business. */
+static void end_with_parent(pid_t parent)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent)
+		_exit(126);
+}
+
 static pid_t spawn(char **argv, int conn, const char *peer)
 {
-	pid_t pid = fork();
+	pid_t holder = getpid(), pid = fork();
 
 	if (pid != 0)
 		return pid;
 	reset_signals();
+	end_with_parent(holder);
 	if (dup2(conn, STDIN_FILENO) < 0 || dup2(conn, STDOUT_FILENO) < 0)
 		_exit(126);
 	if (peer)
 		setenv("SOCK_PEER", peer, 1);
 	execvp(argv[0], argv);
-	fprintf(stderr, _("sock: exec %s: %s\n"), argv[0], strerror(errno));
+	tool_errorf(_("exec %s: %s"), argv[0], strerror(errno));
 	_exit(127);
 }
 
@@ -181,9 +193,6 @@ static _Noreturn void hold(const struct sock_global *g, char **argv, int conn,
 	int status;
 	pid_t pid;
 
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGHUP, SIG_DFL);
 	release_stdio(conn);
 	pid = spawn(argv, conn, peer);
 	if (pid < 0) {
@@ -204,10 +213,16 @@ static _Noreturn void hold(const struct sock_global *g, char **argv, int conn,
 pid_t exec_start(const struct sock_global *g, char **argv, int conn, int lfd,
 		 const char *peer)
 {
-	pid_t pid = fork();
+	pid_t listener = getpid(), pid = fork();
 
 	if (pid != 0)
 		return pid;
+	/* The listener's handlers (which remove its socket file) are not
+	 * this process's, before the listener's end can signal it. */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	end_with_parent(listener);
 	if (lfd >= 0)
 		close(lfd);
 	hold(g, argv, conn, peer);

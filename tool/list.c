@@ -377,7 +377,7 @@ static const char *source_name(int src)
  * not one: it had what it wanted, so nothing is said and we exit 0. */
 static int write_failed(int err)
 {
-	if (err == -EPIPE)
+	if (tool_reader_gone(err))
 		return EXIT_OK;
 	tool_errorf(_("list: writing the listing: %s"), strerror(-err));
 	return EXIT_RUNTIME;

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "visible.h"
 #include "explain.h"
 #include "i18n.h"
 #include "list.h"
@@ -308,8 +309,13 @@ static size_t put_owners(struct list_obuf *b, const struct sock_diag *d,
 		return 1;
 	}
 	for (size_t i = 0; i < n; i++) {
-		size_t cl = strlen(o[i].command);
+		char shown[256];
+		size_t cl;
 
+		/* A process names itself (prctl, exec -a): a newline in
+		 * its name must not split the row. */
+		tool_visible(o[i].command, sizeof(shown), shown, sizeof(shown));
+		cl = strlen(shown);
 		/* one entry per process, however many fds it has */
 		if (i && o[i].pid == last)
 			continue;
@@ -317,8 +323,8 @@ static size_t put_owners(struct list_obuf *b, const struct sock_diag *d,
 			ob_put(b, ",", 1);
 		len += (len ? 1 : 0) + ob_uint(b, (uint32_t)o[i].pid, 0) + 1;
 		ob_put(b, "/", 1);
-		ob_put(b, o[i].command, cl);
-		len += (size_t)tool_display_width(o[i].command, cl);
+		ob_put(b, shown, cl);
+		len += (size_t)tool_display_width(shown, cl);
 		last = o[i].pid;
 	}
 	return len;

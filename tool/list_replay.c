@@ -26,6 +26,12 @@ int list_replay_report(const struct sock_diag *d, const char *path)
 			      "listed"),
 			    path, (unsigned long long)off);
 		return EXIT_RUNTIME;
+	case SOCK_DIAG_REPLAY_LARGE:
+		tool_errorf(_("list: SOCK_DIAG_FILE=%s: more than %u sockets; "
+			      "the first ones, up to byte %llu, are listed"),
+			    path, SOCK_DIAG_REPLAY_ROWS_MAX,
+			    (unsigned long long)off);
+		return EXIT_RUNTIME;
 	}
 	return EXIT_OK;
 }

@@ -76,10 +76,8 @@ static int take_global(const char *arg, struct sock_global *g)
 		g->explain = 1;
 	else if (!strcmp(arg, "--sandbox"))
 		g->sandbox = 1;
-	else if (!strcmp(arg, "-4"))
-		g->family = AF_INET;
-	else if (!strcmp(arg, "-6"))
-		g->family = AF_INET6;
+	else if (!strcmp(arg, "-4") || !strcmp(arg, "-6"))
+		tool_global_letter(arg[1], g);
 	else
 		return 0;
 	return 1;

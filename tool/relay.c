@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <sock/forward.h>
+#include <sock/number.h>
 
 #include "cmd.h"
 #include "i18n.h"
@@ -35,6 +36,7 @@ struct relay_args {
 	int stats;
 	struct tool_proxy_opts proxy;
 	struct tool_acl_opts acl;
+	int idle_set; /* --idle: datagram sessions take it too */
 };
 
 struct relay_run {
@@ -64,10 +66,23 @@ static void usage(FILE *f)
 		"                        further stream clients wait in the "
 		"listen backlog,\n"
 		"                        further datagram peers are dropped "
-		"(default: no limit)\n"
+		"(default: no limit).\n"
+		"                        A datagram session is per source "
+		"address and port,\n"
+		"                        which a sender can forge: -m is what "
+		"bounds them\n"
 		"      --udp-idle SECS   end a datagram session after SECS "
 		"without traffic\n"
 		"                        (default 60)\n"
+		"      --idle SECS       end any session after SECS without "
+		"traffic (stream\n"
+		"                        default: never; datagram: as "
+		"--udp-idle)\n"
+		"      --keepalive I[,N[,C]]  TCP keepalive on both sides: "
+		"the first probe\n"
+		"                        after I s of silence, then every N s, "
+		"C lost ends it\n"
+		"                        (default 60,15,4; off: none)\n"
 		"  -w, --timeout SECS    connect timeout towards TO "
 		"(default 10; 0: none)\n"
 		"      --io MODE         splice, copy or auto (default): how "
@@ -113,16 +128,39 @@ static int parse_io(const char *text, enum sock_forward_io *io)
 
 int tool_parse_count(const char *text, unsigned int *out)
 {
-	char *end;
 	unsigned long v;
 
-	if (text[0] < '0' || text[0] > '9')
-		return -1;
-	errno = 0;
-	v = strtoul(text, &end, 10);
-	if (errno || *end || v == 0 || v > 10000000)
+	if (sock_number_parse(text, 1, 10000000, &v))
 		return -1;
 	*out = (unsigned int)v;
+	return 0;
+}
+
+/* --keepalive off, or IDLE[,INTERVAL[,COUNT]] (whole seconds, a count). */
+static int parse_keepalive(const char *text, struct sock_keepalive *k)
+{
+	unsigned long v[3] = { 0, 0, 0 };
+	const unsigned long max[3] = { SOCK_KEEPALIVE_SECS_MAX,
+				       SOCK_KEEPALIVE_SECS_MAX,
+				       SOCK_KEEPALIVE_COUNT_MAX };
+	size_t n;
+
+	*k = (struct sock_keepalive){ 0 };
+	if (!strcmp(text, "off")) {
+		k->off = 1;
+		return 0;
+	}
+	for (int i = 0; i < 3; i++) {
+		v[i] = sock_number_digits(text, max[i], &n);
+		if (!n || v[i] < 1 || v[i] > max[i])
+			return -1;
+		text += n;
+		if (!*text)
+			break;
+		if (*text++ != ',' || i == 2)
+			return -1;
+	}
+	*k = (struct sock_keepalive){ 0, (int)v[0], (int)v[1], (int)v[2] };
 	return 0;
 }
 
@@ -152,6 +190,24 @@ static int take_option(int c, struct relay_args *a, char **argv)
 			    _("bad --udp-idle '%s' (seconds, above 0)"),
 			    optarg);
 		a->fo.udp_idle_ms = ms;
+		return 0;
+	case 'I':
+		ms = tool_parse_seconds(optarg);
+		if (ms <= 0)
+			return tool_usage_error(
+			    "relay", _("bad --idle '%s' (seconds, above 0)"),
+			    optarg);
+		a->fo.stream_idle_ms = ms;
+		a->idle_set = 1;
+		return 0;
+	case 'k':
+		if (parse_keepalive(optarg, &a->fo.keepalive))
+			return tool_usage_error(
+			    "relay",
+			    _("bad --keepalive '%s' (off, or IDLE[,INTERVAL"
+			      "[,COUNT]]: seconds from 1 to 32767, a count "
+			      "from 1 to 127)"),
+			    optarg);
 		return 0;
 	case 'w':
 		ms = tool_parse_seconds(optarg);
@@ -187,6 +243,8 @@ static int parse_args(int argc, char **argv, struct relay_args *a)
 		{ "max-conns", required_argument, NULL, 'm' },
 		{ "udp-idle", required_argument, NULL, 'i' },
 		{ "timeout", required_argument, NULL, 'w' },
+		{ "idle", required_argument, NULL, 'I' },
+		{ "keepalive", required_argument, NULL, 'k' },
 		{ "io", required_argument, NULL, 'o' },
 		{ "stats", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
@@ -206,6 +264,8 @@ static int parse_args(int argc, char **argv, struct relay_args *a)
 	if (argc - optind != 2)
 		return tool_usage_error("relay", _("needs FROM and TO "
 						   "endpoints"));
+	if (a->idle_set)
+		a->fo.udp_idle_ms = a->fo.stream_idle_ms;
 	a->from_text = argv[optind];
 	a->to_text = argv[optind + 1];
 	return 0;

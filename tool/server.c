@@ -10,6 +10,7 @@
 
 #include "server.h"
 #include "i18n.h"
+#include "visible.h"
 
 void server_peer_name(enum sock_kind kind, const struct sockaddr *sa,
 		      socklen_t len, char *buf, size_t size)
@@ -22,6 +23,9 @@ void server_peer_name(enum sock_kind kind, const struct sockaddr *sa,
 		snprintf(buf, size, "%s://%s", sock_addr_kind_name(kind), a);
 	else
 		snprintf(buf, size, "%s:%s", sock_addr_kind_name(kind), a);
+	/* A client names its own Unix path: it must not forge a log line
+	 * or a terminal's state (-v lines, SOCK_PEER). */
+	tool_visible(buf, size, buf, size);
 }
 
 void server_say_listening(const struct sock_global *g, enum sock_kind kind,

@@ -45,8 +45,8 @@ static void report(const struct sock_global *g, const struct session_opts *o,
  * error worth a message. */
 static int stdio_failed(int fd, int err)
 {
-	if (fd == STDOUT_FILENO && err == -EPIPE)
-		return EXIT_RUNTIME;
+	if (fd == STDOUT_FILENO && tool_reader_gone(err))
+		return EXIT_OK;
 	tool_errorf("%s: %s",
 		    fd == STDIN_FILENO ? _("reading standard input")
 				       : _("writing standard output"),

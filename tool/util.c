@@ -3,7 +3,6 @@
  * printer.
  */
 #include <errno.h>
-#include <math.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -15,22 +14,24 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <sock/number.h>
 #include <sock/sock.h>
 #include <sock/trace.h>
 
 #include "cmd.h"
 #include "explain.h"
 #include "i18n.h"
+#include "visible.h"
 
+/* Messages carry text from outside (option values, peers' paths, file
+ * names): tool_vprint_line() keeps each one line and bounded. */
 void tool_errorf(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("sock: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	tool_vprint_line(stderr, "sock: ", "\n", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void tool_verbosef(const struct sock_global *g, const char *fmt, ...)
@@ -39,23 +40,23 @@ void tool_verbosef(const struct sock_global *g, const char *fmt, ...)
 
 	if (!g->verbose)
 		return;
-	fputs("sock: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	tool_vprint_line(stderr, "sock: ", "\n", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 int tool_usage_error(const char *cmd, const char *fmt, ...)
 {
+	char prefix[64], hint[128];
 	va_list ap;
 
-	fprintf(stderr, "sock%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+	snprintf(prefix, sizeof(prefix), "sock%s%s: ", cmd ? " " : "",
+		 cmd ? cmd : "");
+	snprintf(hint, sizeof(hint), _(" (try: sock %s%s--help)\n"),
+		 cmd ? cmd : "", cmd ? " " : "");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	tool_vprint_line(stderr, prefix, hint, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, _(" (try: sock %s%s--help)\n"), cmd ? cmd : "",
-		cmd ? " " : "");
 	return EXIT_USAGE;
 }
 
@@ -72,14 +73,7 @@ int tool_usage_error(const char *cmd, const char *fmt, ...)
  * below still lines up. */
 static const char *visible(const char *text, char *buf, size_t len)
 {
-	size_t i;
-
-	for (i = 0; i + 1 < len && text[i]; i++)
-		buf[i] = (unsigned char)text[i] < 0x20 || text[i] == 0x7f
-			     ? '?'
-			     : text[i];
-	buf[i] = '\0';
-	return buf;
+	return tool_visible(text, len, buf, len);
 }
 
 int tool_parse_endpoint(const char *text, struct sock_addr *out)
@@ -90,6 +84,9 @@ int tool_parse_endpoint(const char *text, struct sock_addr *out)
 	char hint[300];
 	int socat = !tool_socat_hint(text, hint, sizeof(hint));
 
+	/* the hint is made of the user's text: shown as visibly */
+	visible(hint, hint, sizeof(hint));
+
 	if (!sock_addr_parse(text, out, &e)) {
 		/* TCP-LISTEN:8080 reads as a host and a port. */
 		if (!socat || strncasecmp(text, out->host, strlen(out->host)) ||
@@ -98,7 +95,7 @@ int tool_parse_endpoint(const char *text, struct sock_addr *out)
 		fprintf(stderr,
 			_("sock: bad endpoint: '%s' is socat's address type, "
 			  "not a host\n  sock writes this as: %s\n"),
-			out->host, hint);
+			visible(out->host, echo, sizeof(echo)), hint);
 		return -1;
 	}
 	size_t len = strlen(text), from = 0, shown = len;
@@ -120,6 +117,9 @@ int tool_parse_endpoint(const char *text, struct sock_addr *out)
 int tool_check_family(const char *cmd, const struct sock_global *g,
 		      const struct sock_addr *a, const char *endpoint)
 {
+	if (g->family == -1)
+		return tool_usage_error(cmd, _("-4 and -6 together: choose "
+					       "one"));
 	if (!g->family || a->family == AF_UNIX || !a->family ||
 	    a->family == g->family)
 		return 0;
@@ -182,31 +182,33 @@ int tool_bad_option(const char *cmd, int c, char **argv)
 
 int tool_global_letter(int c, struct sock_global *g)
 {
+	int family = c == '4' ? AF_INET : AF_INET6;
+
 	if (c == 'v')
 		g->verbose++;
-	else if (c == '4')
-		g->family = AF_INET;
-	else if (c == '6')
-		g->family = AF_INET6;
-	else
+	else if (c != '4' && c != '6')
 		return 0;
+	else if (g->family && g->family != family)
+		g->family = -1; /* both: tool_check_family() refuses it */
+	else
+		g->family = family;
 	return 1;
+}
+
+int tool_reader_gone(int err)
+{
+	return err == -EPIPE;
 }
 
 long tool_parse_seconds(const char *text)
 {
-	char *end;
-	double s;
+	long ms;
 
-	if (!text[0] || text[0] == '-' || text[0] == '+')
-		return -1;
-	errno = 0;
-	s = strtod(text, &end);
 	/* At most 24 days: the milliseconds must fit the int that poll()
-	 * and the loop's timers take. */
-	if (errno || *end || !isfinite(s) || s < 0 || s > TOOL_SECONDS_MAX)
+	 * and the loop's timers take.  Digits only, as ports are. */
+	if (sock_number_seconds(text, TOOL_SECONDS_MAX, &ms))
 		return -1;
-	return (long)(s * 1000 + 0.5);
+	return ms;
 }
 
 static void print_trace(const char *line, int err, void *arg)

@@ -353,7 +353,13 @@ enum sock_diag_replay_stop {
 	SOCK_DIAG_REPLAY_CUT,	    /* it ends inside a record, or before
 				     * the dump's closing message */
 	SOCK_DIAG_REPLAY_BAD,	    /* bytes that are no record */
+	SOCK_DIAG_REPLAY_LARGE,	    /* more than SOCK_DIAG_REPLAY_ROWS_MAX
+				     * sockets: the first ones are kept */
 };
+
+/* The most sockets a replay keeps (about 100 bytes of memory each): a
+ * file of any size costs bounded memory. */
+#define SOCK_DIAG_REPLAY_ROWS_MAX 2000000u
 
 /*
  * A replay file (q->replay) that is a dump up to some point keeps the

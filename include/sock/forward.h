@@ -23,6 +23,7 @@
 
 #include <sock/acl.h>
 #include <sock/addr.h>
+#include <sock/keepalive.h>
 #include <sock/loop.h>
 #include <sock/proxy.h>
 #include <sock/sock.h>
@@ -41,6 +42,12 @@ struct sock_forward_opts {
 	unsigned int max_sessions;
 	long udp_idle_ms;	 /* datagram sessions: end after this quiet */
 	long connect_timeout_ms; /* per target address; <= 0: none */
+	/* Stream sessions: end after this long without a byte either
+	 * way (SOCK_FORWARD_END_IDLE); 0: never. */
+	long stream_idle_ms;
+	/* TCP sides of stream sessions, both: keepalive as this says (all
+	 * zero: on, with sock/keepalive.h's defaults). */
+	struct sock_keepalive keepalive;
 	enum sock_forward_io io;
 	/* Bytes of buffers all sessions may hold at once (a side that does
 	 * not read pins what waits for it); 0: 64 MiB.  Pipes lent: one per
@@ -65,7 +72,7 @@ enum sock_forward_end {
 	SOCK_FORWARD_END_CLIENT,      /* an error on the client's side */
 	SOCK_FORWARD_END_TARGET,      /* an error on the target's side */
 	SOCK_FORWARD_END_UNREACHABLE, /* no target address answered */
-	SOCK_FORWARD_END_IDLE,	      /* a datagram session went quiet */
+	SOCK_FORWARD_END_IDLE,	      /* the session went quiet */
 	SOCK_FORWARD_END_STOPPED,     /* sock_forward_stop() */
 	SOCK_FORWARD_END_RELAY,	      /* the relay ran short (memory) */
 };

@@ -308,7 +308,7 @@ VALUES = {"SECONDS": "1", "SECS": "1", "N": "1", "MODE": "auto",
           "FILE": "/dev/null", "COMMAND": "true", "'PROGRAM": "true",
           "PORT": "0", "FORMAT": "dot", "NS": "/proc/self/ns/net",
           "URL": "socks5://127.0.0.1:1080", "CIDR": "127.0.0.1", "UID": "0",
-          "WHERE": "remote"}
+          "WHERE": "remote", "IDLE": "60"}
 
 
 def man_options(path):
