@@ -31,7 +31,7 @@ struct fwd_stream_session {
 	unsigned char rd[2];	 /* the side may have input (edge-triggered) */
 	unsigned char wr[2];	 /* the side may take output */
 	unsigned char connecting;
-	unsigned char splice_ok; /* both sides are byte streams: splice */
+	unsigned char splice_ok;  /* both sides are byte streams: splice */
 	size_t addr_i;		  /* the target address being tried */
 	struct sock_proxy_hs *hs; /* the proxy's handshake while it runs */
 	unsigned char proxied;	  /* the handshake has begun */

@@ -40,25 +40,46 @@ static size_t char_start(const char *s, size_t i)
 	return i;
 }
 
+/* msg with controls as '?', its middle cut out past VISIBLE_LINE_MAX. */
+static void put_windowed(FILE *f, const char *msg, size_t len)
+{
+	size_t head, tail;
+
+	if (len <= VISIBLE_LINE_MAX) {
+		put_visible(f, msg, len);
+		return;
+	}
+	head = char_start(msg, VISIBLE_HEAD);
+	tail = char_start(msg, len - VISIBLE_TAIL);
+	put_visible(f, msg, head);
+	fputs("...", f);
+	put_visible(f, msg + tail, len - tail);
+}
+
+/* The line is composed first and written with one call: stderr is
+ * unbuffered, and --exec's in-between processes write to it too, so a
+ * line written piecewise could be torn by theirs. */
 void tool_vprint_line(FILE *f, const char *prefix, const char *suffix,
 		      const char *fmt, va_list ap)
 {
-	char *msg = NULL;
+	char *msg = NULL, *line = NULL;
+	size_t size = 0;
 	int n = vasprintf(&msg, fmt, ap);
-	size_t len, head, tail;
+	FILE *m = open_memstream(&line, &size);
 
-	fputs(prefix, f);
-	if (n < 0) {
-		fputs(fmt, f);
-	} else if ((len = (size_t)n) <= VISIBLE_LINE_MAX) {
-		put_visible(f, msg, len);
-	} else {
-		head = char_start(msg, VISIBLE_HEAD);
-		tail = char_start(msg, len - VISIBLE_TAIL);
-		put_visible(f, msg, head);
-		fputs("...", f);
-		put_visible(f, msg + tail, len - tail);
+	if (!m) {
+		fprintf(f, "%s%s%s", prefix, n < 0 ? fmt : msg, suffix);
+		free(msg);
+		return;
 	}
-	fputs(suffix, f);
+	fputs(prefix, m);
+	if (n < 0)
+		fputs(fmt, m);
+	else
+		put_windowed(m, msg, (size_t)n);
+	fputs(suffix, m);
+	if (fclose(m) == 0)
+		fwrite(line, 1, size, f);
+	free(line);
 	free(msg);
 }
