@@ -1,0 +1,379 @@
+/*
+ * tool/tls.c - the TLS options, contexts and handshakes of connect,
+ * listen and relay, and what a TLS failure means in plain words.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+
+#include <sock/loop.h>
+
+#include "i18n.h"
+#include "tls.h"
+
+#define TLS_DEFAULT_WAIT_MS 30000
+
+#define BIT(code) (1u << ((code)-TOOL_TLS_CAFILE))
+/* Options of a client end and of a server end. */
+#define CLIENT_ONLY                                                            \
+	(BIT(TOOL_TLS_CAFILE) | BIT(TOOL_TLS_PIN) | BIT(TOOL_TLS_SERVERNAME) | \
+	 BIT(TOOL_TLS_INSECURE))
+#define SERVER_ONLY (BIT(TOOL_TLS_SELF_SIGNED) | BIT(TOOL_TLS_CLIENT_CA))
+
+static const char *const names[] = {
+	"--cafile", "--pin",	  "--servername",  "--alpn",	  "--cert",
+	"--key",    "--insecure", "--self-signed", "--client-ca",
+};
+
+static int take_pin(const char *cmd, const char *arg, struct tool_tls *t)
+{
+	const char *why;
+
+	if (sock_tls_pin_parse(arg, t->o.pin, &why) == 0) {
+		t->o.pinned = 1;
+		return 0;
+	}
+	return tool_usage_error(cmd,
+				_("bad --pin '%s': %s (expected "
+				  "sha256: and 64 hexadecimal digits)"),
+				arg, _(why));
+}
+
+static int take_alpn(const char *cmd, const char *arg, struct tool_tls *t)
+{
+	const char *why;
+	int n = sock_tls_alpn_parse(arg, t->o.alpn, sizeof(t->o.alpn), &why);
+
+	if (n > 0) {
+		t->o.alpn_len = (size_t)n;
+		return 0;
+	}
+	return tool_usage_error(cmd, _("bad --alpn '%s': %s"), arg, _(why));
+}
+
+int tool_tls_option(const char *cmd, int c, const char *arg, struct tool_tls *t)
+{
+	if (c < TOOL_TLS_CAFILE || c > TOOL_TLS_CLIENT_CA)
+		return -1;
+	t->given |= BIT(c);
+	switch (c) {
+	case TOOL_TLS_CAFILE:
+		t->o.cafile = arg;
+		return 0;
+	case TOOL_TLS_PIN:
+		return take_pin(cmd, arg, t);
+	case TOOL_TLS_SERVERNAME:
+		t->o.servername = arg;
+		return *arg ? 0
+			    : tool_usage_error(cmd, _("--servername needs a "
+						      "name"));
+	case TOOL_TLS_ALPN:
+		return take_alpn(cmd, arg, t);
+	case TOOL_TLS_CERT:
+		t->o.cert = arg;
+		return 0;
+	case TOOL_TLS_KEY:
+		t->o.key = arg;
+		return 0;
+	case TOOL_TLS_INSECURE:
+		t->o.insecure = 1;
+		return 0;
+	case TOOL_TLS_SELF_SIGNED:
+		t->o.self_signed = 1;
+		return 0;
+	default:
+		t->o.client_ca = arg;
+		return 0;
+	}
+}
+
+static const char *first(unsigned bits)
+{
+	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (bits & (1u << i))
+			return names[i];
+	return "";
+}
+
+/* Verification options that contradict each other. */
+static int check_trust(const char *cmd, const struct tool_tls *t)
+{
+	if (t->o.insecure && (t->o.pinned || t->o.cafile))
+		return tool_usage_error(cmd, _("--insecure turns verification "
+					       "off: --pin and --cafile do not "
+					       "apply"));
+	if (t->o.self_signed && (t->o.cert || t->o.key))
+		return tool_usage_error(cmd, _("--self-signed makes its own "
+					       "certificate: --cert and --key "
+					       "do not apply"));
+	if (t->o.key && !t->o.cert)
+		return tool_usage_error(cmd, _("--key needs --cert"));
+	return 0;
+}
+
+int tool_tls_check(const char *cmd, const struct tool_tls *t, int server,
+		   int has_tls)
+{
+	unsigned wrong = server ? CLIENT_ONLY : SERVER_ONLY;
+
+	if (t->given && !has_tls)
+		return tool_usage_error(cmd,
+					_("%s is a TLS option: use a "
+					  "tls:// endpoint"),
+					first(t->given));
+	if (t->given & wrong)
+		return tool_usage_error(
+		    cmd,
+		    server ? _("%s is for a TLS client, not a listener")
+			   : _("%s is for a TLS listener, not a client"),
+		    first(t->given & wrong));
+	if (has_tls && server && !t->o.cert && !t->o.self_signed)
+		return tool_usage_error(cmd, _("a TLS listener needs --cert "
+					       "FILE --key FILE, or "
+					       "--self-signed"));
+	return check_trust(cmd, t);
+}
+
+/* ---- contexts ------------------------------------------------------ */
+
+static void say_setup(enum sock_tls_setup why, const struct tool_tls *t,
+		      const char *detail)
+{
+	const char *file = NULL;
+	const char *what;
+
+	switch (why) {
+	case SOCK_TLS_SETUP_CAFILE:
+		what = _("cannot read trusted certificates (--cafile)");
+		file = t->o.cafile;
+		break;
+	case SOCK_TLS_SETUP_CERT:
+		what = _("cannot read a certificate (--cert)");
+		file = t->o.cert;
+		break;
+	case SOCK_TLS_SETUP_KEY:
+		what = _("cannot read a private key (--key)");
+		file = t->o.key ? t->o.key : t->o.cert;
+		break;
+	case SOCK_TLS_SETUP_PASSWORD:
+		what = _("the private key is encrypted and "
+			 "$SOCK_TLS_KEY_PASSWORD is unset or wrong");
+		file = t->o.key ? t->o.key : t->o.cert;
+		break;
+	case SOCK_TLS_SETUP_KEY_MISMATCH:
+		what = _("the key does not belong to the certificate");
+		file = t->o.key ? t->o.key : t->o.cert;
+		break;
+	case SOCK_TLS_SETUP_CLIENT_CA:
+		what = _("cannot read client CA certificates (--client-ca)");
+		file = t->o.client_ca;
+		break;
+	case SOCK_TLS_SETUP_STORE:
+		what = _("cannot load the system's trusted certificates");
+		break;
+	default:
+		what = _("cannot set up TLS");
+		break;
+	}
+	if (file)
+		tool_errorf("%s: %s", file, what);
+	else
+		tool_errorf("%s", what);
+	if (detail && *detail)
+		tool_errorf(_("  (OpenSSL says: %s)"), detail);
+}
+
+static void say_fingerprint(struct sock_tls_ctx *c)
+{
+	unsigned char md[SOCK_TLS_SHA256_LEN];
+	char hex[100];
+
+	if (sock_tls_ctx_fingerprint(c, md))
+		return;
+	sock_tls_hex(md, hex, sizeof(hex));
+	tool_errorf(_("self-signed certificate made; clients can check it "
+		      "with --pin sha256:%s"),
+		    hex);
+}
+
+struct sock_tls_ctx *tool_tls_context(const char *cmd, struct tool_tls *t,
+				      int server, const char *host, int *status)
+{
+	enum sock_tls_setup why;
+	char detail[256];
+	struct sock_tls_ctx *c;
+
+	(void)cmd;
+	t->o.server = server;
+	t->o.password = getenv("SOCK_TLS_KEY_PASSWORD");
+	t->o.self_name = host && *host ? host : NULL;
+	c = sock_tls_ctx_new(&t->o, &why, detail, sizeof(detail));
+	if (!c) {
+		say_setup(why, t, detail);
+		*status = EXIT_USAGE;
+		return NULL;
+	}
+	if (server && t->o.self_signed)
+		say_fingerprint(c);
+	return c;
+}
+
+/* ---- handshakes ----------------------------------------------------- */
+
+void tool_tls_say_fail(const char *who, int err, const struct sock_tls_fail *f)
+{
+	switch (f->kind) {
+	case SOCK_TLS_FAIL_NAME:
+		tool_errorf(_("TLS with %s: certificate is for %s, you asked "
+			      "for %s"),
+			    who, f->names, f->asked);
+		return;
+	case SOCK_TLS_FAIL_EXPIRED:
+		tool_errorf(_("TLS with %s: certificate expired on %s"), who,
+			    f->when);
+		return;
+	case SOCK_TLS_FAIL_NOT_YET:
+		tool_errorf(_("TLS with %s: certificate is not valid until %s"),
+			    who, f->when);
+		return;
+	case SOCK_TLS_FAIL_UNKNOWN_CA:
+		tool_errorf(_("TLS with %s: certificate signed by an unknown "
+			      "authority (%s); --cafile FILE trusts it"),
+			    who, f->issuer);
+		return;
+	case SOCK_TLS_FAIL_SELF_SIGNED:
+		tool_errorf(_("TLS with %s: certificate is self-signed (%s) "
+			      "and not trusted; --cafile FILE or --pin "
+			      "sha256:... accepts it"),
+			    who, f->issuer);
+		return;
+	case SOCK_TLS_FAIL_PIN:
+		tool_errorf(_("TLS with %s: certificate (for %s) does not "
+			      "match --pin"),
+			    who, f->names);
+		return;
+	case SOCK_TLS_FAIL_NOT_TLS:
+		tool_errorf(_("TLS with %s: the peer does not speak TLS (%s)"),
+			    who, f->detail);
+		return;
+	case SOCK_TLS_FAIL_VERSION:
+		tool_errorf(_("TLS with %s: no protocol version in common "
+			      "(sock needs TLS 1.2 or newer)"),
+			    who);
+		return;
+	case SOCK_TLS_FAIL_NO_CLIENT_CERT:
+		tool_errorf(_("TLS with %s: no client certificate, and "
+			      "--client-ca asks for one"),
+			    who);
+		return;
+	case SOCK_TLS_FAIL_ALERT:
+		tool_errorf(_("TLS with %s: the peer refused the handshake "
+			      "(%s)"),
+			    who, f->detail);
+		return;
+	case SOCK_TLS_FAIL_CLOSED:
+		tool_errorf(_("TLS with %s: the peer closed the connection "
+			      "during the handshake"),
+			    who);
+		return;
+	case SOCK_TLS_FAIL_VERIFY:
+		tool_errorf(_("TLS with %s: certificate not accepted (%s)"),
+			    who, f->detail);
+		return;
+	default:
+		break;
+	}
+	if (f->detail[0])
+		tool_errorf(_("TLS with %s failed: %s"), who, f->detail);
+	else
+		tool_fail(N_("TLS with"), who, err);
+}
+
+/* -v or --insecure: who answered, and how much was checked. */
+static void say_peer(const struct sock_global *g, const struct sock_tls *t,
+		     const char *who)
+{
+	struct sock_tls_info i;
+	char hex[100];
+
+	sock_tls_get_info(t, &i);
+	sock_tls_hex(i.sha256, hex, sizeof(hex));
+	if (i.insecure) {
+		tool_errorf(_("warning: --insecure: the certificate of %s was "
+			      "NOT verified; anyone could be answering"),
+			    who);
+		tool_errorf(_("its SHA-256 fingerprint: %s"),
+			    i.has_cert ? hex : _("(no certificate)"));
+	}
+	tool_verbosef(g, _("TLS with %s: %s, %s%s%s; %s"), who, i.version,
+		      i.cipher, i.alpn[0] ? ", ALPN " : "", i.alpn,
+		      i.verify_text);
+	if (i.has_cert)
+		tool_verbosef(g,
+			      _("peer certificate: %s (names %s), issued by "
+				"%s, sha256 %s"),
+			      i.subject, i.names, i.issuer, hex);
+	tool_verbosef(g, _("kTLS: %s"),
+		      i.ktls_send || i.ktls_recv ? _("on (the kernel encrypts)")
+		      : sock_tls_kernel_has_ktls()
+			  ? _("off (OpenSSL declined it)")
+			  : _("off (this kernel has no tls module)"));
+}
+
+/* Wait for what the handshake wants, until deadline_ms. */
+static int wait_for(struct sock_tls *t, int fd, long long deadline_ms)
+{
+	struct pollfd p = { .fd = fd };
+	long long left = deadline_ms - sock_loop_now_ms();
+	int r;
+
+	p.events = sock_tls_wants(t) & EPOLLOUT ? POLLOUT : POLLIN;
+	if (left <= 0)
+		return -ETIMEDOUT;
+	r = poll(&p, 1, (int)left);
+	if (r == 0)
+		return -ETIMEDOUT;
+	return r < 0 && errno != EINTR ? -errno : 0;
+}
+
+int tool_tls_start(const struct sock_global *g, struct sock_tls_ctx *c, int fd,
+		   const char *host, const char *who, long timeout_ms,
+		   struct sock_tls **out)
+{
+	long long deadline =
+	    sock_loop_now_ms() +
+	    (timeout_ms > 0 ? timeout_ms : TLS_DEFAULT_WAIT_MS);
+	struct sock_tls *t = sock_tls_new(c, fd, host);
+	struct sock_tls_fail f;
+	int ret;
+
+	if (!t)
+		return tool_fail(N_("TLS with"), who, -errno);
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	while ((ret = sock_tls_handshake(t)) == -EAGAIN)
+		if ((ret = wait_for(t, fd, deadline)) < 0)
+			break;
+	if (ret) {
+		sock_tls_get_fail(t, &f);
+		tool_tls_say_fail(who, ret, &f);
+		sock_tls_free(t);
+		return EXIT_RUNTIME;
+	}
+	say_peer(g, t, who);
+	*out = t;
+	return 0;
+}
+
+void tool_tls_after(const struct sock_global *g, const struct sock_tls *t,
+		    const char *who)
+{
+	if (sock_tls_truncated(t))
+		tool_verbosef(g,
+			      _("TLS with %s: the peer closed TCP without "
+				"close_notify: the data may have been cut "
+				"short (truncation)"),
+			      who);
+}
