@@ -15,6 +15,8 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include <sock/tls.h>
+
 #include "forward_internal.h"
 #include "sys.h"
 
@@ -37,6 +39,10 @@ struct fwd_stream_session {
 	 * side i to side !i. */
 	struct sock_copy_end end[2];
 	struct sock_copy_dir dir[2];
+	/* A TLS side (client: the relay serves TLS; target: it speaks
+	 * TLS), and whether its handshake is still going on. */
+	struct sock_tls *tls[2];
+	unsigned char shaking[2];
 };
 _Static_assert(offsetof(struct fwd_stream_session, head) == 0,
 	       "the head comes first");
@@ -70,6 +76,50 @@ static void release(struct fwd_session *h)
 
 	release_half(s->head.f, &s->dir[0]);
 	release_half(s->head.f, &s->dir[1]);
+	for (int i = 0; i < 2; i++) {
+		sock_tls_free(s->tls[i]);
+		s->tls[i] = NULL;
+	}
+}
+
+/* Put TLS over side i with context c (NULL: it stays plain). */
+static int wrap_tls(struct fwd_stream_session *s, int i, struct sock_tls_ctx *c,
+		    const char *host)
+{
+	if (!c)
+		return 0;
+	s->tls[i] = sock_tls_new(c, s->head.fd[i], host);
+	if (!s->tls[i])
+		return -ENOMEM;
+	sock_tls_copy_end(s->tls[i], &s->end[i]);
+	s->shaking[i] = 1;
+	return 0;
+}
+
+/* Step the handshakes that are under way: 0 once none is, -EAGAIN
+ * while one waits for its socket, or the error that ended one (*side:
+ * which). */
+static int shake(struct fwd_stream_session *s, int *side)
+{
+	int ret = 0;
+
+	for (int i = 0; i < 2; i++) {
+		int r;
+
+		if (!s->shaking[i])
+			continue;
+		r = sock_tls_handshake(s->tls[i]);
+		if (r == 0) {
+			s->shaking[i] = 0;
+			s->rd[i] = s->wr[i] = 1;
+		} else if (r != -EAGAIN) {
+			*side = i;
+			return r;
+		} else {
+			ret = r;
+		}
+	}
+	return ret;
 }
 
 /* ---- moving bytes --------------------------------------------------- */
@@ -138,7 +188,17 @@ static void on_resume(struct sock_loop *loop, void *arg);
  * directions are done or one fails. */
 static void run(struct fwd_stream_session *s)
 {
-	int more = 0;
+	int more = 0, hs_side = 0, hs = shake(s, &hs_side);
+
+	if (hs == -EAGAIN)
+		return;
+	if (hs < 0) {
+		sock__fwd_session_end(&s->head,
+				      hs_side ? SOCK_FORWARD_END_TARGET
+					      : SOCK_FORWARD_END_CLIENT,
+				      hs);
+		return;
+	}
 
 	for (int i = 0; i < 2; i++) {
 		int ret = pump(s, i);
@@ -226,6 +286,11 @@ static void connected(struct fwd_stream_session *s)
 	s->connecting = 0;
 	s->wr[1] = 1;
 	s->rd[1] = 1;
+	if (wrap_tls(s, 1, s->head.f->o.tls_to, s->head.f->o.tls_host)) {
+		sock__fwd_session_end(&s->head, SOCK_FORWARD_END_TARGET,
+				      -ENOMEM);
+		return;
+	}
 	run(s);
 }
 
@@ -306,6 +371,10 @@ static void on_side(struct sock_loop *loop, int fd, uint32_t ev, void *arg)
 		s->rd[side] = 1;
 	if (ev & (EPOLLOUT | EPOLLHUP | EPOLLERR))
 		s->wr[side] = 1;
+	/* TLS reads may need to write and writes to read (key updates):
+	 * any edge may be the one a TLS call waits for. */
+	if (s->tls[side])
+		s->rd[side] = s->wr[side] = 1;
 	/* Nothing reads this side any more, so nothing would meet its
 	 * error: a reset after a half-close must still reach the other. */
 	if ((ev & EPOLLERR) && s->dir[side].eof && !s->connecting) {
@@ -338,6 +407,11 @@ static void accept_client(struct sock_forward *f, int fd,
 		sock_copy_init(&s->dir[i], &s->end[i], &s->end[!i]);
 	s->head.fd[0] = fd;
 	make_end(&s->end[0], fd, f->from);
+	if (wrap_tls(s, 0, f->o.tls_from, NULL)) {
+		sock__fwd_session_end(&s->head, SOCK_FORWARD_END_CLIENT,
+				      -ENOMEM);
+		return;
+	}
 	for (int i = 0; i < 2; i++) {
 		s->dir[i].splice = (unsigned char)f->splice;
 		s->dir[i].cap = f->splice ? FWD_PIPE : FWD_BUF;

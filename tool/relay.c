@@ -20,6 +20,7 @@
 #include "cmd.h"
 #include "i18n.h"
 #include "server.h"
+#include "tls.h"
 
 /* Datagram sessions end after this many seconds without a datagram. */
 #define UDP_IDLE_DEFAULT_MS 60000
@@ -31,6 +32,7 @@ struct relay_args {
 	struct sock_addr from, to;
 	struct sock_forward_opts fo;
 	int stats;
+	struct tool_tls tls;
 };
 
 struct relay_run {
@@ -147,7 +149,8 @@ static int take_option(int c, struct relay_args *a, char **argv)
 		a->stats = 1;
 		return 0;
 	default:
-		return tool_bad_option("relay", c, argv);
+		ms = tool_tls_option("relay", c, optarg, &a->tls);
+		return ms >= 0 ? (int)ms : tool_bad_option("relay", c, argv);
 	}
 }
 
@@ -160,6 +163,7 @@ static int parse_args(int argc, char **argv, struct relay_args *a)
 		{ "io", required_argument, NULL, 'o' },
 		{ "stats", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
+		TOOL_TLS_LONGS,
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, ret;
@@ -445,8 +449,15 @@ int cmd_relay(int argc, char **argv, struct sock_global *g)
 	ret = parse_args(argc, argv, &a);
 	if (!ret)
 		ret = check_endpoints(g, &a);
+	if (!ret)
+		ret = tool_tls_relay(&a.tls, &a.from, &a.to, &a.fo.tls_from,
+				     &a.fo.tls_to);
 	if (ret)
 		return ret < 0 ? EXIT_OK : ret;
+	a.fo.tls_host = a.to.host;
 	raise_fd_limit();
-	return run(g, &a);
+	ret = run(g, &a);
+	sock_tls_ctx_free(a.fo.tls_from);
+	sock_tls_ctx_free(a.fo.tls_to);
+	return ret;
 }

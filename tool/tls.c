@@ -377,3 +377,57 @@ void tool_tls_after(const struct sock_global *g, const struct sock_tls *t,
 				"short (truncation)"),
 			      who);
 }
+
+/* ---- relay: one option list, two ends ------------------------------- */
+
+/* The options of a relay's listening end (server) or target end. */
+static void split(const struct tool_tls *t, int server, int other_tls,
+		  struct tool_tls *out)
+{
+	*out = *t;
+	if (server) {
+		out->given &= ~CLIENT_ONLY;
+		out->o.cafile = out->o.servername = NULL;
+		out->o.insecure = out->o.pinned = 0;
+		if (other_tls)
+			out->given &= ~BIT(TOOL_TLS_ALPN);
+		return;
+	}
+	out->given &= ~SERVER_ONLY;
+	out->o.self_signed = 0;
+	out->o.client_ca = NULL;
+	if (other_tls) { /* --cert/--key are the listener's */
+		out->given &= ~(BIT(TOOL_TLS_CERT) | BIT(TOOL_TLS_KEY));
+		out->o.cert = out->o.key = NULL;
+	}
+}
+
+int tool_tls_relay(struct tool_tls *t, const struct sock_addr *from,
+		   const struct sock_addr *to, struct sock_tls_ctx **cfrom,
+		   struct sock_tls_ctx **cto)
+{
+	struct tool_tls s, c;
+	int ret;
+
+	*cfrom = *cto = NULL;
+	if (t->given && !from->tls && !to->tls)
+		return tool_tls_check("relay", t, 0, 0);
+	split(t, 1, to->tls, &s);
+	split(t, 0, from->tls, &c);
+	if ((t->given & SERVER_ONLY) && !from->tls)
+		return tool_tls_check("relay", &s, 1, 0);
+	if ((t->given & CLIENT_ONLY) && !to->tls)
+		return tool_tls_check("relay", &c, 0, 0);
+	ret = from->tls ? tool_tls_check("relay", &s, 1, 1) : 0;
+	if (!ret && to->tls)
+		ret = tool_tls_check("relay", &c, 0, 1);
+	if (!ret && from->tls)
+		*cfrom = tool_tls_context("relay", &s, 1, from->host, &ret);
+	if (!ret && to->tls)
+		*cto = tool_tls_context("relay", &c, 0, NULL, &ret);
+	if (ret) {
+		sock_tls_ctx_free(*cfrom);
+		*cfrom = NULL;
+	}
+	return ret;
+}

@@ -73,6 +73,15 @@ int tool_tls_start(const struct sock_global *g, struct sock_tls_ctx *c, int fd,
 void tool_tls_after(const struct sock_global *g, const struct sock_tls *t,
 		    const char *who);
 
+/* sock relay's contexts: FROM a TLS server (--cert --key,
+ * --self-signed, --client-ca), TO a TLS client (--cafile, --pin,
+ * --servername, --insecure; --cert/--key too when FROM is plain);
+ * --alpn goes to TO when it is TLS.  Each NULL where plain.  Returns 0
+ * or an exit status (said). */
+int tool_tls_relay(struct tool_tls *t, const struct sock_addr *from,
+		   const struct sock_addr *to, struct sock_tls_ctx **cfrom,
+		   struct sock_tls_ctx **cto);
+
 /* A TLS failure in plain words (sock_tls_get_fail()). */
 void tool_tls_say_fail(const char *who, int err, const struct sock_tls_fail *f);
 

@@ -40,6 +40,11 @@ struct sock_forward_opts {
 	long udp_idle_ms;	 /* datagram sessions: end after this quiet */
 	long connect_timeout_ms; /* per target address; <= 0: none */
 	enum sock_forward_io io;
+	/* TLS (sock/tls.h): the client side is a TLS server with this
+	 * context, the target side a TLS client with that one, checked
+	 * against tls_host; NULL: plain.  TLS sessions never splice. */
+	struct sock_tls_ctx *tls_from, *tls_to;
+	const char *tls_host;
 };
 
 /* Why a session ended. */
