@@ -13,6 +13,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/proverr.h>
 #include <openssl/rand.h>
 #include <openssl/x509v3.h>
 
@@ -294,15 +295,26 @@ static int password_cb(char *buf, int size, int rwflag, void *arg)
 	return (int)n;
 }
 
+/* Why a key did not load: OpenSSL's queue holds the cause deep down
+ * (a bad decrypt under "PEM lib"). */
 static enum sock_tls_setup key_error(void)
 {
-	unsigned long e = ERR_peek_last_error();
-	int r = ERR_GET_REASON(e);
+	enum sock_tls_setup why = SOCK_TLS_SETUP_KEY;
+	unsigned long e;
 
-	if (r == EVP_R_BAD_DECRYPT || r == PEM_R_BAD_PASSWORD_READ ||
-	    r == PEM_R_BAD_DECRYPT || r == PEM_R_PROBLEMS_GETTING_PASSWORD)
-		return SOCK_TLS_SETUP_PASSWORD;
-	return SOCK_TLS_SETUP_KEY;
+	while ((e = ERR_get_error()) != 0) {
+		int lib = ERR_GET_LIB(e), r = ERR_GET_REASON(e);
+
+		if (lib == ERR_LIB_X509 && r == X509_R_KEY_VALUES_MISMATCH)
+			return SOCK_TLS_SETUP_KEY_MISMATCH;
+		if ((lib == ERR_LIB_EVP && r == EVP_R_BAD_DECRYPT) ||
+		    (lib == ERR_LIB_PEM && (r == PEM_R_BAD_DECRYPT ||
+					    r == PEM_R_BAD_PASSWORD_READ ||
+					    r == PEM_R_PROBLEMS_GETTING_PASSWORD)) ||
+		    (lib == ERR_LIB_PROV && r == PROV_R_BAD_DECRYPT))
+			why = SOCK_TLS_SETUP_PASSWORD;
+	}
+	return why;
 }
 
 static enum sock_tls_setup load_own(struct sock_tls_ctx *c,

@@ -92,3 +92,11 @@ start_s_server() {
 
 # port_open PORT: something accepts on 127.0.0.1:PORT
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# port_listening PORT: a TCP socket listens on PORT (without connecting
+# to it, which a one-client server would count)
+port_listening() {
+	local hex
+	hex=$(printf ':%04X ' "$1")
+	grep -q "$hex.* 0A " /proc/net/tcp /proc/net/tcp6 2>/dev/null
+}
