@@ -52,6 +52,10 @@ int sock_tls_pin_parse(const char *text, unsigned char out[SOCK_TLS_SHA256_LEN],
 			continue;
 		hi = hex_value(s[0]);
 		lo = hi < 0 ? -1 : hex_value(s[1]);
+		if (hi >= 0 && !s[1]) {
+			*reason = "an odd number of hexadecimal digits";
+			return -EINVAL;
+		}
 		if (hi < 0 || lo < 0) {
 			*reason = "not a hexadecimal digit";
 			return -EINVAL;
@@ -308,9 +312,9 @@ static enum sock_tls_setup key_error(void)
 		if (lib == ERR_LIB_X509 && r == X509_R_KEY_VALUES_MISMATCH)
 			return SOCK_TLS_SETUP_KEY_MISMATCH;
 		if ((lib == ERR_LIB_EVP && r == EVP_R_BAD_DECRYPT) ||
-		    (lib == ERR_LIB_PEM && (r == PEM_R_BAD_DECRYPT ||
-					    r == PEM_R_BAD_PASSWORD_READ ||
-					    r == PEM_R_PROBLEMS_GETTING_PASSWORD)) ||
+		    (lib == ERR_LIB_PEM &&
+		     (r == PEM_R_BAD_DECRYPT || r == PEM_R_BAD_PASSWORD_READ ||
+		      r == PEM_R_PROBLEMS_GETTING_PASSWORD)) ||
 		    (lib == ERR_LIB_PROV && r == PROV_R_BAD_DECRYPT))
 			why = SOCK_TLS_SETUP_PASSWORD;
 	}

@@ -63,6 +63,7 @@ static void usage(FILE *f)
 	      "  --trace                print every socket call as it is "
 	      "made\n"),
 	    f);
+	tool_tls_usage(f, 1, 0);
 }
 
 struct connect_args {

@@ -88,6 +88,7 @@ static void usage(FILE *f)
 	      "  --trace              print every socket call as it is "
 	      "made\n"),
 	    f);
+	tool_tls_usage(f, 0, 1);
 }
 
 /* A time in seconds for -w or -q, into *ms. */

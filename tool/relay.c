@@ -76,6 +76,7 @@ static void usage(FILE *f)
 		"      --trace           print every socket call as it is "
 		"made\n"),
 	      f);
+	tool_tls_usage(f, 1, 1);
 }
 
 static int parse_io(const char *text, enum sock_forward_io *io)

@@ -431,3 +431,40 @@ int tool_tls_relay(struct tool_tls *t, const struct sock_addr *from,
 	}
 	return ret;
 }
+
+/* ---- help ------------------------------------------------------------ */
+
+void tool_tls_usage(FILE *f, int client, int server)
+{
+	if (client)
+		fputs(
+		    _("\nTLS client (tls://HOST:PORT: the certificate's chain "
+		      "and name are verified\n"
+		      "against the system's trusted certificates):\n"
+		      "      --cafile FILE     trust the certificates in FILE "
+		      "instead\n"
+		      "      --pin sha256:HEX  accept exactly this certificate "
+		      "or public key\n"
+		      "      --servername NAME check and send (SNI) NAME, not "
+		      "HOST\n"
+		      "      --alpn LIST       offer these protocols "
+		      "(h2,http/1.1)\n"
+		      "      --cert FILE --key FILE  a client certificate\n"
+		      "      --insecure        do not verify (prints the "
+		      "fingerprint and a warning)\n"),
+		    f);
+	if (server)
+		fputs(
+		    _("\nTLS listener (tls://HOST:PORT):\n"
+		      "      --cert FILE --key FILE  the certificate and key "
+		      "to present\n"
+		      "      --self-signed     a fresh key and certificate in "
+		      "memory (fingerprint\n"
+		      "                        printed)\n"
+		      "      --client-ca FILE  ask clients for a certificate "
+		      "signed by FILE's CAs\n"
+		      "      --alpn LIST       protocols to accept\n"
+		      "The key's password, if any, comes from "
+		      "$SOCK_TLS_KEY_PASSWORD.\n"),
+		    f);
+}

@@ -82,6 +82,9 @@ int tool_tls_relay(struct tool_tls *t, const struct sock_addr *from,
 		   const struct sock_addr *to, struct sock_tls_ctx **cfrom,
 		   struct sock_tls_ctx **cto);
 
+/* The TLS options' lines of --help: a client's, a listener's or both. */
+void tool_tls_usage(FILE *f, int client, int server);
+
 /* A TLS failure in plain words (sock_tls_get_fail()). */
 void tool_tls_say_fail(const char *who, int err, const struct sock_tls_fail *f);
 
