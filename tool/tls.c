@@ -28,6 +28,35 @@ static const char *const names[] = {
 	"--key",    "--insecure", "--self-signed", "--client-ca",
 };
 
+/* What the library says in English (reasons of its parsers, how a
+ * peer was verified), listed here so that the catalog has them. */
+static const char *const library_words[] = {
+	N_("expected sha256:HEX"),
+	N_("not a hexadecimal digit"),
+	N_("an odd number of hexadecimal digits"),
+	N_("more than 64 hexadecimal digits"),
+	N_("fewer than 64 hexadecimal digits"),
+	N_("empty protocol list"),
+	N_("empty protocol name"),
+	N_("protocol name longer than 255 bytes"),
+	N_("protocol list too long"),
+	N_("client certificate verified"),
+	N_("no client certificate asked for"),
+	N_("NOT verified (--insecure)"),
+	N_("pinned certificate or key matched"),
+	N_("chain and name verified"),
+};
+
+/* The translation of one of those, or text itself. */
+static const char *words(const char *text)
+{
+	for (size_t i = 0;
+	     text && i < sizeof(library_words) / sizeof(library_words[0]); i++)
+		if (!strcmp(text, library_words[i]))
+			return _(library_words[i]);
+	return text;
+}
+
 static int take_pin(const char *cmd, const char *arg, struct tool_tls *t)
 {
 	const char *why;
@@ -39,7 +68,7 @@ static int take_pin(const char *cmd, const char *arg, struct tool_tls *t)
 	return tool_usage_error(cmd,
 				_("bad --pin '%s': %s (expected "
 				  "sha256: and 64 hexadecimal digits)"),
-				arg, _(why));
+				arg, words(why));
 }
 
 static int take_alpn(const char *cmd, const char *arg, struct tool_tls *t)
@@ -51,7 +80,7 @@ static int take_alpn(const char *cmd, const char *arg, struct tool_tls *t)
 		t->o.alpn_len = (size_t)n;
 		return 0;
 	}
-	return tool_usage_error(cmd, _("bad --alpn '%s': %s"), arg, _(why));
+	return tool_usage_error(cmd, _("bad --alpn '%s': %s"), arg, words(why));
 }
 
 int tool_tls_option(const char *cmd, int c, const char *arg, struct tool_tls *t)
@@ -310,7 +339,7 @@ static void say_peer(const struct sock_global *g, const struct sock_tls *t,
 	}
 	tool_verbosef(g, _("TLS with %s: %s, %s%s%s; %s"), who, i.version,
 		      i.cipher, i.alpn[0] ? ", ALPN " : "", i.alpn,
-		      i.verify_text);
+		      words(i.verify_text));
 	if (i.has_cert)
 		tool_verbosef(g,
 			      _("peer certificate: %s (names %s), issued by "
