@@ -96,6 +96,26 @@ static int wrap_tls(struct fwd_stream_session *s, int i, struct sock_tls_ctx *c,
 	return 0;
 }
 
+/* The client's handshake goes on while the target is being connected,
+ * not after: one round trip less before the first byte.  Returns -1
+ * when it failed and the session is gone. */
+static int shake_client(struct fwd_stream_session *s)
+{
+	int r;
+
+	if (!s->shaking[0])
+		return 0;
+	r = sock_tls_handshake(s->tls[0]);
+	if (r == 0) {
+		s->shaking[0] = 0;
+		s->rd[0] = s->wr[0] = 1;
+	} else if (r != -EAGAIN) {
+		sock__fwd_session_end(&s->head, SOCK_FORWARD_END_CLIENT, r);
+		return -1;
+	}
+	return 0;
+}
+
 /* Step the handshakes that are under way: 0 once none is, -EAGAIN
  * while one waits for its socket, or the error that ended one (*side:
  * which). */
@@ -390,6 +410,8 @@ static void on_side(struct sock_loop *loop, int fd, uint32_t ev, void *arg)
 	}
 	if (!s->connecting)
 		run(s);
+	else if (side == 0)
+		shake_client(s);
 }
 
 static void accept_client(struct sock_forward *f, int fd,
@@ -426,6 +448,8 @@ static void accept_client(struct sock_forward *f, int fd,
 				      -ENOMEM);
 		return;
 	}
+	if (shake_client(s) < 0)
+		return;
 	start_connect(s);
 }
 

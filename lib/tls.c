@@ -29,6 +29,7 @@ struct sock_tls {
 	int fd;
 	uint32_t wants;
 	int started, done, truncated;
+	int eof_seen;		   /* the end of data was traced */
 	char asked[256];	   /* the name or address asked for */
 	struct sock_tls_fail fail; /* the first failure seen */
 };
@@ -408,28 +409,50 @@ void sock_tls_get_info(const struct sock_tls *t, struct sock_tls_info *i)
 
 /* ---- the copy engine's end -------------------------------------------- */
 
-static ssize_t tls_read(struct sock_copy_end *e, void *buf, size_t len)
+static ssize_t tls_read_one(struct sock_tls *t, void *buf, size_t len,
+			    size_t *got)
 {
-	struct sock_tls *t = e->ctx;
 	size_t n = 0;
 	int r;
 
+	*got = 0;
 	ERR_clear_error();
 	r = SSL_read_ex(t->ssl, buf, len, &n);
 	if (sock__trace_fn)
 		sock__trace_data("SSL_read", t->fd, len,
 				 r == 1 ? (ssize_t)n : -1, r == 1 ? 0 : EAGAIN,
 				 NULL, 0);
-	if (r == 1)
+	if (r == 1) {
+		*got = n;
 		return (ssize_t)n;
+	}
 	r = io_result(t, r, 0);
-	if (r == 0 && sock__trace_fn)
+	if (r == 0 && !t->eof_seen++ && sock__trace_fn)
 		sock__tracef(0, "tls(%d): %s", t->fd,
 			     t->truncated
 				 ? "TCP closed without close_notify (truncated)"
 				 : "close_notify received: end of data");
 	ERR_clear_error();
 	return r;
+}
+
+/* One SSL_read gives at most one record (16 KiB): fill the buffer from
+ * as many as are ready, so that the other side gets one large write.
+ * What stops the loop (EAGAIN, the end, an error) comes again on the
+ * next call. */
+static ssize_t tls_read(struct sock_copy_end *e, void *buf, size_t len)
+{
+	struct sock_tls *t = e->ctx;
+	size_t got = 0, n;
+
+	while (got < len) {
+		ssize_t r = tls_read_one(t, (char *)buf + got, len - got, &n);
+
+		if (r <= 0)
+			return got ? (ssize_t)got : r;
+		got += n;
+	}
+	return (ssize_t)got;
 }
 
 static ssize_t tls_write(struct sock_copy_end *e, const void *buf, size_t len)

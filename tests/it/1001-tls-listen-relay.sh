@@ -11,19 +11,24 @@ make_certs "$T" || skip_all "openssl could not make the test certificates"
 plan 11
 MB=${TLS_TEST_MB:-100}
 
+# answer NAME: a listener's stdin: "from-sock" once the listener has
+# printed what its client sent (a client that exits at the listener's
+# close_notify must have sent its line first)
+answer() { wait_for grep -q from-peer "$T/$1.out"; echo from-sock; }
+
 # s_client to a sock listener
 sclient() {
 	(echo from-peer; sleep 1) | timeout -k 2 10 openssl s_client -quiet \
 		-connect "127.0.0.1:$port" -CAfile "$T/ca.pem" -verify_return_error \
 		-verify_hostname localhost "$@" >"$T/sc.out" 2>"$T/sc.err"
 }
-listen_bg l1 tls://127.0.0.1:0 --cert "$T/srv.pem" --key "$T/srv.key" <<<from-sock
+listen_bg l1 tls://127.0.0.1:0 --cert "$T/srv.pem" --key "$T/srv.key" < <(answer l1)
 sclient
 wait_exit $lpid 10
 check "s_client -> sock listen --cert: verified, data both ways" \
 	test "$(cat "$T/sc.out")|$(cat "$T/l1.out")" = "from-sock|from-peer"
 
-listen_bg l2 tls://127.0.0.1:0 --cert "$T/srv.pem" --key "$T/srv.key" --client-ca "$T/ca.pem" <<<from-sock
+listen_bg l2 tls://127.0.0.1:0 --cert "$T/srv.pem" --key "$T/srv.key" --client-ca "$T/ca.pem" < <(answer l2)
 sclient -cert "$T/cli.pem" -key "$T/cli.key"
 wait_exit $lpid 10
 check "--client-ca: a client certificate signed by the CA is accepted" \
@@ -119,7 +124,7 @@ fi
 
 # ---- ncat --ssl and socat OPENSSL as peers ----------------------------
 if command -v ncat >/dev/null && command -v socat >/dev/null; then
-	listen_bg l5 tls://127.0.0.1:0 --cert "$T/srv.pem" --key "$T/srv.key" <<<from-sock
+	listen_bg l5 tls://127.0.0.1:0 --cert "$T/srv.pem" --key "$T/srv.key" < <(answer l5)
 	a=$( (echo from-peer; sleep 1) | timeout -k 2 10 ncat --ssl --ssl-verify --ssl-trustfile "$T/ca.pem" localhost "$port" 2>/dev/null)
 	wait_exit $lpid 10
 	b=$(cat "$T/l5.out")
