@@ -250,9 +250,11 @@ static int io_result(struct sock_tls *t, int r, int handshake)
 			return -saved;
 		break;
 	case SSL_ERROR_SSL:
+		/* After the handshake too: a TLS 1.3 server refuses a
+		 * client's certificate (or its absence) only then. */
 		if (ERR_GET_REASON(ERR_peek_error()) !=
 		    SSL_R_UNEXPECTED_EOF_WHILE_READING)
-			return handshake ? protocol_failure(t) : -EPROTO;
+			return protocol_failure(t);
 		break;
 	default:
 		return -EPROTO;
@@ -269,6 +271,7 @@ static int io_result(struct sock_tls *t, int r, int handshake)
 void sock_tls_get_fail(const struct sock_tls *t, struct sock_tls_fail *f)
 {
 	*f = t->fail;
+	f->server = (unsigned char)t->c->server;
 }
 
 /* ---- the handshake -------------------------------------------------- */

@@ -220,6 +220,8 @@ static int run_session(const struct sock_global *g,
 
 	if (tls)
 		tool_tls_after(g, tls, a->endpoint);
+	if (tool_tls_failed(tls, a->endpoint, ret))
+		return EXIT_RUNTIME;
 	if (ret < 0)
 		return tool_fail(N_("connection to"), a->endpoint, ret);
 	return ret;

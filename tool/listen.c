@@ -333,6 +333,8 @@ static int serve_conn(const struct sock_global *g, struct listen_args *a,
 	ret = session_run(g, c->fd, &so);
 	if (tls)
 		tool_tls_after(g, tls, peer);
+	if (tool_tls_failed(tls, peer, ret))
+		ret = EXIT_RUNTIME;
 	sock_tls_free(tls);
 	sock_close(c->fd);
 	if (ret < 0)

@@ -294,8 +294,14 @@ void tool_tls_say_fail(const char *who, int err, const struct sock_tls_fail *f)
 			    who);
 		return;
 	case SOCK_TLS_FAIL_NO_CLIENT_CERT:
-		tool_errorf(_("TLS with %s: no client certificate, and "
-			      "--client-ca asks for one"),
+		if (f->server)
+			tool_errorf(_("TLS with %s: no client certificate, and "
+				      "--client-ca asks for one"),
+				    who);
+		else
+			tool_errorf(
+			    _("TLS with %s: the server asks for a client "
+			      "certificate (--cert FILE --key FILE)"),
 			    who);
 		return;
 	case SOCK_TLS_FAIL_ALERT:
@@ -394,6 +400,19 @@ int tool_tls_start(const struct sock_global *g, struct sock_tls_ctx *c, int fd,
 	say_peer(g, t, who);
 	*out = t;
 	return 0;
+}
+
+int tool_tls_failed(const struct sock_tls *t, const char *who, int err)
+{
+	struct sock_tls_fail f;
+
+	if (!t || err >= 0)
+		return 0;
+	sock_tls_get_fail(t, &f);
+	if (f.kind == SOCK_TLS_FAIL_NONE)
+		return 0;
+	tool_tls_say_fail(who, err, &f);
+	return EXIT_RUNTIME;
 }
 
 void tool_tls_after(const struct sock_global *g, const struct sock_tls *t,

@@ -68,6 +68,11 @@ int tool_tls_start(const struct sock_global *g, struct sock_tls_ctx *c, int fd,
 		   const char *host, const char *who, long timeout_ms,
 		   struct sock_tls **out);
 
+/* A session that ended with err: when the TLS session knows why (a
+ * server refusing the client after the handshake), say so and return
+ * EXIT_RUNTIME; else 0 (the caller reports err). */
+int tool_tls_failed(const struct sock_tls *t, const char *who, int err);
+
 /* After a session: -v says whether the peer's end was a clean
  * close_notify or a cut TCP connection. */
 void tool_tls_after(const struct sock_global *g, const struct sock_tls *t,

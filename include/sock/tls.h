@@ -82,6 +82,10 @@ int sock_tls_ctx_fingerprint(const struct sock_tls_ctx *c,
 struct sock_tls *sock_tls_new(struct sock_tls_ctx *c, int fd, const char *host);
 void sock_tls_free(struct sock_tls *t);
 
+/* (A TLS 1.3 server may refuse a client after the client's handshake is
+ * done: its read or write then fails with -EPROTO, and
+ * sock_tls_get_fail() has the reason as for a handshake.) */
+
 /* One step of the handshake: 0 when done (verified as the context
  * says), -EAGAIN when it waits (sock_tls_wants() says for what), or
  * the error that ended it: -EKEYREJECTED (verification failed),
@@ -139,7 +143,8 @@ enum sock_tls_fail_kind {
 	SOCK_TLS_FAIL_PIN,	   /* neither certificate nor key match */
 	SOCK_TLS_FAIL_NOT_TLS,	   /* the peer sent something else */
 	SOCK_TLS_FAIL_VERSION,	   /* no common protocol version */
-	SOCK_TLS_FAIL_NO_CLIENT_CERT, /* server: the client sent none */
+	SOCK_TLS_FAIL_NO_CLIENT_CERT, /* no client certificate where one
+					 was required (either side) */
 	SOCK_TLS_FAIL_ALERT,	      /* the peer refused (detail: its alert) */
 	SOCK_TLS_FAIL_CLOSED,	      /* the peer closed during the handshake */
 	SOCK_TLS_FAIL_PROTOCOL,	      /* another TLS failure (detail) */
@@ -147,11 +152,12 @@ enum sock_tls_fail_kind {
 
 struct sock_tls_fail {
 	enum sock_tls_fail_kind kind;
-	char names[512];  /* the certificate's names (FAIL_NAME) */
-	char asked[256];  /* the name asked for */
-	char when[32];	  /* notAfter / notBefore */
-	char issuer[256]; /* the unknown issuer, one line */
-	char detail[256]; /* OpenSSL's words */
+	char names[512];      /* the certificate's names (FAIL_NAME) */
+	char asked[256];      /* the name asked for */
+	char when[32];	      /* notAfter / notBefore */
+	char issuer[256];     /* the unknown issuer, one line */
+	char detail[256];     /* OpenSSL's words */
+	unsigned char server; /* 1: we were the server */
 };
 void sock_tls_get_fail(const struct sock_tls *t, struct sock_tls_fail *f);
 

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/tls_lib.sh"
 need openssl
 make_certs "$T" || skip_all "openssl could not make the test certificates"
-plan 14
+plan 18
 
 # conn ARG...: sock connect, stdin from-sock, within 10 s; out, err, rc
 conn() {
@@ -102,6 +102,29 @@ check "--trace: handshake start and end, version, cipher, names, fingerprint, ve
 		grep -q 'verification: chain and name verified' '$T/trace' &&
 		grep -q 'close_notify sent' '$T/trace'"
 stop "$S_PID"
+
+serve srv -Verify 1 -CAfile "$T/ca.pem"
+conn --cafile "$T/ca.pem" "tls://localhost:$S_PORT"
+check "a server that demands a client certificate: refused without --cert, said" \
+	test "$rc|$out|$(grep -c 'the server asks for a client certificate' "$T/c.err")" = "1||1"
+stop "$S_PID"
+serve srv -alpn h2 -Verify 1 -CAfile "$T/ca.pem"
+conn -v --cafile "$T/ca.pem" --alpn http/1.1,h2 --cert "$T/cli.pem" --key "$T/cli.key" "tls://localhost:$S_PORT"
+check "--alpn: the server's choice shown with -v" \
+	test "$out|$rc|$(grep -c 'ALPN h2' "$T/c.err")" = "from-peer|0|1"
+wait_for grep -q from-sock "$T/s.out"
+check "... and with --cert/--key, accepted and the data arrives" grep -q from-sock "$T/s.out"
+stop "$S_PID"
+
+if [ -n "$(ip -6 addr show lo 2>/dev/null | grep '::1')" ]; then
+	listen_bg l6 'tls6://[::1]:0' --self-signed <<<from-sock
+	fp=$(sed -n 's/.*--pin sha256:\([0-9A-F:]*\).*/\1/p' "$T/l6.err")
+	conn --pin "sha256:$fp" "tls6://[::1]:$port"
+	wait_exit $lpid 10
+	check "tls6:// over ::1, pinned" test "$out|$rc|$(cat "$T/l6.out")" = "from-sock|0|from-sock"
+else
+	ok 0 "# SKIP no IPv6 loopback"
+fi
 
 # start-up errors: exit 2
 timeout -k 2 5 "$SOCK" connect --cafile "$T/missing.pem" tls://127.0.0.1:1 </dev/null 2>"$T/e1"
