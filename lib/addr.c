@@ -43,18 +43,22 @@ struct addr_scheme {
 	const char *prefix; /* lower case, separator included */
 	enum sock_kind kind;
 	int family; /* forced by the scheme; AF_UNIX for the unix kinds */
+	int tls;    /* TLS over the stream (tls://) */
 };
 
 static const struct addr_scheme schemes[] = {
-	{ "tcp://", SOCK_KIND_TCP, AF_UNSPEC },
-	{ "tcp4://", SOCK_KIND_TCP, AF_INET },
-	{ "tcp6://", SOCK_KIND_TCP, AF_INET6 },
-	{ "udp://", SOCK_KIND_UDP, AF_UNSPEC },
-	{ "udp4://", SOCK_KIND_UDP, AF_INET },
-	{ "udp6://", SOCK_KIND_UDP, AF_INET6 },
-	{ "unix:", SOCK_KIND_UNIX_STREAM, AF_UNIX },
-	{ "unix-dgram:", SOCK_KIND_UNIX_DGRAM, AF_UNIX },
-	{ "unix-seqpacket:", SOCK_KIND_UNIX_SEQPACKET, AF_UNIX },
+	{ "tcp://", SOCK_KIND_TCP, AF_UNSPEC, 0 },
+	{ "tcp4://", SOCK_KIND_TCP, AF_INET, 0 },
+	{ "tcp6://", SOCK_KIND_TCP, AF_INET6, 0 },
+	{ "tls://", SOCK_KIND_TCP, AF_UNSPEC, 1 },
+	{ "tls4://", SOCK_KIND_TCP, AF_INET, 1 },
+	{ "tls6://", SOCK_KIND_TCP, AF_INET6, 1 },
+	{ "udp://", SOCK_KIND_UDP, AF_UNSPEC, 0 },
+	{ "udp4://", SOCK_KIND_UDP, AF_INET, 0 },
+	{ "udp6://", SOCK_KIND_UDP, AF_INET6, 0 },
+	{ "unix:", SOCK_KIND_UNIX_STREAM, AF_UNIX, 0 },
+	{ "unix-dgram:", SOCK_KIND_UNIX_DGRAM, AF_UNIX, 0 },
+	{ "unix-seqpacket:", SOCK_KIND_UNIX_SEQPACKET, AF_UNIX, 0 },
 };
 
 #define N_SCHEMES (sizeof(schemes) / sizeof(schemes[0]))
@@ -469,8 +473,10 @@ static int parse_any(struct addr_parser *p)
 	sc = find_scheme(s);
 	if (sc && sc->family == AF_UNIX)
 		return parse_path(p, strlen(sc->prefix), sc->kind);
-	if (sc)
+	if (sc) {
+		p->a.tls = (unsigned char)sc->tls;
 		return parse_inet(p, strlen(sc->prefix), sc->kind, sc->family);
+	}
 	ret = check_not_a_scheme(p);
 	if (ret < 0)
 		return ret;
@@ -512,10 +518,11 @@ static int finish(int n, size_t len)
 	return n;
 }
 
-static const char *scheme_prefix(enum sock_kind kind, int family)
+static const char *scheme_prefix(enum sock_kind kind, int family, int tls)
 {
 	for (size_t i = 0; i < N_SCHEMES; i++)
-		if (schemes[i].kind == kind && schemes[i].family == family)
+		if (schemes[i].kind == kind && schemes[i].family == family &&
+		    schemes[i].tls == tls)
 			return schemes[i].prefix;
 	return NULL;
 }
@@ -544,7 +551,7 @@ static int format_inet(const struct sock_addr *a, char *buf, size_t len)
 	 * already say it: one canonical text per struct. */
 	if (fam == host_family(a->host))
 		fam = AF_UNSPEC;
-	pre = scheme_prefix(a->kind, fam);
+	pre = scheme_prefix(a->kind, fam, a->tls);
 	if (!pre)
 		return -EINVAL;
 	return finish(snprintf(buf, len, "%s%s%s%s:%s", pre, v6 ? "[" : "",
@@ -554,7 +561,7 @@ static int format_inet(const struct sock_addr *a, char *buf, size_t len)
 
 static int format_unix(const struct sock_addr *a, char *buf, size_t len)
 {
-	const char *pre = scheme_prefix(a->kind, AF_UNIX);
+	const char *pre = scheme_prefix(a->kind, AF_UNIX, 0);
 	int abstract = a->path[0] == '\0';
 	const char *name = a->path + abstract;
 	size_t n;

@@ -18,6 +18,7 @@
 
 #include <sock/copy.h>
 #include <sock/bridge.h>
+#include <sock/tls.h>
 
 #include "sys.h"
 
@@ -47,6 +48,7 @@ struct sock_bridge {
 	int finished, reported, err;
 	int draining; /* END_WITH_B and B is done: A sends what is ready */
 	int drain_timer;
+	int pending_timer;   /* a TLS end holds decrypted bytes */
 	long long a_read_ms; /* when A's input last gave data */
 	int err_fd;	     /* where the error that ended it happened */
 	long long start_ms;
@@ -310,6 +312,38 @@ static void on_drain(struct sock_loop *loop, void *arg)
 	report_if_done(r);
 }
 
+static void on_fd(struct sock_loop *loop, int fd, uint32_t events, void *arg);
+
+static void on_pending(struct sock_loop *loop, void *arg)
+{
+	struct sock_bridge *r = arg;
+
+	r->pending_timer = 0;
+	for (int i = 0; i < 2 && !r->finished; i++) {
+		struct sock_copy_dir *d = i ? &r->ba : &r->ab;
+
+		if (d->src->ctx && sock_copy_wants_read(d))
+			on_fd(loop, d->src->rfd, EPOLLIN, r);
+	}
+}
+
+/* Bytes OpenSSL has decrypted already do not make the socket readable:
+ * a TLS source that holds some is read again from the loop. */
+static void kick_pending(struct sock_bridge *r)
+{
+	for (int i = 0; i < 2 && !r->finished && !r->pending_timer; i++) {
+		struct sock_copy_dir *d = i ? &r->ba : &r->ab;
+
+		if (d->src->ctx && sock_copy_wants_read(d) &&
+		    sock_tls_pending(d->src->ctx)) {
+			r->pending_timer =
+			    sock_loop_timer(r->loop, 0, on_pending, r);
+			if (r->pending_timer < 0)
+				r->pending_timer = 0;
+		}
+	}
+}
+
 static void on_fd(struct sock_loop *loop, int fd, uint32_t events, void *arg)
 {
 	struct sock_bridge *r = arg;
@@ -325,6 +359,7 @@ static void on_fd(struct sock_loop *loop, int fd, uint32_t events, void *arg)
 		    (events & (EPOLLIN | EPOLLERR | EPOLLHUP)))
 			do_read(r, dirs[i]);
 	check_drained(r);
+	kick_pending(r);
 	update(r);
 	report_if_done(r);
 }
@@ -348,6 +383,10 @@ static void make_end(struct sock_copy_end *e, const struct sock_bridge_end *p)
 	*e = (struct sock_copy_end){ .ops = &sock_copy_ops_fd,
 				     .rfd = p->rfd,
 				     .wfd = p->wfd };
+	if (p->tls) {
+		sock_tls_copy_end(p->tls, e);
+		return;
+	}
 	if (!p->is_socket)
 		return;
 	e->ops =
@@ -438,6 +477,8 @@ void sock_bridge_free(struct sock_bridge *r)
 		sock_loop_timer_cancel(r->loop, r->idle_timer);
 	if (r->drain_timer)
 		sock_loop_timer_cancel(r->loop, r->drain_timer);
+	if (r->pending_timer)
+		sock_loop_timer_cancel(r->loop, r->pending_timer);
 	if (r->any_timer)
 		sock_loop_timer_cancel(r->loop, r->any_timer);
 	if (r->quit_timer)

@@ -55,8 +55,9 @@ struct sock_forward *sock_forward_new(struct sock_loop *loop, int lfd,
 	}
 	v = sock_addr_is_dgram(from) ? &sock__fwd_dgram : &sock__fwd_stream;
 	return sock__fwd_create(loop, lfd, from, target, o, v,
-				pick_splice(o->io, from, target->kind), fn,
-				arg);
+				!o->tls_from && !o->tls_to &&
+				    pick_splice(o->io, from, target->kind),
+				fn, arg);
 }
 
 void sock_forward_stop(struct sock_forward *f)

@@ -15,6 +15,8 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include <sock/tls.h>
+
 #include "forward_internal.h"
 #include "forward_proxy.h"
 #include "sys.h"
@@ -41,6 +43,10 @@ struct fwd_stream_session {
 	 * side i to side !i. */
 	struct sock_copy_end end[2];
 	struct sock_copy_dir dir[2];
+	/* A TLS side (client: the relay serves TLS; target: it speaks
+	 * TLS), and whether its handshake is still going on. */
+	struct sock_tls *tls[2];
+	unsigned char shaking[2];
 };
 _Static_assert(offsetof(struct fwd_stream_session, head) == 0,
 	       "the head comes first");
@@ -77,6 +83,70 @@ static void release(struct fwd_session *h)
 	release_half(s->head.f, &s->dir[1]);
 	free(s->hs);
 	s->hs = NULL;
+	for (int i = 0; i < 2; i++) {
+		sock_tls_free(s->tls[i]);
+		s->tls[i] = NULL;
+	}
+}
+
+/* Put TLS over side i with context c (NULL: it stays plain). */
+static int wrap_tls(struct fwd_stream_session *s, int i, struct sock_tls_ctx *c,
+		    const char *host)
+{
+	if (!c)
+		return 0;
+	s->tls[i] = sock_tls_new(c, s->head.fd[i], host);
+	if (!s->tls[i])
+		return -ENOMEM;
+	sock_tls_copy_end(s->tls[i], &s->end[i]);
+	s->shaking[i] = 1;
+	return 0;
+}
+
+/* The client's handshake goes on while the target is being connected,
+ * not after: one round trip less before the first byte.  Returns -1
+ * when it failed and the session is gone. */
+static int shake_client(struct fwd_stream_session *s)
+{
+	int r;
+
+	if (!s->shaking[0])
+		return 0;
+	r = sock_tls_handshake(s->tls[0]);
+	if (r == 0) {
+		s->shaking[0] = 0;
+		s->rd[0] = s->wr[0] = 1;
+	} else if (r != -EAGAIN) {
+		sock__fwd_session_end(&s->head, SOCK_FORWARD_END_CLIENT, r);
+		return -1;
+	}
+	return 0;
+}
+
+/* Step the handshakes that are under way: 0 once none is, -EAGAIN
+ * while one waits for its socket, or the error that ended one (*side:
+ * which). */
+static int shake(struct fwd_stream_session *s, int *side)
+{
+	int ret = 0;
+
+	for (int i = 0; i < 2; i++) {
+		int r;
+
+		if (!s->shaking[i])
+			continue;
+		r = sock_tls_handshake(s->tls[i]);
+		if (r == 0) {
+			s->shaking[i] = 0;
+			s->rd[i] = s->wr[i] = 1;
+		} else if (r != -EAGAIN) {
+			*side = i;
+			return r;
+		} else {
+			ret = r;
+		}
+	}
+	return ret;
 }
 
 /* ---- moving bytes --------------------------------------------------- */
@@ -190,7 +260,17 @@ static enum sock_forward_end who_failed(const struct fwd_stream_session *s,
 static void run(struct fwd_stream_session *s)
 {
 	unsigned long long before = s->dir[0].bytes + s->dir[1].bytes;
-	int more = 0;
+	int more = 0, hs_side = 0, hs = shake(s, &hs_side);
+
+	if (hs == -EAGAIN)
+		return;
+	if (hs < 0) {
+		sock__fwd_session_end(&s->head,
+				      hs_side ? SOCK_FORWARD_END_TARGET
+					      : SOCK_FORWARD_END_CLIENT,
+				      hs);
+		return;
+	}
 
 	for (int i = 0; i < 2; i++) {
 		int ret = pump(s, i);
@@ -335,6 +415,11 @@ static void open_flow(struct fwd_stream_session *s)
 	watch_idle(s);
 	s->wr[1] = 1;
 	s->rd[1] = 1;
+	if (wrap_tls(s, 1, s->head.f->o.tls_to, s->head.f->o.tls_host)) {
+		sock__fwd_session_end(&s->head, SOCK_FORWARD_END_RELAY,
+				      -ENOMEM);
+		return;
+	}
 	run(s);
 }
 
@@ -419,6 +504,10 @@ static void on_side(struct sock_loop *loop, int fd, uint32_t ev, void *arg)
 		s->rd[side] = 1;
 	if (ev & (EPOLLOUT | EPOLLHUP | EPOLLERR))
 		s->wr[side] = 1;
+	/* TLS reads may need to write and writes to read (key updates):
+	 * any edge may be the one a TLS call waits for. */
+	if (s->tls[side])
+		s->rd[side] = s->wr[side] = 1;
 	/* Nothing reads this side any more, so nothing would meet its
 	 * error: a reset after a half-close must still reach the other. */
 	if ((ev & EPOLLERR) && s->dir[side].eof && !s->connecting) {
@@ -434,6 +523,8 @@ static void on_side(struct sock_loop *loop, int fd, uint32_t ev, void *arg)
 	}
 	if (!s->connecting)
 		run(s);
+	else if (side == 0)
+		shake_client(s);
 }
 
 static void accept_client(struct sock_forward *f, int fd,
@@ -455,6 +546,11 @@ static void accept_client(struct sock_forward *f, int fd,
 		sock_keepalive_set(fd, &f->o.keepalive);
 	make_end(&s->end[0], fd, f->from);
 	s->splice_ok = (unsigned char)f->splice;
+	if (wrap_tls(s, 0, f->o.tls_from, NULL)) {
+		sock__fwd_session_end(&s->head, SOCK_FORWARD_END_RELAY,
+				      -ENOMEM);
+		return;
+	}
 	s->connecting = 1;
 	/* The client may send before the target answers: its first bytes
 	 * wait in its socket, and the edge is not lost (rd starts set). */
@@ -465,6 +561,8 @@ static void accept_client(struct sock_forward *f, int fd,
 				      -ENOMEM);
 		return;
 	}
+	if (shake_client(s) < 0)
+		return;
 	start_connect(s);
 }
 

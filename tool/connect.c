@@ -15,6 +15,7 @@
 #include "sandbox.h"
 #include "scan.h"
 #include "session.h"
+#include "tls.h"
 
 /* How long a datagram client waits for more replies after stdin ends. */
 #define DEFAULT_IDLE_MS 2000
@@ -74,6 +75,7 @@ static void usage(FILE *f)
 	      "  --proxy-dns local      resolve the target's name here, not "
 	      "at the proxy\n"),
 	    f);
+	tool_tls_usage(f, 1, 0);
 }
 
 struct connect_args {
@@ -86,6 +88,7 @@ struct connect_args {
 	int idle_set;
 	int no_stdin;
 	int zero_io;
+	struct tool_tls tls;
 	char **words; /* what follows the options */
 	int nwords;
 	struct tool_proxy_opts proxy;
@@ -125,6 +128,7 @@ static int parse_args(int argc, char **argv, struct sock_global *g,
 		{ "no-stdin", no_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		TOOL_PROXY_LONGOPTS,
+		TOOL_TLS_LONGS,
 		{ NULL, 0, NULL, 0 },
 	};
 	long idle = -1;
@@ -148,6 +152,13 @@ static int parse_args(int argc, char **argv, struct sock_global *g,
 			continue;
 		if (ret)
 			return ret;
+		int tls = tool_tls_option("connect", c, optarg, &a->tls);
+
+		if (tls >= 0) {
+			if (tls)
+				return tls;
+			continue;
+		}
 		if ((c == 'w' && ms <= 0) || ((c == 'I' || c == 'q') && ms < 0))
 			return bad_seconds(optarg,
 					   c == 'w' ? _(", above 0") : "");
@@ -203,12 +214,97 @@ static void say_connected(const struct sock_global *g,
 	tool_verbosef(g, _("connected to %s from %s"), peer, local);
 }
 
-int cmd_connect(int argc, char **argv, struct sock_global *g)
+static int run_session(const struct sock_global *g,
+		       const struct connect_args *a,
+		       const struct sock_addr *addr,
+		       const struct sock_conn *conn, const char *peer,
+		       struct sock_tls *tls)
+{
+	struct session_opts so = {
+		.kind = addr->kind,
+		.end_with_peer = 1,
+		/* A stream ends with its peer's close; a datagram client
+		 * only by the idle time, 2 s unless told. */
+		.idle_ms = sock_addr_is_dgram(addr->kind) || a->idle_set
+			       ? a->idle_ms
+			       : 0,
+		.any_ms = a->any_ms,
+		.quit_ms = a->quit_ms,
+		.peer = peer,
+		.no_stdin = a->no_stdin,
+		.tls = tls,
+	};
+	int ret = session_run(g, conn->fd, &so);
+
+	if (tls)
+		tool_tls_after(g, tls, a->endpoint);
+	if (tool_tls_failed(tls, a->endpoint, ret))
+		return EXIT_RUNTIME;
+	if (ret < 0)
+		return tool_fail(N_("connection to"), a->endpoint, ret);
+	return ret;
+}
+
+/* The connection, directly or through --proxy; peer: what -v calls it.
+ * Returns 0 or an exit status after saying what failed. */
+static int open_conn(const struct sock_global *g, struct connect_args *a,
+		     const struct sock_addr *addr, struct sock_conn *conn,
+		     char *peer, size_t len)
+{
+	int ret;
+
+	if (a->proxy.url) {
+		ret = tool_proxy_connect(g, &a->proxy, a->endpoint, &a->opts,
+					 conn);
+		if (ret)
+			return ret;
+		snprintf(peer, len, "%s", a->endpoint);
+		tool_verbosef(g, _("connected to %s through the proxy"), peer);
+		return 0;
+	}
+	ret = sock_connect(addr, &a->opts, conn);
+	if (ret)
+		return tool_fail(N_("connect to"), a->endpoint, ret);
+	say_connected(g, conn, peer, len);
+	return 0;
+}
+
+/* Connect (through --proxy if given; and shake hands, for tls://), then
+ * run the session. */
+static int connect_to(const struct sock_global *g, struct connect_args *a,
+		      const struct sock_addr *addr)
 {
 	char peer[SOCK_ADDR_STR_MAX + 16];
+	struct sock_tls_ctx *ctx = NULL;
+	struct sock_tls *tls = NULL;
+	struct sock_conn conn;
+	int ret = 0;
+
+	if (addr->tls &&
+	    !(ctx = tool_tls_context("connect", &a->tls, 0, NULL, &ret)))
+		return ret;
+	ret = open_conn(g, a, addr, &conn, peer, sizeof(peer));
+	if (ret) {
+		sock_tls_ctx_free(ctx);
+		return ret;
+	}
+	ret = tool_sandbox_enter(
+	    g, &(struct tool_sandbox){ .cmd = "connect", .peer = addr });
+	if (!ret && ctx)
+		ret = tool_tls_start(g, ctx, conn.fd, addr->host, a->endpoint,
+				     a->opts.timeout_ms, &tls);
+	if (!ret)
+		ret = run_session(g, a, addr, &conn, peer, tls);
+	sock_tls_free(tls);
+	sock_tls_ctx_free(ctx);
+	sock_close(conn.fd);
+	return ret;
+}
+
+int cmd_connect(int argc, char **argv, struct sock_global *g)
+{
 	struct connect_args a = { 0 };
 	struct sock_addr addr;
-	struct sock_conn conn;
 	int ret;
 
 	ret = parse_args(argc, argv, g, &a);
@@ -236,40 +332,8 @@ int cmd_connect(int argc, char **argv, struct sock_global *g)
 	    tool_proxy_setup("connect", &a.proxy, &addr, a.endpoint, g->family);
 	if (ret)
 		return ret;
-	if (a.proxy.url) {
-		ret =
-		    tool_proxy_connect(g, &a.proxy, a.endpoint, &a.opts, &conn);
-		if (ret)
-			return ret;
-		snprintf(peer, sizeof(peer), "%s", a.endpoint);
-		tool_verbosef(g, _("connected to %s through the proxy"), peer);
-	} else {
-		ret = sock_connect(&addr, &a.opts, &conn);
-		if (ret)
-			return tool_fail(N_("connect to"), a.endpoint, ret);
-		say_connected(g, &conn, peer, sizeof(peer));
-	}
-	ret = tool_sandbox_enter(
-	    g, &(struct tool_sandbox){ .cmd = "connect", .peer = &addr });
-	if (ret) {
-		sock_close(conn.fd);
+	ret = tool_tls_check("connect", &a.tls, 0, addr.tls);
+	if (ret)
 		return ret;
-	}
-	struct session_opts so = {
-		.kind = addr.kind,
-		.end_with_peer = 1,
-		/* A stream ends with its peer's close; a datagram client
-		 * only by the idle time, 2 s unless told. */
-		.idle_ms =
-		    sock_addr_is_dgram(addr.kind) || a.idle_set ? a.idle_ms : 0,
-		.any_ms = a.any_ms,
-		.quit_ms = a.quit_ms,
-		.peer = peer,
-		.no_stdin = a.no_stdin,
-	};
-	ret = session_run(g, conn.fd, &so);
-	sock_close(conn.fd);
-	if (ret < 0)
-		return tool_fail(N_("connection to"), a.endpoint, ret);
-	return ret;
+	return connect_to(g, &a, &addr);
 }

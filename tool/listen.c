@@ -23,6 +23,7 @@
 #include "exec.h"
 #include "server.h"
 #include "session.h"
+#include "tls.h"
 
 struct listen_args {
 	char endpoint[SOCK_ADDR_STR_MAX + 16];
@@ -38,6 +39,8 @@ struct listen_args {
 	int lfd; /* the listening socket while it is open, else -1 */
 	struct tool_acl_opts acl;
 	unsigned int children; /* --exec programs running */
+	struct tool_tls tls;
+	struct sock_tls_ctx *tls_ctx; /* tls:// */
 };
 
 static void usage(FILE *f)
@@ -101,6 +104,7 @@ static void usage(FILE *f)
 	      "                       client waits in the backlog until one "
 	      "ends\n"),
 	    f);
+	tool_tls_usage(f, 0, 1);
 }
 
 /* A time in seconds for -w or -q, into *ms. */
@@ -182,6 +186,7 @@ static int parse_args(int argc, char **argv, struct sock_global *g,
 		{ "idle", required_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
 		TOOL_ACL_LONGOPTS,
+		TOOL_TLS_LONGS,
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, ret;
@@ -203,7 +208,9 @@ static int parse_args(int argc, char **argv, struct sock_global *g,
 			continue;
 		if (ret)
 			return ret;
-		ret = take_option(c, a);
+		ret = tool_tls_option("listen", c, optarg, &a->tls);
+		if (ret < 0)
+			ret = take_option(c, a);
 		if (ret < 0)
 			return tool_bad_option("listen", c, argv);
 		if (ret)
@@ -339,9 +346,17 @@ static int serve_conn(const struct sock_global *g, struct listen_args *a,
 				   .any_ms = a->any_ms,
 				   .quit_ms = a->quit_ms,
 				   .no_stdin = a->no_stdin };
+	struct sock_tls *tls = NULL;
 	pid_t pid;
 	int ret;
 
+	/* A client that fails the handshake ends only its own session. */
+	if (a->tls_ctx &&
+	    tool_tls_start(g, a->tls_ctx, c->fd, NULL, peer, a->any_ms, &tls)) {
+		sock_close(c->fd);
+		return a->keep ? -1 : EXIT_RUNTIME;
+	}
+	so.tls = tls;
 	if (a->exec_argv) {
 		pid = exec_start(g, a->exec_argv, c->fd, a->lfd, peer);
 		sock_close(c->fd);
@@ -351,6 +366,11 @@ static int serve_conn(const struct sock_global *g, struct listen_args *a,
 		return a->keep ? -1 : wait_child(pid);
 	}
 	ret = session_run(g, c->fd, &so);
+	if (tls)
+		tool_tls_after(g, tls, peer);
+	if (tool_tls_failed(tls, peer, ret))
+		ret = EXIT_RUNTIME;
+	sock_tls_free(tls);
 	sock_close(c->fd);
 	if (ret < 0)
 		ret = tool_fail(N_("connection from"), peer, ret);
@@ -445,7 +465,17 @@ int cmd_listen(int argc, char **argv, struct sock_global *g)
 				       _("--max-conns counts "
 					 "connections; %s has none"),
 				       sock_addr_kind_name(a.addr.kind));
+	if (!ret)
+		ret = tool_tls_check("listen", &a.tls, 1, a.addr.tls);
+	if (!ret && a.addr.tls && a.exec_argv)
+		ret =
+		    tool_usage_error("listen", _("--exec with tls:// is not "
+						 "supported: the program "
+						 "would get encrypted bytes"));
 	if (ret)
+		goto out;
+	if (a.addr.tls && !(a.tls_ctx = tool_tls_context("listen", &a.tls, 1,
+							 a.addr.host, &ret)))
 		goto out;
 	ret = listen_guarded(&a, &c);
 	if (ret) {
@@ -464,6 +494,7 @@ int cmd_listen(int argc, char **argv, struct sock_global *g)
 	else
 		ret = serve_stream(g, &a, c.fd);
 out:
+	sock_tls_ctx_free(a.tls_ctx);
 	exec_free(a.exec_argv);
 	tool_acl_free(&a.acl);
 	return ret < 0 ? EXIT_OK : ret;

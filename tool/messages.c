@@ -59,6 +59,13 @@ static const struct message messages[] = {
 	     "message buffer, can carry") },
 	{ -EMFILE, N_("this process has too many open files (ulimit -n)") },
 	{ -ENAMETOOLONG, N_("the path is too long for a Unix socket") },
+	{ -EKEYREJECTED, N_("the TLS certificate was not accepted (wrong "
+			    "name, unknown authority or pin; --trace says "
+			    "which)") },
+	{ -EKEYEXPIRED, N_("the TLS certificate has expired or is not valid "
+			   "yet") },
+	{ -EPROTO, N_("the TLS handshake failed: the peer does not speak "
+		      "TLS, or has no version or cipher in common") },
 	{ EAI(EAI_NONAME), N_("host not found: the name does not resolve "
 			      "(check its spelling or the DNS settings)") },
 	{ EAI(EAI_SERVICE), N_("unknown service name: it is not in "

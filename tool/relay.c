@@ -23,6 +23,7 @@
 #include "proxy.h"
 #include "sandbox.h"
 #include "server.h"
+#include "tls.h"
 
 /* Datagram sessions end after this many seconds without a datagram. */
 #define UDP_IDLE_DEFAULT_MS 60000
@@ -37,6 +38,7 @@ struct relay_args {
 	struct tool_proxy_opts proxy;
 	struct tool_acl_opts acl;
 	int idle_set; /* --idle: datagram sessions take it too */
+	struct tool_tls tls;
 };
 
 struct relay_run {
@@ -111,6 +113,7 @@ static void usage(FILE *f)
 		"      --allow-uid UID[,UID...]  Unix FROM: admit only these "
 		"users (names too)\n"),
 	      f);
+	tool_tls_usage(f, 1, 1);
 }
 
 static int parse_io(const char *text, enum sock_forward_io *io)
@@ -231,7 +234,8 @@ static int take_option(int c, struct relay_args *a, char **argv)
 			ret = tool_acl_option("relay", c, optarg, &a->acl);
 		if (ret)
 			return ret == 1 ? 0 : ret;
-		return tool_bad_option("relay", c, argv);
+		ms = tool_tls_option("relay", c, optarg, &a->tls);
+		return ms >= 0 ? (int)ms : tool_bad_option("relay", c, argv);
 	}
 }
 
@@ -250,6 +254,7 @@ static int parse_args(int argc, char **argv, struct relay_args *a)
 		{ "help", no_argument, NULL, 'h' },
 		TOOL_PROXY_LONGOPTS,
 		TOOL_ACL_LONGOPTS,
+		TOOL_TLS_LONGS,
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, ret;
@@ -565,10 +570,16 @@ int cmd_relay(int argc, char **argv, struct sock_global *g)
 	ret = parse_args(argc, argv, &a);
 	if (!ret)
 		ret = check_endpoints(g, &a);
+	if (!ret)
+		ret = tool_tls_relay(&a.tls, &a.from, &a.to, &a.fo.tls_from,
+				     &a.fo.tls_to);
 	if (!ret) {
+		a.fo.tls_host = a.to.host;
 		raise_fd_limit();
 		ret = run(g, &a);
 	}
+	sock_tls_ctx_free(a.fo.tls_from);
+	sock_tls_ctx_free(a.fo.tls_to);
 	tool_acl_free(&a.acl);
 	return ret < 0 ? EXIT_OK : ret;
 }

@@ -68,6 +68,7 @@ int session_run(const struct sock_global *g, int fd,
 		    connectionless || o->kind == SOCK_KIND_UNIX_SEQPACKET,
 		.connectionless = connectionless,
 		.reply_to_last = o->reply_to_last,
+		.tls = o->tls,
 	};
 	struct outcome out = { 0 };
 	struct sock_bridge *r;

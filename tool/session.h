@@ -10,14 +10,15 @@
 #include "cmd.h"
 
 struct session_opts {
-	enum sock_kind kind; /* the socket's kind */
-	int reply_to_last;   /* unconnected datagram listener */
-	int end_with_peer;   /* stop once the peer has closed */
-	long idle_ms;	     /* after stdin ends: end after this quiet time */
-	long any_ms;	     /* -w: end after this long with nothing moving */
-	long quit_ms;	     /* -q: end this long after stdin ends (<0: no) */
-	int no_stdin;	     /* -d: never read stdin, never half-close */
-	const char *peer;    /* for -v: who is at the other end */
+	enum sock_kind kind;  /* the socket's kind */
+	int reply_to_last;    /* unconnected datagram listener */
+	int end_with_peer;    /* stop once the peer has closed */
+	long idle_ms;	      /* after stdin ends: end after this quiet time */
+	long any_ms;	      /* -w: end after this long with nothing moving */
+	long quit_ms;	      /* -q: end this long after stdin ends (<0: no) */
+	int no_stdin;	      /* -d: never read stdin, never half-close */
+	const char *peer;     /* for -v: who is at the other end */
+	struct sock_tls *tls; /* the socket's TLS session, or NULL */
 };
 
 /* Bridge stdin/stdout and socket fd until the session ends.  Returns 0

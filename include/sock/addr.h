@@ -9,6 +9,7 @@
  *
  * Grammar (docs/sock.1 has the full table):
  *   tcp://HOST:PORT  tcp4://  tcp6://  udp://  udp4://  udp6://
+ *   tls://HOST:PORT  tls4://  tls6://   (TCP with TLS on top: tls set)
  *   unix:PATH  unix:@NAME  unix-dgram:PATH  unix-seqpacket:PATH
  *   -            standard input and output
  *   HOST:PORT    :PORT     shorthand for tcp://
@@ -47,6 +48,9 @@ struct sock_addr {
 	/* AF_UNSPEC, AF_INET or AF_INET6 (tcp4/tcp6, a literal address);
 	 * AF_UNIX for the unix kinds. */
 	int family;
+	/* 1: TLS runs over this TCP endpoint (tls://, tls4://, tls6://);
+	 * kind stays SOCK_KIND_TCP, so resolving and connecting are TCP's. */
+	unsigned char tls;
 	/* Internet kinds: host without brackets ("" = any) and service as
 	 * written (a port number or a name such as "http"). */
 	char host[SOCK_ADDR_HOST_MAX];

@@ -37,6 +37,9 @@ struct sock_bridge_end {
 	/* Unconnected datagram socket: remember who sent last and address
 	 * what the other end sends to that peer (recvfrom/sendto). */
 	int reply_to_last;
+	/* A TLS session over the socket (sock/tls.h), its handshake done:
+	 * the end reads and writes through it; NULL: plain. */
+	struct sock_tls *tls;
 };
 
 /* The session ends soon after B->A is done (B closed, and everything it

@@ -64,6 +64,11 @@ struct sock_forward_opts {
 	/* Stream kinds: clients these lists refuse (sock/acl.h) are closed
 	 * at once, reported as REFUSED.  NULL: all come in. */
 	const struct sock_acl *acl;
+	/* TLS (sock/tls.h): the client side is a TLS server with this
+	 * context, the target side a TLS client with that one, checked
+	 * against tls_host; NULL: plain.  TLS sessions never splice. */
+	struct sock_tls_ctx *tls_from, *tls_to;
+	const char *tls_host;
 };
 
 /* Why a session ended. */
