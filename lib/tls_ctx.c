@@ -14,7 +14,6 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/proverr.h>
-#include <openssl/x509.h>
 #include <openssl/rand.h>
 #include <openssl/x509v3.h>
 
@@ -341,22 +340,6 @@ static enum sock_tls_setup load_own(struct sock_tls_ctx *c,
 	return SOCK_TLS_SETUP_OK;
 }
 
-/* The system store's bundle is read now, not looked up lazily at the
- * first verification: by then a --sandbox may forbid opening files.
- * (OpenSSL's hashed directory is still searched for what the bundle
- * lacks, where the sandbox allows it.)  A missing bundle is no error:
- * the directory may be all there is. */
-static void load_store_file(SSL_CTX *ctx)
-{
-	const char *file = getenv(X509_get_default_cert_file_env());
-
-	if (!file || !*file)
-		file = X509_get_default_cert_file();
-	ERR_set_mark();
-	SSL_CTX_load_verify_locations(ctx, file, NULL);
-	ERR_pop_to_mark();
-}
-
 static enum sock_tls_setup load_trust(struct sock_tls_ctx *c,
 				      const struct sock_tls_opts *o)
 {
@@ -384,8 +367,6 @@ static enum sock_tls_setup load_trust(struct sock_tls_ctx *c,
 			return SOCK_TLS_SETUP_CAFILE;
 	} else if (SSL_CTX_set_default_verify_paths(c->ctx) != 1) {
 		return SOCK_TLS_SETUP_STORE;
-	} else {
-		load_store_file(c->ctx);
 	}
 	SSL_CTX_set_verify(c->ctx, SSL_VERIFY_PEER, NULL);
 	return SOCK_TLS_SETUP_OK;
