@@ -28,6 +28,7 @@ char *tool_visible(const char *text, size_t len, char *out, size_t cap);
 /* prefix, then fmt's message made visible and windowed, then suffix
  * (both as given: ours), on f. */
 void tool_vprint_line(FILE *f, const char *prefix, const char *suffix,
-		      const char *fmt, va_list ap);
+		      const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
 
 #endif
