@@ -7,6 +7,8 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,6 +128,10 @@ struct sock_tls *sock_tls_new(struct sock_tls_ctx *c, int fd, const char *host)
 	t->ssl = SSL_new(c->ctx);
 	if (!t->ssl || SSL_set_fd(t->ssl, fd) != 1)
 		goto fail;
+	/* OpenSSL writes whole records; with Nagle on, a small record sent
+	 * while the last is unacknowledged (the close_notify after the last
+	 * data) waits for the peer's delayed ACK, up to 40 ms a session. */
+	sock__setsockopt_int(fd, IPPROTO_TCP, TCP_NODELAY, 1);
 	SSL_set_app_data(t->ssl, t);
 	if (c->server) {
 		SSL_set_accept_state(t->ssl);
