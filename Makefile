@@ -251,7 +251,7 @@ DEPS = build-essential clang libclang-rt-14-dev libmnl-dev libcmocka-dev \
        libxml2-utils graphviz \
        libssl-dev openssl libncurses-dev tmux libseccomp-dev \
        dante-server microsocks tinyproxy nginx stunnel4 \
-       bash-completion zsh debhelper lintian dpkg-dev fakeroot
+       bash-completion zsh debhelper lintian dpkg-dev fakeroot time
 # es_CL.UTF-8 for the Spanish tests (and for users who read sock in Spanish)
 LOCALES = es_CL.UTF-8 es_ES.UTF-8
 # Servers the tests start themselves (nginx, danted, tinyproxy) must not

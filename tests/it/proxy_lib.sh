@@ -75,10 +75,21 @@ until_file() {
 }
 
 # echo_bg: an echo server on 127.0.0.1 for any number of connections
-# (relay_peer.py serve --mode echo); sets eport, its log in $T/echo.out
+# (relay_peer.py serve --mode echo); sets eport, its log in $T/echo.out.
+# The same port on ::1 too where the host has it: a proxy that resolves
+# "localhost" may get ::1 first (a stock Debian /etc/hosts) and try no
+# other address.  A port taken on ::1 meanwhile: start again (5 tries).
 echo_bg() {
-	rpeer_bg echo serve 127.0.0.1:0 --mode echo || return 1
-	eport=$at
+	local try
+	for try in 1 2 3 4 5; do
+		rpeer_bg echo serve 127.0.0.1:0 --mode echo || return 1
+		eport=${at##*:}
+		python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' \
+			2> /dev/null || return 0
+		rpeer_bg echo6 serve "[::1]:$eport" --mode echo && return 0
+		kill "$rpeer_pid" 2> /dev/null
+	done
+	return 1
 }
 
 # through NAME URL TARGET [ARG...]: "sock connect --proxy URL ARG...
