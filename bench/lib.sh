@@ -123,3 +123,13 @@ sig3() {
 		else if (v >= 1) printf "%.2f\n", v
 		else printf "%.3f\n", v }'
 }
+
+# wait_no_kids PID: until PID's children are gone (3 s): socat's fork
+# children end with their session, and once reaped their CPU time is in
+# socat's cutime/cstime, counted exactly once
+wait_no_kids() {
+	for _ in $(seq 60); do
+		[ -z "$(kids "$1")" ] && return 0
+		sleep 0.05
+	done
+}

@@ -139,15 +139,6 @@ wait_kids() {
 	done
 }
 
-# wait_no_kids PID: until PID's children are gone (3 s): socat's fork
-# children end with their session, and once reaped their CPU time is in
-# socat's cutime/cstime, counted exactly once
-wait_no_kids() {
-	for _ in $(seq 60); do
-		[ -z "$(kids "$1")" ] && return 0
-		sleep 0.05
-	done
-}
 
 # server MODE: start relaypeer sink or udpecho on a kernel-picked port;
 # sets SPORT and SPID

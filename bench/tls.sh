@@ -180,12 +180,6 @@ run_once() {
 	stop_pid "$PID_A"
 	stop_pid "$PID_B"
 }
-wait_no_kids() {
-	for _ in $(seq 60); do
-		[ -z "$(kids "$1")" ] && return 0
-		sleep 0.05
-	done
-}
 # per SCEN T0 T1 N: CPU seconds per GB (bulk) or microseconds per handshake
 per() {
 	awk -v a="$2" -v b="$3" -v hz="$CLK_TCK" -v n="$4" -v s="$1" 'BEGIN {

@@ -64,16 +64,24 @@ static void usage(FILE *f)
 	    f);
 }
 
+int list_proto_letter(char c, unsigned int *protocols)
+{
+	static const char protos[] = "tuwx";
+	static const unsigned int bits[] = { SOCK_DIAG_TCP, SOCK_DIAG_UDP,
+					     SOCK_DIAG_RAW, SOCK_DIAG_UNIX };
+	const char *p = c ? strchr(protos, c) : NULL;
+
+	if (!p)
+		return 0;
+	*protocols |= bits[p - protos];
+	return 1;
+}
+
 /* One letter of a bundle like -tulpn; 0, or -1 if unknown. */
 static int letter(char c, struct list_opts *o, int *all, int *listening)
 {
-	const char *protos = "tuwx";
-	const unsigned int bits[] = { SOCK_DIAG_TCP, SOCK_DIAG_UDP,
-				      SOCK_DIAG_RAW, SOCK_DIAG_UNIX };
-	const char *p = c ? strchr(protos, c) : NULL;
-
-	if (p)
-		o->protocols |= bits[p - protos];
+	if (list_proto_letter(c, &o->protocols))
+		;
 	else if (c == 'l')
 		*listening = 1;
 	else if (c == 'a')

@@ -95,6 +95,10 @@ void tool_json_string(FILE *out, const char *s, size_t n);
  * there is none. */
 size_t tool_utf8_len(const unsigned char *s, size_t n);
 
+/* c is one of sock list's protocol letters (-t -u -w -x): its bit is
+ * set in *protocols, 1; else 0.  sock top takes the same letters. */
+int list_proto_letter(char c, unsigned int *protocols);
+
 /* Filter words as sock list takes them (ss's quoted forms cut at
  * blanks, parentheses and operators) into *out (NULL when there are
  * none); *names_st (when not NULL) says whether a state is named.

@@ -46,13 +46,8 @@ static void usage(FILE *f)
 /* Letters that may be bundled (-tab); 0, or -1 if c is not one. */
 static int letter(char c, struct top_opts *o, int *all, int *listening)
 {
-	static const char protos[] = "tuwx";
-	static const unsigned int bits[] = { SOCK_DIAG_TCP, SOCK_DIAG_UDP,
-					     SOCK_DIAG_RAW, SOCK_DIAG_UNIX };
-	const char *p = c ? strchr(protos, c) : NULL;
-
-	if (p)
-		o->protocols |= bits[p - protos];
+	if (list_proto_letter(c, &o->protocols))
+		;
 	else if (c == 'l')
 		*listening = 1;
 	else if (c == 'a')
