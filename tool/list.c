@@ -77,6 +77,17 @@ int list_proto_letter(char c, unsigned int *protocols)
 	return 1;
 }
 
+int list_family_letter(char c, int *family)
+{
+	int f = c == '4' ? AF_INET : c == '6' ? AF_INET6 : 0;
+
+	if (!f)
+		return 0;
+	*family = *family && *family != f ? -1 /* both: no restriction */
+					  : f;
+	return 1;
+}
+
 /* One letter of a bundle like -tulpn; 0, or -1 if unknown. */
 static int letter(char c, struct list_opts *o, int *all, int *listening)
 {
@@ -102,12 +113,7 @@ static int letter(char c, struct list_opts *o, int *all, int *listening)
 		o->summary = 1;
 	else if (c == 'K')
 		o->kill = 1;
-	else if (c == '4' || c == '6')
-		o->family =
-		    o->family && o->family != (c == '4' ? AF_INET : AF_INET6)
-			? -1 /* both: no restriction */
-			: (c == '4' ? AF_INET : AF_INET6);
-	else
+	else if (!list_family_letter(c, &o->family))
 		return -1;
 	return 0;
 }

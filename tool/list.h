@@ -99,6 +99,10 @@ size_t tool_utf8_len(const unsigned char *s, size_t n);
  * set in *protocols, 1; else 0.  sock top takes the same letters. */
 int list_proto_letter(char c, unsigned int *protocols);
 
+/* c is -4 or -6: *family becomes that family, or -1 (both, no
+ * restriction) when the other was given already; 1.  Else 0. */
+int list_family_letter(char c, int *family);
+
 /* Filter words as sock list takes them (ss's quoted forms cut at
  * blanks, parentheses and operators) into *out (NULL when there are
  * none); *names_st (when not NULL) says whether a state is named.

@@ -56,12 +56,7 @@ static int letter(char c, struct top_opts *o, int *all, int *listening)
 		o->batch = 1;
 	else if (c == 'C')
 		o->no_color = 1;
-	else if (c == '4' || c == '6')
-		o->family =
-		    o->family && o->family != (c == '4' ? AF_INET : AF_INET6)
-			? -1
-			: (c == '4' ? AF_INET : AF_INET6);
-	else
+	else if (!list_family_letter(c, &o->family))
 		return -1;
 	return 0;
 }
